@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { AppContext, AppDeps, MaintenanceTask } from './context';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { createIdempotency } from './http/idempotency';
+import { buildOpenApi } from './http/openapi';
+import { createRateLimiters } from './http/rate-limit';
+import { requestContextMiddleware } from './http/request-context';
+import type { RouteDef } from './http/route';
+import { mountRoutes } from './http/router';
+import { Passwords } from './lib/passwords';
+import { projectRoot } from './lib/paths';
+import { AccessTokens } from './lib/tokens';
+import { purgeEndedSessions } from './modules/auth/auth.service';
+import { featureModules } from './modules';
+import { opsRoutes } from './modules/ops/ops.routes';
+
+const { version } = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
+  version: string;
+};
+
+export interface App extends Express {
+  locals: Express['locals'] & {
+    context: AppContext;
+    routes: RouteDef[];
+    maintenance: MaintenanceTask[];
+    openapi: () => Record<string, unknown>;
+  };
+}
+
+/** Exposed headers the SPA reads. */
+const EXPOSED_HEADERS = [
+  'ETag',
+  'Location',
+  'X-Request-Id',
+  'RateLimit',
+  'RateLimit-Policy',
+  'Retry-After',
+  'Idempotent-Replayed',
+  'X-Export-Warnings',
+];
+
+/** Builds the whole HTTP application on the given dependencies. It does not listen. */
+export function createApp(deps: AppDeps): App {
+  const { config, logger } = deps;
+  const ctx: AppContext = {
+    ...deps,
+    lifecycle: deps.lifecycle ?? { draining: false },
+    maintenance: [],
+    tokens: new AccessTokens({
+      secret: config.auth.jwtSecret,
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+      ttlSeconds: config.auth.accessTokenTtlS,
+    }),
+    passwords: new Passwords(config.auth.bcryptCost, config.auth.bcryptConcurrency),
+    limiters: createRateLimiters({
+      windowMs: config.rateLimits.windowMs,
+      apiLimit: config.rateLimits.api,
+      authLimit: config.rateLimits.auth,
+      redis: deps.redis,
+      logger,
+    }),
+  };
+  const idempotency = createIdempotency(deps.db, { staleAfterMs: config.http.requestTimeoutMs + 30_000 });
+  ctx.maintenance.push(
+    { name: 'idempotency-keys', run: () => idempotency.purgeExpired() },
+    { name: 'ended-sessions', run: () => purgeEndedSessions(ctx) },
+  );
+
+  const app = express() as unknown as App;
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+  // ETags here are resource versions set by the handlers, not hashes of bodies.
+  app.set('etag', false);
+
+  app.use(requestContextMiddleware(logger));
+  app.use((_req, res, next) => {
+    // While draining, keep-alive connections close after their current response.
+    if (ctx.lifecycle.draining) res.setHeader('Connection', 'close');
+    next();
+  });
+  app.use(helmet());
+  const origins =
+    config.http.corsOrigins.length > 0 ? config.http.corsOrigins : config.isProduction ? [] : [config.appUrl];
+  app.use(
+    cors({
+      // '*' allows any origin without credentials; a list allows those origins (bearer tokens, no cookies).
+      origin: origins.includes('*') ? '*' : origins,
+      credentials: false,
+      exposedHeaders: EXPOSED_HEADERS,
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'],
+      maxAge: 600,
+    }),
+  );
+
+  const routes: RouteDef[] = featureModules.flatMap((module) => module(ctx));
+  let document: Record<string, unknown> | undefined;
+  const openapi = () =>
+    (document ??= buildOpenApi(allRoutes, {
+      title: 'ColorBook Engine API',
+      version,
+      description:
+        'The REST API behind ColorBook: projects, stories, images, drawings, templates, AI-provider keys, ' +
+        'analytics and billing. Errors are RFC 9457 problem+json.',
+    }));
+  const allRoutes: RouteDef[] = [...opsRoutes(ctx, openapi), ...routes];
+
+  mountRoutes(app, allRoutes, {
+    tokens: ctx.tokens,
+    idempotency,
+    apiLimiter: ctx.limiters.api,
+    jsonLimitBytes: config.http.jsonLimitBytes,
+  });
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger, { exposeInternals: config.env === 'development' }));
+
+  app.locals.context = ctx;
+  app.locals.routes = allRoutes;
+  app.locals.maintenance = ctx.maintenance;
+  app.locals.openapi = openapi;
+  return app;
+}

@@ -1,0 +1,387 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Joi from 'joi';
+import { parseDuration } from './lib/duration';
+
+/**
+ * The whole configuration, read once from the environment, validated with Joi and frozen.
+ * Nothing else in the code base reads `process.env`.
+ */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: string;
+  database: {
+    url: string | undefined;
+    poolMax: number;
+    connectionTimeoutMs: number;
+    statementTimeoutMs: number;
+  };
+  auth: {
+    jwtSecret: string;
+    issuer: string;
+    audience: string;
+    accessTokenTtlS: number;
+    refreshTokenTtlS: number;
+    refreshReuseGraceS: number;
+    bcryptCost: number;
+    /** Most bcrypt hashes computed at once; leaves a core for the event loop under a login storm. */
+    bcryptConcurrency: number;
+  };
+  /** Master keys for the AI-key vault; the first one is current. */
+  encryptionKeys: { id: string; key: Buffer }[];
+  http: {
+    corsOrigins: string[];
+    trustProxy: number;
+    jsonLimitBytes: number;
+    drawingJsonLimitBytes: number;
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    shutdownTimeoutMs: number;
+  };
+  rateLimits: {
+    windowMs: number;
+    auth: number;
+    api: number;
+    mail: number;
+  };
+  redisUrl: string | undefined;
+  storage: {
+    driver: 'local' | 's3';
+    maxUploadBytes: number;
+    signedUrlTtlS: number;
+    s3: {
+      bucket: string | undefined;
+      region: string;
+      endpoint: string | undefined;
+      forcePathStyle: boolean;
+      accessKeyId: string | undefined;
+      secretAccessKey: string | undefined;
+    };
+  };
+  plans: {
+    free: { storageLimitBytes: number };
+    pro: { storageLimitBytes: number };
+    enterprise: { storageLimitBytes: number };
+  };
+  stripe: {
+    secretKey: string | undefined;
+    webhookSecret: string | undefined;
+    apiUrl: string | undefined;
+    prices: {
+      proMonthly: string | undefined;
+      proYearly: string | undefined;
+      enterpriseMonthly: string | undefined;
+      enterpriseYearly: string | undefined;
+    };
+  };
+  mail: {
+    smtpUrl: string | undefined;
+    from: string;
+    requireVerifiedEmail: boolean;
+  };
+  appUrl: string;
+  analyticsRetentionDays: number;
+  metricsToken: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const MB = 1024 * 1024;
+const GB = 1024 * MB;
+
+const duration = Joi.string()
+  .trim()
+  .custom((value: string, helpers) => {
+    const seconds = parseDuration(value);
+    if (seconds === null || seconds <= 0) return helpers.error('any.invalid');
+    return seconds;
+  }, 'duration')
+  .messages({ 'any.invalid': '{{#label}} must be seconds (900) or a duration such as 15m, 12h or 30d' });
+
+const bool = Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off', '');
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  PORT: Joi.number().port().default(3000),
+  HOST: Joi.string().default('0.0.0.0'),
+  DATA_DIR: Joi.string().default('./data'),
+  LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly').optional(),
+
+  DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .optional(),
+  DB_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
+  DB_CONNECTION_TIMEOUT_MS: Joi.number().integer().min(100).default(3000),
+  DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(100).default(15000),
+
+  JWT_SECRET: Joi.string().min(32).optional(),
+  JWT_ISSUER: Joi.string().default('colorbook-engine'),
+  JWT_AUDIENCE: Joi.string().default('colorbook-api'),
+  ACCESS_TOKEN_TTL: duration.default(15 * 60),
+  REFRESH_TOKEN_TTL: duration.default(30 * 86400),
+  REFRESH_REUSE_GRACE_S: Joi.number().integer().min(0).max(300).default(10),
+  BCRYPT_COST: Joi.number().integer().min(4).max(15).default(12),
+  BCRYPT_CONCURRENCY: Joi.number().integer().min(1).max(64).optional(),
+  ENCRYPTION_KEYS: Joi.string().optional(),
+
+  CORS_ORIGINS: Joi.string().allow('').default(''),
+  TRUST_PROXY: Joi.number().integer().min(0).max(10).default(0),
+  JSON_BODY_LIMIT: Joi.number()
+    .integer()
+    .min(1024)
+    .default(1 * MB),
+  DRAWING_JSON_BODY_LIMIT: Joi.number()
+    .integer()
+    .min(1024)
+    .default(8 * MB),
+  REQUEST_TIMEOUT_MS: Joi.number().integer().min(1000).default(120_000),
+  HEADERS_TIMEOUT_MS: Joi.number().integer().min(1000).default(20_000),
+  KEEP_ALIVE_TIMEOUT_MS: Joi.number().integer().min(1000).default(65_000),
+  SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).default(25_000),
+
+  RATE_LIMIT_WINDOW_MS: Joi.number().integer().min(1000).default(60_000),
+  AUTH_RATE_LIMIT: Joi.number().integer().min(1).default(10),
+  API_RATE_LIMIT: Joi.number().integer().min(1).default(600),
+  MAIL_RATE_LIMIT: Joi.number().integer().min(1).default(5),
+  REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .optional(),
+
+  STORAGE_DRIVER: Joi.string().valid('local', 's3').default('local'),
+  MAX_UPLOAD_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(10 * MB),
+  SIGNED_URL_TTL: Joi.number().integer().min(1).max(604800).default(900),
+  S3_BUCKET: Joi.string().when('STORAGE_DRIVER', { is: 's3', then: Joi.required() }),
+  S3_REGION: Joi.string().default('us-east-1'),
+  S3_ENDPOINT: Joi.string().uri().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  S3_ACCESS_KEY_ID: Joi.string().optional(),
+  S3_SECRET_ACCESS_KEY: Joi.string().optional(),
+
+  PLAN_FREE_STORAGE_BYTES: Joi.number()
+    .integer()
+    .min(0)
+    .default(100 * MB),
+  PLAN_PRO_STORAGE_BYTES: Joi.number()
+    .integer()
+    .min(0)
+    .default(10 * GB),
+  PLAN_ENTERPRISE_STORAGE_BYTES: Joi.number()
+    .integer()
+    .min(0)
+    .default(100 * GB),
+
+  STRIPE_SECRET_KEY: Joi.string().optional(),
+  STRIPE_WEBHOOK_SECRET: Joi.string().optional(),
+  STRIPE_API_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .optional(),
+  STRIPE_PRICE_PRO_MONTHLY: Joi.string().optional(),
+  STRIPE_PRICE_PRO_YEARLY: Joi.string().optional(),
+  STRIPE_PRICE_ENTERPRISE_MONTHLY: Joi.string().optional(),
+  STRIPE_PRICE_ENTERPRISE_YEARLY: Joi.string().optional(),
+
+  SMTP_URL: Joi.string()
+    .uri({ scheme: ['smtp', 'smtps'] })
+    .optional(),
+  MAIL_FROM: Joi.string().default('ColorBook <no-reply@colorbook.local>'),
+  APP_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .default('http://localhost:5173'),
+  REQUIRE_VERIFIED_EMAIL: bool.default(false),
+
+  ANALYTICS_RETENTION_DAYS: Joi.number().integer().min(1).default(365),
+  METRICS_TOKEN: Joi.string().min(16).optional(),
+})
+  // Variables this schema does not know (PATH, HOME, npm_*) are ignored.
+  .unknown(true);
+
+function parseEncryptionKeys(value: string): { id: string; key: Buffer }[] {
+  const keys = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const separator = part.indexOf(':');
+      if (separator <= 0) throw new Error('each entry must be id:base64key');
+      const id = part.slice(0, separator);
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id))
+        throw new Error(`key id "${id}" must be 1..32 of A-Z a-z 0-9 _ -`);
+      const key = Buffer.from(part.slice(separator + 1), 'base64');
+      if (key.length !== 32) throw new Error(`key "${id}" must decode to 32 bytes (AES-256)`);
+      return { id, key };
+    });
+  if (keys.length === 0) throw new Error('at least one key is needed');
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new Error('key ids must be unique');
+  return keys;
+}
+
+/** Secrets made once for development and kept under DATA_DIR so restarts keep sessions and vault entries. */
+function devSecrets(dataDir: string): { JWT_SECRET: string; ENCRYPTION_KEYS: string } {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secrets = {
+    JWT_SECRET: crypto.randomBytes(48).toString('base64url'),
+    ENCRYPTION_KEYS: `dev1:${crypto.randomBytes(32).toString('base64')}`,
+  };
+  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    // 'wx' so two processes starting at once keep the first file written.
+    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  }
+  return secrets;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Builds the configuration from an environment (process.env in the server, a plain object in tests).
+ * Throws ConfigError naming every problem at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // `NAME=` in a .env file means "not set", as it does for every variable in .env.example.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const { value: v, error } = schema.validate(present, { abortEarly: false, convert: true });
+  if (error) {
+    const problems = error.details.map((d) => d.message);
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`, problems);
+  }
+  const nodeEnv = v.NODE_ENV as Config['env'];
+  const isProduction = nodeEnv === 'production';
+  const dataDir = path.resolve(v.DATA_DIR);
+
+  if (isProduction) {
+    const missing = ['JWT_SECRET', 'ENCRYPTION_KEYS', 'DATABASE_URL'].filter((name) => !v[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `NODE_ENV=production needs real secrets; missing: ${missing.join(', ')}. See .env.example.`,
+        missing.map((name) => `${name} is required in production`),
+      );
+    }
+  }
+  const generated = !v.JWT_SECRET || !v.ENCRYPTION_KEYS ? devSecrets(dataDir) : undefined;
+
+  let encryptionKeys: Config['encryptionKeys'];
+  try {
+    encryptionKeys = parseEncryptionKeys(v.ENCRYPTION_KEYS ?? generated!.ENCRYPTION_KEYS);
+  } catch (e) {
+    const problem = `ENCRYPTION_KEYS: ${(e as Error).message}`;
+    throw new ConfigError(`Invalid configuration:\n  - ${problem}`, [problem]);
+  }
+
+  const config: Config = {
+    env: nodeEnv,
+    isProduction,
+    port: v.PORT,
+    host: v.HOST,
+    dataDir,
+    logLevel: v.LOG_LEVEL ?? (nodeEnv === 'test' ? 'error' : 'info'),
+    database: {
+      url: v.DATABASE_URL,
+      poolMax: v.DB_POOL_MAX,
+      connectionTimeoutMs: v.DB_CONNECTION_TIMEOUT_MS,
+      statementTimeoutMs: v.DB_STATEMENT_TIMEOUT_MS,
+    },
+    auth: {
+      jwtSecret: v.JWT_SECRET ?? generated!.JWT_SECRET,
+      issuer: v.JWT_ISSUER,
+      audience: v.JWT_AUDIENCE,
+      accessTokenTtlS: v.ACCESS_TOKEN_TTL,
+      refreshTokenTtlS: v.REFRESH_TOKEN_TTL,
+      refreshReuseGraceS: v.REFRESH_REUSE_GRACE_S,
+      bcryptCost: v.BCRYPT_COST,
+      bcryptConcurrency: v.BCRYPT_CONCURRENCY ?? Math.max(1, os.availableParallelism() - 1),
+    },
+    encryptionKeys,
+    http: {
+      corsOrigins: String(v.CORS_ORIGINS)
+        .split(',')
+        .map((s: string) => s.trim())
+        .filter(Boolean),
+      trustProxy: v.TRUST_PROXY,
+      jsonLimitBytes: v.JSON_BODY_LIMIT,
+      drawingJsonLimitBytes: v.DRAWING_JSON_BODY_LIMIT,
+      requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: v.HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: v.KEEP_ALIVE_TIMEOUT_MS,
+      shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    },
+    rateLimits: {
+      windowMs: v.RATE_LIMIT_WINDOW_MS,
+      auth: v.AUTH_RATE_LIMIT,
+      api: v.API_RATE_LIMIT,
+      mail: v.MAIL_RATE_LIMIT,
+    },
+    redisUrl: v.REDIS_URL,
+    storage: {
+      driver: v.STORAGE_DRIVER,
+      maxUploadBytes: v.MAX_UPLOAD_BYTES,
+      signedUrlTtlS: v.SIGNED_URL_TTL,
+      s3: {
+        bucket: v.S3_BUCKET,
+        region: v.S3_REGION,
+        endpoint: v.S3_ENDPOINT,
+        forcePathStyle: v.S3_FORCE_PATH_STYLE,
+        accessKeyId: v.S3_ACCESS_KEY_ID,
+        secretAccessKey: v.S3_SECRET_ACCESS_KEY,
+      },
+    },
+    plans: {
+      free: { storageLimitBytes: v.PLAN_FREE_STORAGE_BYTES },
+      pro: { storageLimitBytes: v.PLAN_PRO_STORAGE_BYTES },
+      enterprise: { storageLimitBytes: v.PLAN_ENTERPRISE_STORAGE_BYTES },
+    },
+    stripe: {
+      secretKey: v.STRIPE_SECRET_KEY,
+      webhookSecret: v.STRIPE_WEBHOOK_SECRET,
+      apiUrl: v.STRIPE_API_URL,
+      prices: {
+        proMonthly: v.STRIPE_PRICE_PRO_MONTHLY,
+        proYearly: v.STRIPE_PRICE_PRO_YEARLY,
+        enterpriseMonthly: v.STRIPE_PRICE_ENTERPRISE_MONTHLY,
+        enterpriseYearly: v.STRIPE_PRICE_ENTERPRISE_YEARLY,
+      },
+    },
+    mail: {
+      smtpUrl: v.SMTP_URL,
+      from: v.MAIL_FROM,
+      requireVerifiedEmail: v.REQUIRE_VERIFIED_EMAIL,
+    },
+    appUrl: String(v.APP_URL).replace(/\/+$/, ''),
+    analyticsRetentionDays: v.ANALYTICS_RETENTION_DAYS,
+    metricsToken: v.METRICS_TOKEN,
+  };
+  return deepFreeze(config);
+}

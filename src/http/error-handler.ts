@@ -1,0 +1,125 @@
+import { STATUS_CODES } from 'node:http';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isUnavailableError } from '../db/database';
+import type { Logger } from '../lib/logger';
+import { AppError, serviceUnavailable } from './errors';
+
+const PROBLEM_TYPE = 'application/problem+json';
+
+/** PostgreSQL SQLSTATEs that mean the input was wrong, not the server. */
+function fromPostgres(error: { code?: string; constraint?: string }): AppError | undefined {
+  switch (error.code) {
+    case '23505':
+      return new AppError(409, 'CONFLICT', 'This conflicts with an existing resource');
+    case '23503':
+      return new AppError(404, 'NOT_FOUND', 'A resource this refers to does not exist');
+    case '22001':
+    case '22003':
+    case '22P02':
+    case '23502':
+    case '23514':
+    case '22023':
+      return new AppError(400, 'VALIDATION_ERROR', 'A value is out of range or malformed');
+    case '40001':
+    case '40P01':
+      return new AppError(503, 'SERVICE_UNAVAILABLE', 'A concurrent change interfered; try again', {
+        headers: { 'Retry-After': '1' },
+      });
+    default:
+      return undefined;
+  }
+}
+
+/** body-parser and multer errors carry a `type`/`code` of their own. */
+function fromHttpParsing(error: any): AppError | undefined {
+  if (error?.type === 'entity.parse.failed')
+    return new AppError(400, 'INVALID_JSON', 'The body is not valid JSON');
+  if (error?.type === 'entity.too.large' || error?.code === 'LIMIT_FILE_SIZE') {
+    const limit = typeof error.limit === 'number' ? ` (limit ${error.limit} bytes)` : '';
+    return new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body is too large${limit}`);
+  }
+  if (error?.type === 'encoding.unsupported' || error?.type === 'charset.unsupported') {
+    return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', error.message);
+  }
+  if (error?.type === 'request.aborted' || error?.type === 'request.size.invalid') {
+    return new AppError(400, 'VALIDATION_ERROR', 'The request body was incomplete');
+  }
+  if (error?.name === 'MulterError') {
+    return new AppError(400, 'VALIDATION_ERROR', `Invalid multipart form: ${error.message}`, {
+      errors: error.field ? [{ path: String(error.field), message: error.message }] : undefined,
+    });
+  }
+  return undefined;
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (isUnavailableError(error)) return serviceUnavailable();
+  const e = error as any;
+  if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
+    const mapped = fromPostgres(e);
+    if (mapped) return mapped;
+  }
+  const parsing = fromHttpParsing(e);
+  if (parsing) return parsing;
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+    return new AppError(e.status, 'VALIDATION_ERROR', e.message);
+  }
+  return new AppError(500, 'INTERNAL', 'Something went wrong on our side', { cause: error });
+}
+
+export function problemBody(error: AppError, requestId: string | undefined): Record<string, unknown> {
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[error.status] ?? 'Error',
+    status: error.status,
+    code: error.code,
+    detail: error.message,
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...(error.extra ?? {}),
+    requestId,
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError(404, 'NOT_FOUND', `No route for ${req.method} ${req.path}`));
+};
+
+/** Turns every error into RFC 9457 problem+json; 5xx are logged with their stack, never shown. */
+export function errorHandler(logger: Logger, options: { exposeInternals: boolean }): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    const appError = toAppError(error);
+    const requestId = res.locals.requestId as string | undefined;
+    if (appError.status < 500 && !(error instanceof AppError) && typeof error?.code === 'string') {
+      // A database constraint caught what validation did not: worth a look, not an alarm.
+      logger.warn('request refused by the database', {
+        requestId,
+        route: res.locals.routePath,
+        sqlstate: error.code,
+        constraint: error.constraint,
+        error: error.message,
+      });
+    }
+    if (appError.status >= 500) {
+      logger.error('request failed', {
+        requestId,
+        method: req.method,
+        route: res.locals.routePath,
+        status: appError.status,
+        error:
+          error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : error,
+      });
+    }
+    if (res.headersSent) {
+      // Too late for a problem body: cut the connection so the client sees a failure, not a short file.
+      next(error);
+      return;
+    }
+    const body = problemBody(appError, requestId);
+    if (options.exposeInternals && appError.status === 500 && error instanceof Error) {
+      body.debug = { message: error.message, stack: error.stack };
+    }
+    for (const [name, value] of Object.entries(appError.headers ?? {})) res.setHeader(name, value);
+    res.status(appError.status).type(PROBLEM_TYPE).send(JSON.stringify(body));
+  };
+}

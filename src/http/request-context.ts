@@ -1,0 +1,44 @@
+import crypto from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Logger } from '../lib/logger';
+import { requestContext, type RequestContext } from '../lib/request-context';
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Gives the request its id (the client's X-Request-Id when sane, else a new UUID), echoes it, runs the rest
+ * of the request inside its logging context, and writes one log line when the response is done.
+ */
+export function requestContextMiddleware(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    const context: RequestContext = { requestId };
+    res.locals.requestId = requestId;
+    res.locals.requestContext = context;
+    res.setHeader('X-Request-Id', requestId);
+
+    const started = process.hrtime.bigint();
+    let logged = false;
+    const log = () => {
+      if (logged) return;
+      logged = true;
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const aborted = !res.writableFinished;
+      logger.log(res.statusCode >= 500 ? 'warn' : 'info', 'request', {
+        requestId,
+        userId: context.userId,
+        method: req.method,
+        route: res.locals.routePath ?? null,
+        // The path without its query string: signed file URLs carry their signature there.
+        path: req.path,
+        status: res.statusCode,
+        durationMs: Math.round(durationMs * 10) / 10,
+        ...(aborted ? { aborted: true } : {}),
+      });
+    };
+    res.on('finish', log);
+    res.on('close', log);
+    requestContext.run(context, next);
+  };
+}

@@ -1,0 +1,168 @@
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+import Joi from 'joi';
+import { requestContext, type RequestContext } from '../lib/request-context';
+import type { AccessTokens } from '../lib/tokens';
+import { AppError, unauthenticated, unsupportedMediaType } from './errors';
+import type { Idempotency } from './idempotency';
+import {
+  bodyKindOf,
+  isIdempotent,
+  parseIfMatch,
+  type AuthInfo,
+  type Ctx,
+  type Reply,
+  type RouteDef,
+} from './route';
+import { validatePart } from './validate';
+
+const NO_QUERY = Joi.object({});
+const EMPTY_BODY = Joi.object({});
+const JSON_TYPES = ['application/json', 'application/*+json'];
+const BEARER = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i;
+
+export interface RouterOptions {
+  tokens: AccessTokens;
+  idempotency: Idempotency;
+  apiLimiter: RequestHandler;
+  jsonLimitBytes: number;
+}
+
+export function authenticate(tokens: AccessTokens, mode: RouteDef['auth']): RequestHandler {
+  return (req, res, next) => {
+    if (mode === 'none') return next();
+    const header = req.get('authorization');
+    if (header === undefined) {
+      if (mode === 'required') throw unauthenticated();
+      return next();
+    }
+    const match = BEARER.exec(header);
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <accessToken>"');
+    const claims = tokens.verify(match[1]);
+    if (!claims) throw unauthenticated('The access token is invalid or expired');
+    const auth: AuthInfo = { userId: claims.userId, sessionId: claims.sessionId };
+    res.locals.auth = auth;
+    (res.locals.requestContext as RequestContext | undefined)!.userId = auth.userId;
+    next();
+  };
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+function bodyReader(def: RouteDef, options: RouterOptions): RequestHandler[] {
+  switch (bodyKindOf(def)) {
+    case 'json': {
+      const parse = express.json({
+        limit: def.bodyLimit ?? options.jsonLimitBytes,
+        type: JSON_TYPES,
+        strict: true,
+      });
+      return [
+        (req, _res, next) => {
+          if (hasBody(req) && !req.is(JSON_TYPES)) {
+            throw unsupportedMediaType('The body must be JSON (Content-Type: application/json)');
+          }
+          next();
+        },
+        parse,
+      ];
+    }
+    case 'raw':
+      return [express.raw({ type: () => true, limit: def.bodyLimit ?? options.jsonLimitBytes })];
+    default:
+      return [];
+  }
+}
+
+function makeCtx(def: RouteDef, req: Request, res: Response): Ctx {
+  const auth = res.locals.auth as AuthInfo | undefined;
+  return {
+    req,
+    res,
+    params: res.locals.params,
+    query: res.locals.query,
+    body: res.locals.body,
+    auth,
+    get userId(): string {
+      if (!auth) throw unauthenticated();
+      return auth.userId;
+    },
+    get ifMatch(): number | undefined {
+      return parseIfMatch(req.get('if-match'));
+    },
+  };
+}
+
+function send(res: Response, reply: Reply, defaultStatus: number): void {
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  res.status(reply.status ?? defaultStatus);
+  if (reply.body === undefined) res.end();
+  else res.json(reply.body);
+}
+
+/** Mounts each declared route: auth → limits → body → validation → idempotency → handler. */
+export function mountRoutes(app: Express, routes: RouteDef[], options: RouterOptions): void {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const def of routes) {
+    const kind = bodyKindOf(def);
+    const chain: RequestHandler[] = [
+      (_req, res, next) => {
+        res.locals.routePath = def.path;
+        next();
+      },
+      authenticate(options.tokens, def.auth),
+      ...(def.apiRateLimit === false ? [] : [options.apiLimiter]),
+      ...(def.before ?? []),
+      ...bodyReader(def, options),
+      (req, res, next) => {
+        res.locals.params = validatePart(def.params ?? NO_QUERY, req.params ?? {}, 'params');
+        res.locals.query = validatePart(def.query ?? NO_QUERY, req.query ?? {}, 'query');
+        if (kind === 'json' || kind === 'multipart') {
+          res.locals.body = validatePart(def.body ?? EMPTY_BODY, req.body ?? {}, 'body');
+        } else if (kind === 'raw') {
+          res.locals.body = req.body;
+        }
+        next();
+      },
+      ...(def.guards ?? []),
+    ];
+    const idempotent = isIdempotent(def);
+    const run = async (req: Request, res: Response, next: NextFunction) => {
+      // Re-enter the request's logging context: stream callbacks (body parsing) can lose it.
+      await requestContext.run(res.locals.requestContext as RequestContext, async () => {
+        try {
+          const ctx = makeCtx(def, req, res);
+          const reply = idempotent
+            ? await options.idempotency.run(ctx, () => def.handler(ctx))
+            : await def.handler(ctx);
+          if (reply) send(res, reply, def.response.status);
+        } catch (error) {
+          next(error);
+        }
+      });
+    };
+    app[def.method](def.path, ...chain, run);
+    const methods = methodsByPath.get(def.path) ?? new Set<string>();
+    methods.add(def.method.toUpperCase());
+    if (def.method === 'get') methods.add('HEAD');
+    methodsByPath.set(def.path, methods);
+  }
+  // A known path with an unknown method is a 405 that says what is allowed, not a 404.
+  for (const [path, methods] of methodsByPath) {
+    const allow = [...methods].sort().join(', ');
+    app.all(path, (req, _res, next) => {
+      next(
+        new AppError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here; allowed: ${allow}`, {
+          headers: { Allow: allow },
+        }),
+      );
+    });
+  }
+}

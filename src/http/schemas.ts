@@ -1,0 +1,74 @@
+import Joi from 'joi';
+
+/**
+ * Shared Joi pieces. `component(name, schema)` marks a schema as a named OpenAPI component: the document
+ * refers to it as `#/components/schemas/<name>` wherever it appears.
+ */
+export function component<T extends Joi.Schema>(name: string, schema: T): T {
+  return schema.meta({ 'x-component': name }) as T;
+}
+
+export const uuid = Joi.string().guid({ version: ['uuidv4', 'uuidv5', 'uuidv7', 'uuidv1'] });
+export const idParams = Joi.object({ id: uuid.required() });
+export const isoDate = Joi.date().iso();
+export const timestamp = Joi.string().isoDate().description('ISO 8601 UTC');
+
+/** `page` >= 1 and `limit` 1..100; out of range is a 400, never a clamp. */
+export const pagination = {
+  page: Joi.number().integer().min(1).max(1_000_000).default(1),
+  limit: Joi.number().integer().min(1).max(100).default(20),
+};
+
+export const Pagination = component(
+  'Pagination',
+  Joi.object({
+    page: Joi.number().integer().required(),
+    limit: Joi.number().integer().required(),
+    total: Joi.number().integer().required(),
+    totalPages: Joi.number().integer().required(),
+  }),
+);
+
+/** `{ data: [...], pagination }` around an item schema. */
+export function listOf(item: Joi.Schema): Joi.ObjectSchema {
+  return Joi.object({ data: Joi.array().items(item).required(), pagination: Pagination.required() });
+}
+
+export interface Page<T> {
+  data: T[];
+  pagination: { page: number; limit: number; total: number; totalPages: number };
+}
+
+export function page<T>(data: T[], total: number, pageNumber: number, limit: number): Page<T> {
+  return { data, pagination: { page: pageNumber, limit, total, totalPages: Math.ceil(total / limit) } };
+}
+
+/** Bytes of a JSON value once serialised as UTF-8 (limits on free JSON count these). */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+}
+
+/** A free-JSON object field limited to `maxBytes` of serialised UTF-8. */
+export function jsonObject(maxBytes: number): Joi.ObjectSchema {
+  return Joi.object()
+    .unknown(true)
+    .custom((value, helpers) =>
+      jsonBytes(value) > maxBytes ? helpers.error('object.jsonBytes', { maxBytes }) : value,
+    )
+    .messages({ 'object.jsonBytes': '{{#label}} must be at most {{#maxBytes}} bytes of JSON' });
+}
+
+export const ProblemSchema = component(
+  'Problem',
+  Joi.object({
+    type: Joi.string().required(),
+    title: Joi.string().required(),
+    status: Joi.number().integer().required(),
+    code: Joi.string().required(),
+    detail: Joi.string(),
+    errors: Joi.array().items(
+      Joi.object({ path: Joi.string().required(), message: Joi.string().required() }),
+    ),
+    requestId: Joi.string(),
+  }).unknown(true),
+);

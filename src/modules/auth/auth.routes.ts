@@ -1,0 +1,142 @@
+import type { Request } from 'express';
+import Joi from 'joi';
+import type { AppContext, RouteModule } from '../../context';
+import { defineRoute } from '../../http/route';
+import { idParams, listOf, page, pagination } from '../../http/schemas';
+import { UserSchema } from '../users/users.schemas';
+import { AuthResultSchema, LoginBody, RefreshTokenBody, RegisterBody, SessionSchema } from './auth.schemas';
+import * as auth from './auth.service';
+
+const tags = ['Auth'];
+
+function clientInfo(req: Request): auth.ClientInfo {
+  return { userAgent: req.get('user-agent')?.slice(0, 512) ?? null, ip: req.ip?.slice(0, 64) ?? null };
+}
+
+export const authRoutes: RouteModule = (ctx: AppContext) => {
+  const loginByAccount = ctx.limiters.create({
+    name: 'login-account',
+    limit: ctx.config.rateLimits.auth,
+    failClosed: true,
+    key: (_req, res) => {
+      const email = (res.locals.body as { email?: string } | undefined)?.email;
+      return email ? `acct:${email.toLowerCase()}` : undefined;
+    },
+  });
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/register',
+      tags,
+      summary: 'Create an account and sign in',
+      auth: 'none',
+      before: [ctx.limiters.authByIp('register')],
+      body: RegisterBody,
+      response: {
+        status: 201,
+        schema: AuthResultSchema,
+        description: 'The new user and a token pair; `Location: /api/auth/me`',
+      },
+      errors: [409, 429],
+      handler: async ({ req, body }) => ({
+        status: 201,
+        headers: { Location: '/api/auth/me' },
+        body: await auth.register(ctx, body, clientInfo(req)),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/login',
+      tags,
+      summary: 'Sign in with email and password',
+      description:
+        'A wrong email and a wrong password get the same 401 `INVALID_CREDENTIALS` in about the same time. ' +
+        'Limited per client IP and per account.',
+      auth: 'none',
+      before: [ctx.limiters.authByIp('login')],
+      body: LoginBody,
+      guards: [loginByAccount],
+      response: { status: 200, schema: AuthResultSchema },
+      errors: [429],
+      handler: async ({ req, body }) => ({ body: await auth.login(ctx, body, clientInfo(req)) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/refresh',
+      tags,
+      summary: 'Exchange a refresh token for a new token pair',
+      description:
+        'Refresh tokens are single use. Presenting a rotated token again revokes its session (reuse ' +
+        'detection), except within `REFRESH_REUSE_GRACE_S` seconds of its rotation, where racing tabs each get ' +
+        'a fresh pair.',
+      auth: 'none',
+      before: [ctx.limiters.authByIp('refresh')],
+      body: RefreshTokenBody,
+      response: { status: 200, schema: AuthResultSchema },
+      errors: [429],
+      handler: async ({ body }) => ({ body: await auth.refresh(ctx, body.refreshToken) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/logout',
+      tags,
+      summary: 'Revoke the session of a refresh token',
+      description: "A refresh token that is not the caller's is a 204 that revokes nothing.",
+      auth: 'required',
+      body: RefreshTokenBody,
+      response: { status: 204, description: 'Signed out' },
+      handler: async ({ userId, body }) => {
+        await auth.logout(ctx, userId, body.refreshToken);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/logout-all',
+      tags,
+      summary: 'Revoke every session of the caller',
+      auth: 'required',
+      response: { status: 204, description: 'Every refresh token of the user stops working' },
+      handler: async ({ userId }) => {
+        await auth.logoutAll(ctx, userId);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/auth/me',
+      tags,
+      summary: 'The signed-in user',
+      auth: 'required',
+      response: { status: 200, schema: UserSchema },
+      handler: async ({ userId }) => ({ body: await auth.me(ctx, userId) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/auth/sessions',
+      tags,
+      summary: "The caller's live sessions",
+      auth: 'required',
+      query: Joi.object(pagination),
+      response: { status: 200, schema: listOf(SessionSchema) },
+      handler: async ({ userId, auth: info, query }) => {
+        const { rows, total } = await auth.listSessions(ctx, userId, info!.sessionId, query);
+        return { body: page(rows, total, query.page, query.limit) };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/auth/sessions/:id',
+      tags,
+      summary: "Revoke one of the caller's sessions",
+      auth: 'required',
+      params: idParams,
+      response: { status: 204, description: 'Revoked' },
+      handler: async ({ userId, params }) => {
+        await auth.revokeSession(ctx, userId, params.id);
+        return { status: 204 };
+      },
+    }),
+  ];
+};

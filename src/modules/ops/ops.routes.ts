@@ -1,0 +1,65 @@
+import Joi from 'joi';
+import type { AppContext } from '../../context';
+import { pendingMigrations } from '../../db/migrate';
+import { AppError } from '../../http/errors';
+import { defineRoute, type RouteDef } from '../../http/route';
+
+const tags = ['Operations'];
+
+export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown>): RouteDef[] {
+  // Once the schema is current it stays current for this code: check the migrations until then only.
+  let migrationsCurrent = false;
+
+  const notReady = (detail: string) =>
+    new AppError(503, 'SERVICE_UNAVAILABLE', detail, { headers: { 'Retry-After': '5' } });
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/health',
+      tags,
+      summary: 'Liveness: 200 while the process runs',
+      auth: 'none',
+      apiRateLimit: false,
+      response: { status: 200, schema: Joi.object({ status: Joi.string().valid('ok').required() }) },
+      handler: async () => ({ body: { status: 'ok' } }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/ready',
+      tags,
+      summary: 'Readiness: 200 when the database answers and migrations are current',
+      description:
+        'Answers 503 while the database is unreachable, migrations are pending, or the process drains.',
+      auth: 'none',
+      apiRateLimit: false,
+      response: { status: 200, schema: Joi.object({ status: Joi.string().valid('ready').required() }) },
+      handler: async () => {
+        if (ctx.lifecycle.draining) throw notReady('The server is shutting down');
+        try {
+          await ctx.db.ping();
+        } catch {
+          throw notReady('The database is unreachable');
+        }
+        if (!migrationsCurrent) {
+          const pending = await pendingMigrations(ctx.db).catch((error: Error) => [error.message]);
+          if (pending.length > 0) throw notReady(`Migrations are not current: ${pending.join(', ')}`);
+          migrationsCurrent = true;
+        }
+        return { body: { status: 'ready' } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/openapi.json',
+      tags,
+      summary: 'This OpenAPI 3.1 document',
+      auth: 'none',
+      response: { status: 200, content: { 'application/json': { type: 'object' } } },
+      handler: async ({ res }) => {
+        res.setHeader('Cache-Control', 'public, max-age=60');
+        return { body: openapi() };
+      },
+    }),
+  ];
+}

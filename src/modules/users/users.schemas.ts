@@ -1,0 +1,23 @@
+import Joi from 'joi';
+import { component, timestamp, uuid } from '../../http/schemas';
+
+export const UserSchema = component(
+  'User',
+  Joi.object({
+    id: uuid.required(),
+    email: Joi.string().email({ tlds: false }).required(),
+    emailVerified: Joi.boolean().required(),
+    displayName: Joi.string().allow(null).required(),
+    settings: Joi.object()
+      .unknown(true)
+      .required()
+      .description("The SPA's preferences (free JSON, at most 16 KB)"),
+    role: Joi.string().valid('user', 'admin').required(),
+    plan: Joi.string().valid('free', 'pro', 'enterprise').required(),
+    subscriptionStatus: Joi.string().required(),
+    storageUsedBytes: Joi.number().integer().min(0).required(),
+    storageLimitBytes: Joi.number().integer().min(0).required(),
+    createdAt: timestamp.required(),
+    updatedAt: timestamp.required(),
+  }),
+);

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import winston from 'winston';
+import { createApp, type App } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+import type { AppContext, AppDeps } from '../../src/context';
+import type { DatabasePool } from '../../src/db/database';
+import { createLogger } from '../../src/lib/logger';
+import { createTestDatabase, type TestDatabase } from './db';
+
+/** Fixed secrets for tests: never used anywhere else. */
+export const TEST_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  JWT_SECRET: 'test-jwt-secret-that-is-long-enough-0123456789',
+  ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 7).toString('base64')}`,
+  BCRYPT_COST: '4',
+  AUTH_RATE_LIMIT: '10000',
+  API_RATE_LIMIT: '100000',
+  MAIL_RATE_LIMIT: '10000',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+};
+
+export function testConfig(env: Record<string, string | undefined> = {}, dataDir?: string): Config {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-test-'));
+  return loadConfig({ ...TEST_ENV, DATA_DIR: dir, ...env } as NodeJS.ProcessEnv);
+}
+
+export interface TestApp {
+  app: App;
+  ctx: AppContext;
+  db: DatabasePool;
+  config: Config;
+  dataDir: string;
+  /** Log lines written while `captureLogs` was on (JSON strings). */
+  logs: string[];
+  /** The test database's own URL on PostgreSQL runs. */
+  databaseUrl?: string;
+  /** supertest against the app (no listening socket needed). */
+  http(): ReturnType<typeof request>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string | undefined>;
+  captureLogs?: boolean;
+  /** Extra dependencies (e.g. a Redis client). */
+  deps?: Partial<AppDeps>;
+}
+
+/**
+ * A fresh database and app for one test file: built in beforeAll, torn down in afterAll. The returned
+ * object is filled in when beforeAll has run.
+ */
+export function useTestApp(options: TestAppOptions = {}): TestApp {
+  const handle = { logs: [] as string[] } as unknown as TestApp;
+  let database: TestDatabase | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-test-'));
+    const config = testConfig(options.env, dataDir);
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        handle.logs.push(String(chunk).trim());
+        done();
+      },
+    });
+    const logger = options.captureLogs
+      ? createLogger({
+          level: 'debug',
+          json: true,
+          transports: [new winston.transports.Stream({ stream: sink })],
+        })
+      : createLogger({ level: config.logLevel, json: false });
+    const app = createApp({ config, db: database.db, logger, ...options.deps });
+    Object.assign(handle, {
+      app,
+      ctx: app.locals.context,
+      db: database.db,
+      config,
+      dataDir,
+      databaseUrl: database.url,
+      http: () => request(app),
+    });
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+    if (handle.dataDir) fs.rmSync(handle.dataDir, { recursive: true, force: true });
+  });
+
+  return handle;
+}
