@@ -62,6 +62,7 @@ export function createApp(deps: AppDeps): App {
       apiLimit: config.rateLimits.api,
       authLimit: config.rateLimits.auth,
       redis: deps.redis,
+      redisPrefix: config.redisPrefix,
       logger,
     }),
   };

@@ -52,6 +52,8 @@ export interface Config {
     mail: number;
   };
   redisUrl: string | undefined;
+  /** Prefix of every Redis key this deployment writes (several deployments may share one Redis). */
+  redisPrefix: string;
   storage: {
     driver: 'local' | 's3';
     maxUploadBytes: number;
@@ -158,6 +160,9 @@ const schema = Joi.object({
   AUTH_RATE_LIMIT: Joi.number().integer().min(1).default(10),
   API_RATE_LIMIT: Joi.number().integer().min(1).default(600),
   MAIL_RATE_LIMIT: Joi.number().integer().min(1).default(5),
+  REDIS_KEY_PREFIX: Joi.string()
+    .pattern(/^[A-Za-z0-9:_-]{1,64}$/)
+    .default('cb:'),
   REDIS_URL: Joi.string()
     .uri({ scheme: ['redis', 'rediss'] })
     .optional(),
@@ -345,6 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mail: v.MAIL_RATE_LIMIT,
     },
     redisUrl: v.REDIS_URL,
+    redisPrefix: v.REDIS_KEY_PREFIX,
     storage: {
       driver: v.STORAGE_DRIVER,
       maxUploadBytes: v.MAX_UPLOAD_BYTES,

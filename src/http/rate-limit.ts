@@ -37,13 +37,14 @@ export function createRateLimiters(options: {
   apiLimit: number;
   authLimit: number;
   redis?: RedisClientType<any, any, any, any, any>;
+  redisPrefix: string;
   logger: Logger;
 }): RateLimiters {
   const storeFor = (name: string): Store | undefined => {
     const redis = options.redis;
     if (!redis) return undefined;
     return new RedisStore({
-      prefix: `rl:${name}:`,
+      prefix: `${options.redisPrefix}rl:${name}:`,
       sendCommand: (...args: string[]) => redis.sendCommand(args) as Promise<RedisReply>,
     });
   };
