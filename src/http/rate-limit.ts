@@ -17,6 +17,8 @@ export interface LimiterSpec {
    * must not open the door to password guessing); open lets it through uncounted (everything else).
    */
   failClosed?: boolean;
+  /** Count only failed requests (status >= 400): e.g. logins, where only guesses should use up the limit. */
+  onlyFailures?: boolean;
 }
 
 export interface RateLimiters {
@@ -58,6 +60,7 @@ export function createRateLimiters(options: {
       legacyHeaders: false,
       store: storeFor(spec.name),
       passOnStoreError: !spec.failClosed,
+      skipSuccessfulRequests: spec.onlyFailures ?? false,
       logger: {
         error: (error, message) =>
           options.logger.warn(message ?? 'rate limiter error', { limiter: spec.name, error: String(error) }),

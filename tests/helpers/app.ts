@@ -73,7 +73,8 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
           json: true,
           transports: [new winston.transports.Stream({ stream: sink })],
         })
-      : createLogger({ level: config.logLevel, json: false });
+      : // Quiet unless LOG_LEVEL asks for lines: expected 500s in tests would otherwise fill the output.
+        createLogger({ level: config.logLevel, json: false, silent: !process.env.LOG_LEVEL });
     const app = createApp({ config, db: database.db, logger, ...options.deps });
     Object.assign(handle, {
       app,

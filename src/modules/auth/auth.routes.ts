@@ -18,6 +18,8 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
     name: 'login-account',
     limit: ctx.config.rateLimits.auth,
     failClosed: true,
+    // Only failed attempts count: the owner signing in on many devices never locks themselves out.
+    onlyFailures: true,
     key: (_req, res) => {
       const email = (res.locals.body as { email?: string } | undefined)?.email;
       return email ? `acct:${email.toLowerCase()}` : undefined;

@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-config-'));
+
+describe('loadConfig', () => {
+  test('when production starts without secrets, then it refuses and names each missing variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp() });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain('JWT_SECRET, ENCRYPTION_KEYS, DATABASE_URL');
+    expect((error as ConfigError).problems).toEqual([
+      'JWT_SECRET is required in production',
+      'ENCRYPTION_KEYS is required in production',
+      'DATABASE_URL is required in production',
+    ]);
+  });
+
+  test('when production has everything but one, then only that one is named', () => {
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'x'.repeat(40),
+        DATABASE_URL: 'postgres://u@db/app',
+      }),
+    ).toThrow(/missing: ENCRYPTION_KEYS\./);
+  });
+
+  test('when development starts with nothing, then secrets are generated once under DATA_DIR and kept', () => {
+    const dir = tmp();
+    const first = loadConfig({ DATA_DIR: dir });
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(first.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(second.auth.jwtSecret).toBe(first.auth.jwtSecret);
+    expect(second.encryptionKeys[0].key.equals(first.encryptionKeys[0].key)).toBe(true);
+    const file = path.join(dir, 'dev-secrets.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.database.url).toBeUndefined();
+    expect(first.port).toBe(3000);
+  });
+
+  test('when values are malformed, then every problem is reported at once', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        DATA_DIR: tmp(),
+        PORT: 'abc',
+        ACCESS_TOKEN_TTL: '15x',
+        STORAGE_DRIVER: 'ftp',
+        JWT_SECRET: 'short',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.join('\n')).toMatch(/PORT/);
+    expect(error!.problems.join('\n')).toMatch(/ACCESS_TOKEN_TTL/);
+    expect(error!.problems.join('\n')).toMatch(/STORAGE_DRIVER/);
+    expect(error!.problems.join('\n')).toMatch(/JWT_SECRET/);
+  });
+
+  test('when ENCRYPTION_KEYS is malformed, then the problem is named', () => {
+    expect(() =>
+      loadConfig({ DATA_DIR: tmp(), ENCRYPTION_KEYS: 'k1:dG9vLXNob3J0', JWT_SECRET: 'x'.repeat(40) }),
+    ).toThrow(/ENCRYPTION_KEYS: key "k1" must decode to 32 bytes/);
+  });
+
+  test('when durations are given, then seconds and units both work', () => {
+    const config = loadConfig({ DATA_DIR: tmp(), ACCESS_TOKEN_TTL: '900', REFRESH_TOKEN_TTL: '30d' });
+    expect(config.auth.accessTokenTtlS).toBe(900);
+    expect(config.auth.refreshTokenTtlS).toBe(30 * 86400);
+    expect(loadConfig({ DATA_DIR: tmp(), ACCESS_TOKEN_TTL: '15m' }).auth.accessTokenTtlS).toBe(900);
+  });
+
+  test('when a variable is set to the empty string (as in .env.example), then it counts as unset', () => {
+    const config = loadConfig({ DATA_DIR: tmp(), DATABASE_URL: '', PORT: '', REDIS_URL: '' });
+    expect(config.database.url).toBeUndefined();
+    expect(config.port).toBe(3000);
+  });
+
+  test('when the config is built, then it is frozen all the way down', () => {
+    const config = loadConfig({ DATA_DIR: tmp() });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.auth)).toBe(true);
+    expect(() => {
+      (config.auth as { bcryptCost: number }).bcryptCost = 1;
+    }).toThrow(TypeError);
+  });
+});
+
+describe('the server process', () => {
+  test('when started in production without secrets, then it exits 1 and names them', () => {
+    const root = path.resolve(__dirname, '../..');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: tmp() },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout + result.stderr).toContain('missing: JWT_SECRET, ENCRYPTION_KEYS, DATABASE_URL');
+  });
+});

@@ -1,0 +1,137 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { DatabasePool } from '../../src/db/database';
+import { migrate, MigrationError, pendingMigrations, readMigrations } from '../../src/db/migrate';
+import { PgDatabase } from '../../src/db/pg-database';
+import { PgliteDatabase } from '../../src/db/pglite-database';
+import { createLogger } from '../../src/lib/logger';
+import { databaseUrlFor } from '../helpers/db-names';
+import { usingPostgres } from '../helpers/db';
+
+const logger = createLogger({ level: 'error', json: false, silent: true });
+
+function migrationsDir(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-migrations-'));
+  for (const [name, sql] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), sql);
+  return dir;
+}
+
+/** An empty database of this test's own on the server being tested (PostgreSQL or a fresh PGlite). */
+async function emptyDatabase(): Promise<{ open: () => Promise<DatabasePool>; drop: () => Promise<void> }> {
+  if (!usingPostgres()) {
+    const db = await PgliteDatabase.open({});
+    return { open: async () => db, drop: () => db.close() };
+  }
+  const serverUrl = process.env.DATABASE_URL!;
+  const name = `${process.env.TEST_TEMPLATE_DB}_mig_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const pools: PgDatabase[] = [];
+  return {
+    open: async () => {
+      const db = new PgDatabase(
+        {
+          url: databaseUrlFor(serverUrl, name),
+          max: 3,
+          connectionTimeoutMs: 5000,
+          statementTimeoutMs: 30_000,
+        },
+        logger,
+      );
+      pools.push(db);
+      return db;
+    },
+    drop: async () => {
+      await Promise.all(pools.map((p) => p.close()));
+      const cleanup = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+const FILES = {
+  '0001_first.sql': 'CREATE TABLE a (id int PRIMARY KEY);',
+  '0002_second.sql': 'CREATE TABLE b (id int PRIMARY KEY REFERENCES a (id));\nINSERT INTO a VALUES (1);',
+};
+
+describe('migrations', () => {
+  let database: Awaited<ReturnType<typeof emptyDatabase>>;
+  beforeEach(async () => {
+    database = await emptyDatabase();
+  });
+  afterEach(async () => {
+    await database.drop();
+  });
+
+  test('when run on an empty database, then every file applies in order and is recorded with its checksum', async () => {
+    const dir = migrationsDir(FILES);
+    const db = await database.open();
+    expect(await pendingMigrations(db, dir)).toEqual(['0001_first.sql', '0002_second.sql']);
+    expect(await migrate(db, logger, dir)).toEqual(['0001_first.sql', '0002_second.sql']);
+    const { rows } = await db.query<{ version: number; checksum: string }>(
+      'SELECT version, checksum FROM schema_migrations ORDER BY version',
+    );
+    expect(rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(rows[0].checksum).toBe(readMigrations(dir)[0].checksum);
+    expect(await pendingMigrations(db, dir)).toEqual([]);
+    expect(await migrate(db, logger, dir)).toEqual([]);
+  });
+
+  test('when an applied file has changed, then migrating refuses with a clear message', async () => {
+    const dir = migrationsDir(FILES);
+    const db = await database.open();
+    await migrate(db, logger, dir);
+    fs.appendFileSync(path.join(dir, '0001_first.sql'), '\n-- edited later');
+    await expect(migrate(db, logger, dir)).rejects.toThrow(MigrationError);
+    await expect(migrate(db, logger, dir)).rejects.toThrow(
+      /0001_first\.sql was changed after it was applied.*add a new migration/s,
+    );
+    await expect(pendingMigrations(db, dir)).rejects.toThrow(MigrationError);
+  });
+
+  test('when a migration fails half-way, then none of it stays and it is not recorded', async () => {
+    const dir = migrationsDir({
+      ...FILES,
+      '0003_broken.sql': 'CREATE TABLE c (id int);\nINSERT INTO c VALUES (1);\nSELECT no_such_function();',
+    });
+    const db = await database.open();
+    await expect(migrate(db, logger, dir)).rejects.toThrow(/0003_broken\.sql failed/);
+    const c = await db.query<{ exists: boolean }>("SELECT to_regclass('c') IS NOT NULL AS exists");
+    expect(c.rows[0].exists).toBe(false);
+    expect(await pendingMigrations(db, dir)).toEqual(['0003_broken.sql']);
+  });
+
+  test('when several processes migrate at once, then each migration is applied exactly once', async () => {
+    const dir = migrationsDir(FILES);
+    const handles = await Promise.all([database.open(), database.open(), database.open()]);
+    const results = await Promise.all(handles.map((db) => migrate(db, logger, dir)));
+    expect(results.flat().sort()).toEqual(['0001_first.sql', '0002_second.sql']);
+    const { rows } = await handles[0].query<{ n: number }>('SELECT count(*)::int AS n FROM a');
+    expect(rows[0].n).toBe(1);
+  });
+});
+
+describe('migration files', () => {
+  test('when a file name does not follow NNNN_name.sql, then it is refused', () => {
+    const dir = migrationsDir({ '1_bad.sql': 'SELECT 1;' });
+    expect(() => readMigrations(dir)).toThrow(/named NNNN_name\.sql/);
+  });
+
+  test('when two files share a number, then they are refused', () => {
+    const dir = migrationsDir({ '0001_a.sql': 'SELECT 1;', '0001_b.sql': 'SELECT 2;' });
+    expect(() => readMigrations(dir)).toThrow(/share version 1/);
+  });
+
+  test('when the real migrations are read, then they are numbered without duplicates', () => {
+    const files = readMigrations();
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(files.map((f) => f.version)).size).toBe(files.length);
+  });
+});
