@@ -1,0 +1,181 @@
+import Joi from 'joi';
+import type { AppContext, RouteModule } from '../../context';
+import { defineRoute, etag } from '../../http/route';
+import { idParams, page, pagination } from '../../http/schemas';
+import {
+  CreateProjectBody,
+  DuplicateProjectBody,
+  IncludeQuery,
+  ListProjectsQuery,
+  ProjectListSchema,
+  ProjectSchema,
+  ProjectVersionListSchema,
+  ProjectVersionSchema,
+  ProjectWithChildrenSchema,
+  UpdateProjectBody,
+  VersionParams,
+} from './projects.schemas';
+import * as projects from './projects.service';
+import * as templates from '../templates/templates.service';
+
+const tags = ['Projects'];
+const ETAG_HEADER = { ETag: { description: 'The project\'s version, e.g. `"3"`' } };
+
+export const projectRoutes: RouteModule = (ctx: AppContext) => [
+  defineRoute({
+    method: 'get',
+    path: '/api/projects',
+    tags,
+    summary: "List the caller's projects",
+    description:
+      '`q` matches title or description case-insensitively; `status`, `category` and `tag` are exact. ' +
+      "`counts` are numbers of the project's stories, images and drawings.",
+    auth: 'required',
+    query: ListProjectsQuery,
+    response: { status: 200, schema: ProjectListSchema },
+    handler: async ({ userId, query }) => {
+      const { rows, total } = await projects.listProjects(ctx, userId, query);
+      return { body: page(rows, total, query.page, query.limit) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/projects',
+    tags,
+    summary: 'Create a project',
+    description:
+      'New projects start as `draft` at version 1. With `templateId` this is `POST /api/templates/{id}/use`: ' +
+      "the project starts as a copy of the template's content (a use is counted; a premium template needs " +
+      "the plan: 403 `PLAN_REQUIRED`; someone else's private template: 404), and the fields given override " +
+      "the template's.",
+    auth: 'required',
+    body: CreateProjectBody,
+    response: { status: 201, schema: ProjectSchema, headers: ETAG_HEADER },
+    errors: [403, 404],
+    handler: async ({ userId, body }) => {
+      const { templateId, ...fields } = body;
+      const project = templateId
+        ? await templates.useTemplate(ctx, userId, templateId, fields)
+        : await projects.createProject(ctx, userId, fields);
+      return {
+        status: 201,
+        headers: { Location: `/api/projects/${project.id}`, ETag: etag(project.version) },
+        body: project,
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/projects/:id',
+    tags,
+    summary: 'One project, optionally with its children',
+    description:
+      '`include` embeds any of `stories`, `images`, `drawings` under those keys, each in list order.',
+    auth: 'required',
+    params: idParams,
+    query: IncludeQuery,
+    response: { status: 200, schema: ProjectWithChildrenSchema, headers: ETAG_HEADER },
+    handler: async ({ userId, params, query }) => {
+      const project = await projects.getProject(ctx, userId, params.id, query.include ?? []);
+      return { headers: { ETag: etag(project.version) }, body: project };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/projects/:id',
+    tags,
+    summary: "Change any subset of a project's writable fields",
+    description:
+      'Each PUT makes a new version (version + 1) with a snapshot. `coverImageId` must be one of the ' +
+      "project's own images, or null.",
+    auth: 'required',
+    params: idParams,
+    body: UpdateProjectBody,
+    ifMatch: true,
+    response: { status: 200, schema: ProjectSchema, headers: ETAG_HEADER },
+    handler: async ({ userId, params, body, ifMatch }) => {
+      const project = await projects.updateProject(ctx, userId, params.id, body, ifMatch);
+      return { headers: { ETag: etag(project.version) }, body: project };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/projects/:id',
+    tags,
+    summary: 'Delete a project with its stories, images, drawings and their files',
+    auth: 'required',
+    params: idParams,
+    ifMatch: true,
+    response: { status: 204, description: 'Deleted' },
+    handler: async ({ userId, params, ifMatch }) => {
+      await projects.deleteProject(ctx, userId, params.id, ifMatch);
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/projects/:id/duplicate',
+    tags,
+    summary: 'Deep-copy a project (all or nothing)',
+    description:
+      'Copies the project with its stories, images, drawings and files in one transaction, titled ' +
+      '"<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy ' +
+      'starts its own history at version 1.',
+    auth: 'required',
+    params: idParams,
+    body: DuplicateProjectBody,
+    response: { status: 201, schema: ProjectSchema, headers: ETAG_HEADER },
+    handler: async ({ userId, params, body }) => {
+      const copy = await projects.duplicateProject(ctx, userId, params.id, body);
+      return {
+        status: 201,
+        headers: { Location: `/api/projects/${copy.id}`, ETag: etag(copy.version) },
+        body: copy,
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/projects/:id/versions',
+    tags,
+    summary: "A project's versions, newest first",
+    description: 'Includes version 1 (the creation).',
+    auth: 'required',
+    params: idParams,
+    query: Joi.object(pagination),
+    response: { status: 200, schema: ProjectVersionListSchema },
+    handler: async ({ userId, params, query }) => {
+      const { rows, total } = await projects.listVersions(ctx, userId, params.id, query);
+      return { body: page(rows, total, query.page, query.limit) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/projects/:id/versions/:version',
+    tags,
+    summary: "A project's fields as they were at one version",
+    auth: 'required',
+    params: VersionParams,
+    response: { status: 200, schema: ProjectVersionSchema },
+    handler: async ({ userId, params }) => ({
+      body: await projects.getVersion(ctx, userId, params.id, params.version),
+    }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/projects/:id/versions/:version/restore',
+    tags,
+    summary: "Make a past version's fields current, as a new version",
+    description:
+      "Honours `If-Match` (the current version). A cover image that is no longer one of the project's " +
+      'images is not restored (the cover becomes null).',
+    auth: 'required',
+    params: VersionParams,
+    ifMatch: true,
+    response: { status: 200, schema: ProjectSchema, headers: ETAG_HEADER },
+    handler: async ({ userId, params, ifMatch }) => {
+      const project = await projects.restoreVersion(ctx, userId, params.id, params.version, ifMatch);
+      return { headers: { ETag: etag(project.version) }, body: project };
+    },
+  }),
+];

@@ -1,0 +1,190 @@
+import Joi from 'joi';
+import { component, jsonObject, listOf, pagination, timestamp, uuid } from '../../http/schemas';
+import { StorySchema } from '../stories/stories.schemas';
+
+export const PROJECT_STATUSES = ['draft', 'in_progress', 'completed', 'archived'] as const;
+export const PROJECT_SORTS = [
+  'updatedAt',
+  '-updatedAt',
+  'createdAt',
+  '-createdAt',
+  'title',
+  '-title',
+] as const;
+export const PROJECT_INCLUDES = ['stories', 'images', 'drawings'] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+export type ProjectSort = (typeof PROJECT_SORTS)[number];
+export type ProjectInclude = (typeof PROJECT_INCLUDES)[number];
+
+/** Limits the contract names (title, description, tags, settings) and the ones chosen here (category). */
+export const LIMITS = {
+  titleChars: 200,
+  descriptionChars: 5000,
+  categoryChars: 50,
+  tags: 20,
+  tagChars: 40,
+  settingsBytes: 64 * 1024,
+  searchChars: 200,
+} as const;
+
+const title = Joi.string().trim().min(1).max(LIMITS.titleChars);
+const description = Joi.string().max(LIMITS.descriptionChars).allow('', null);
+const category = Joi.string().trim().min(1).max(LIMITS.categoryChars).allow(null);
+const status = Joi.string().valid(...PROJECT_STATUSES);
+const tags = Joi.array()
+  .items(Joi.string().trim().min(1).max(LIMITS.tagChars))
+  .max(LIMITS.tags)
+  .unique()
+  .description(`Up to ${LIMITS.tags} distinct tags of 1..${LIMITS.tagChars} characters`);
+const settings = jsonObject(LIMITS.settingsBytes).description(
+  'Free JSON for the SPA (page size, style, age group…), at most 64 KB',
+);
+
+/**
+ * With `templateId` the project is made from the template (templates.service `useTemplate`): `title` may
+ * then be left out (the template's title), and the fields given override the template's.
+ */
+export const CreateProjectBody = Joi.object({
+  title: title.description("Required unless `templateId` is given (then default: the template's title)"),
+  description,
+  category,
+  status,
+  tags,
+  settings,
+  templateId: uuid.description(
+    'Start as a copy of this template (counts a use; a premium template needs the plan). ' +
+      'Same as `POST /api/templates/{id}/use`',
+  ),
+}).custom((value, helpers) =>
+  value.title === undefined && value.templateId === undefined
+    ? helpers.error('any.required', { label: 'title', key: 'title' }, {
+        ...helpers.state,
+        path: ['title'],
+      } as any)
+    : value,
+);
+
+export const UpdateProjectBody = Joi.object({
+  title,
+  description,
+  category,
+  status,
+  tags,
+  settings,
+  coverImageId: uuid.allow(null).description("One of the project's own images, or null"),
+})
+  .min(1)
+  .messages({ 'object.min': 'the body must name at least one field to change' });
+
+export const DuplicateProjectBody = Joi.object({
+  title: title.description('The copy\'s title; default "<title> (copy)"'),
+});
+
+export const ListProjectsQuery = Joi.object({
+  ...pagination,
+  q: Joi.string()
+    .trim()
+    .min(1)
+    .max(LIMITS.searchChars)
+    .description('Case-insensitive text found in the title or description'),
+  status,
+  category: Joi.string().trim().min(1).max(LIMITS.categoryChars).description('Exact category'),
+  tag: Joi.string().trim().min(1).max(LIMITS.tagChars).description('Projects carrying this exact tag'),
+  sort: Joi.string()
+    .valid(...PROJECT_SORTS)
+    .default('-updatedAt'),
+});
+
+export const IncludeQuery = Joi.object({
+  include: Joi.string()
+    .custom((value: string, helpers) => {
+      const parts = value.split(',').map((part) => part.trim());
+      if (parts.some((part) => !(PROJECT_INCLUDES as readonly string[]).includes(part))) {
+        return helpers.error('any.only', { valids: PROJECT_INCLUDES });
+      }
+      return [...new Set(parts)];
+    })
+    .description('Comma-separated children to embed: any of `stories`, `images`, `drawings`'),
+});
+
+export const VersionParams = Joi.object({
+  id: uuid.required(),
+  version: Joi.number().integer().min(1).max(2_147_483_647).required(),
+});
+
+const counts = Joi.object({
+  stories: Joi.number().integer().min(0).required(),
+  images: Joi.number().integer().min(0).required(),
+  drawings: Joi.number().integer().min(0).required(),
+});
+
+const projectFields = {
+  id: uuid.required(),
+  title: Joi.string().required(),
+  description: Joi.string().allow(null).required(),
+  category: Joi.string().allow(null).required(),
+  status: Joi.string()
+    .valid(...PROJECT_STATUSES)
+    .required(),
+  tags: Joi.array().items(Joi.string()).required(),
+  settings: Joi.object().unknown(true).required(),
+  coverImageId: uuid.allow(null).required(),
+  version: Joi.number().integer().min(1).required(),
+  counts: counts.required(),
+  createdAt: timestamp.required(),
+  updatedAt: timestamp.required(),
+};
+
+export const ProjectSchema = component('Project', Joi.object(projectFields));
+
+export const ProjectWithChildrenSchema = component(
+  'ProjectWithChildren',
+  Joi.object({
+    ...projectFields,
+    stories: Joi.array().items(StorySchema).description('With `include=stories`, ordered by position'),
+    images: Joi.array()
+      .items(Joi.object().unknown(true))
+      .description('With `include=images` (`Image` objects)'),
+    drawings: Joi.array()
+      .items(Joi.object().unknown(true))
+      .description('With `include=drawings` (`Drawing` objects)'),
+  }),
+);
+
+export const ProjectListSchema = listOf(ProjectSchema);
+
+const snapshot = Joi.object({
+  title: Joi.string().required(),
+  description: Joi.string().allow(null).required(),
+  category: Joi.string().allow(null).required(),
+  status: Joi.string()
+    .valid(...PROJECT_STATUSES)
+    .required(),
+  tags: Joi.array().items(Joi.string()).required(),
+  settings: Joi.object().unknown(true).required(),
+  coverImageId: uuid.allow(null).required(),
+});
+
+export const ProjectVersionSummarySchema = component(
+  'ProjectVersionSummary',
+  Joi.object({
+    version: Joi.number().integer().min(1).required(),
+    createdAt: timestamp.required(),
+    changedFields: Joi.array()
+      .items(Joi.string())
+      .required()
+      .description('Fields whose value this version changed (version 1: every field)'),
+  }),
+);
+
+export const ProjectVersionSchema = component(
+  'ProjectVersion',
+  Joi.object({
+    version: Joi.number().integer().min(1).required(),
+    createdAt: timestamp.required(),
+    changedFields: Joi.array().items(Joi.string()).required(),
+    snapshot: snapshot.required().description("The project's writable fields as they were at this version"),
+  }),
+);
+
+export const ProjectVersionListSchema = listOf(ProjectVersionSummarySchema);

@@ -1,0 +1,95 @@
+import type { AppContext, RouteModule } from '../../context';
+import { defineRoute, etag } from '../../http/route';
+import { idParams, page } from '../../http/schemas';
+import {
+  CreateStoryBody,
+  ListStoriesQuery,
+  StoryListSchema,
+  StorySchema,
+  UpdateStoryBody,
+} from './stories.schemas';
+import * as stories from './stories.service';
+
+const tags = ['Stories'];
+const ETAG_HEADER = { ETag: { description: 'The story\'s version, e.g. `"3"`' } };
+
+export const storyRoutes: RouteModule = (ctx: AppContext) => [
+  defineRoute({
+    method: 'get',
+    path: '/api/stories',
+    tags,
+    summary: "List the caller's stories",
+    description:
+      "Ordered by `position`, then `createdAt`. With `projectId`, that project's only (someone else's → 404).",
+    auth: 'required',
+    query: ListStoriesQuery,
+    response: { status: 200, schema: StoryListSchema },
+    errors: [404],
+    handler: async ({ userId, query }) => {
+      const { rows, total } = await stories.listStories(ctx, userId, query);
+      return { body: page(rows, total, query.page, query.limit) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/stories',
+    tags,
+    summary: "Create a story in one of the caller's projects",
+    description: '`wordCount` is computed by the server. Without `position` the story goes last.',
+    auth: 'required',
+    body: CreateStoryBody,
+    response: { status: 201, schema: StorySchema, headers: ETAG_HEADER },
+    errors: [404],
+    handler: async ({ userId, body }) => {
+      const story = await stories.createStory(ctx, userId, body);
+      return {
+        status: 201,
+        headers: { Location: `/api/stories/${story.id}`, ETag: etag(story.version) },
+        body: story,
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/stories/:id',
+    tags,
+    summary: 'One story',
+    auth: 'required',
+    params: idParams,
+    response: { status: 200, schema: StorySchema, headers: ETAG_HEADER },
+    handler: async ({ userId, params }) => {
+      const story = await stories.getStory(ctx, userId, params.id);
+      return { headers: { ETag: etag(story.version) }, body: story };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/stories/:id',
+    tags,
+    summary: "Change any subset of a story's fields, or move it to another project",
+    description: "`projectId` moves the story to another of the caller's projects. Each PUT is version + 1.",
+    auth: 'required',
+    params: idParams,
+    body: UpdateStoryBody,
+    ifMatch: true,
+    response: { status: 200, schema: StorySchema, headers: ETAG_HEADER },
+    handler: async ({ userId, params, body, ifMatch }) => {
+      const story = await stories.updateStory(ctx, userId, params.id, body, ifMatch);
+      return { headers: { ETag: etag(story.version) }, body: story };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/stories/:id',
+    tags,
+    summary: 'Delete a story',
+    auth: 'required',
+    params: idParams,
+    ifMatch: true,
+    response: { status: 204, description: 'Deleted' },
+    handler: async ({ userId, params, ifMatch }) => {
+      await stories.deleteStory(ctx, userId, params.id, ifMatch);
+      return { status: 204 };
+    },
+  }),
+];
