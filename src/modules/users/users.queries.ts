@@ -55,3 +55,72 @@ export async function insertUser(
   );
   return rows[0] ?? null;
 }
+
+/** Sets the given profile fields (undefined leaves one as it is); null when the user is gone. */
+export async function updateUserProfile(
+  db: Database,
+  id: string,
+  changes: { displayName?: string | null; settings?: Record<string, unknown> },
+): Promise<UserRow | null> {
+  const { rows } = await db.query<UserRow>(
+    `UPDATE users
+        SET display_name = CASE WHEN $2::boolean THEN $3::text ELSE display_name END,
+            settings = coalesce($4::jsonb, settings),
+            updated_at = now()
+      WHERE id = $1
+      RETURNING ${USER_COLUMNS}`,
+    [
+      id,
+      changes.displayName !== undefined,
+      changes.displayName ?? null,
+      changes.settings === undefined ? null : JSON.stringify(changes.settings),
+    ],
+  );
+  return rows[0] ?? null;
+}
+
+export async function updatePasswordHash(db: Database, id: string, passwordHash: string): Promise<number> {
+  const { rowCount } = await db.query(
+    'UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1',
+    [id, passwordHash],
+  );
+  return rowCount;
+}
+
+export async function findRole(db: Database, id: string): Promise<UserRow['role'] | null> {
+  const { rows } = await db.query<{ role: UserRow['role'] }>('SELECT role FROM users WHERE id = $1', [id]);
+  return rows[0]?.role ?? null;
+}
+
+/** Sets the role of the account with this email (case-insensitive); null when there is none. */
+export async function updateRoleByEmail(
+  db: Database,
+  email: string,
+  role: UserRow['role'],
+): Promise<UserRow | null> {
+  const { rows } = await db.query<UserRow>(
+    `UPDATE users SET role = $2, updated_at = now() WHERE lower(email) = lower($1) RETURNING ${USER_COLUMNS}`,
+    [email.trim(), role],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Locks the user's row until the transaction ends. Inserting a row that references the user takes a
+ * KEY SHARE lock on it, which this blocks: no new child row (and no new file) appears meanwhile.
+ */
+export async function lockUser(db: Database, id: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [id]);
+  return rows.length > 0;
+}
+
+/** Deletes the user; every row that belongs to them goes with it through ON DELETE CASCADE. */
+export async function deleteUser(db: Database, id: string): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM users WHERE id = $1', [id]);
+  return rowCount;
+}
+
+export async function countUsers(db: Database): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  return rows[0].n;
+}

@@ -1,5 +1,6 @@
 import Joi from 'joi';
-import { component, timestamp, uuid } from '../../http/schemas';
+import { component, jsonObject, timestamp, uuid } from '../../http/schemas';
+import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS } from '../../lib/passwords';
 
 export const UserSchema = component(
   'User',
@@ -21,3 +22,39 @@ export const UserSchema = component(
     updatedAt: timestamp.required(),
   }),
 );
+
+/** The SPA's preferences: free JSON, at most 16 KB, replaced whole. */
+export const SETTINGS_MAX_BYTES = 16 * 1024;
+
+export const UpdateMeBody = Joi.object({
+  displayName: Joi.string()
+    .trim()
+    .min(1)
+    .max(100)
+    .allow(null)
+    .description('1..100 characters; null clears it'),
+  settings: jsonObject(SETTINGS_MAX_BYTES).description(
+    "The SPA's preferences (free JSON, at most 16 KB), replaced whole",
+  ),
+})
+  .min(1)
+  .messages({ 'object.min': 'the body must name at least one of displayName, settings' });
+
+/** The same rule as registration (auth.schemas imports this file, so it is not imported from there). */
+const newPassword = Joi.string()
+  .min(MIN_PASSWORD_CHARS)
+  .custom((value: string, helpers) =>
+    Buffer.byteLength(value, 'utf8') > MAX_PASSWORD_BYTES ? helpers.error('password.bytes') : value,
+  )
+  .messages({ 'password.bytes': `{{#label}} must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8` })
+  .description(`${MIN_PASSWORD_CHARS}+ characters, at most ${MAX_PASSWORD_BYTES} bytes of UTF-8`);
+
+export const ChangePasswordBody = Joi.object({
+  // Any length: a wrong one is a 403, never a hint about the rules.
+  currentPassword: Joi.string().min(1).max(1024).required(),
+  newPassword: newPassword.required(),
+});
+
+export const DeleteMeBody = Joi.object({
+  password: Joi.string().min(1).max(1024).required(),
+});

@@ -1,0 +1,67 @@
+import type { AppContext, RouteModule } from '../../context';
+import { defineRoute } from '../../http/route';
+import { adminOnly } from '../users/users.service';
+import {
+  AcceptedSchema,
+  AdminSummarySchema,
+  IngestBody,
+  SummaryQuery,
+  SummarySchema,
+} from './analytics.schemas';
+import * as analytics from './analytics.service';
+
+const tags = ['Analytics'];
+
+export const analyticsRoutes: RouteModule = (ctx: AppContext) => {
+  ctx.maintenance.push({ name: 'analytics-retention', run: () => analytics.purgeExpiredEvents(ctx) });
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/analytics/events',
+      tags,
+      summary: 'Record a batch of usage events',
+      description:
+        '1..100 events. The batch is all or nothing: one invalid event refuses it with 400 (`errors[].path` ' +
+        "names the event's index, e.g. `events.3.type`), a `projectId` that is not the caller's with 404.",
+      auth: 'required',
+      body: IngestBody,
+      response: { status: 202, schema: AcceptedSchema, description: 'Stored' },
+      errors: [404],
+      handler: async ({ userId, body }) => ({
+        status: 202,
+        body: { accepted: await analytics.ingestEvents(ctx, userId, body.events) },
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/analytics/summary',
+      tags,
+      summary: "The caller's events by type and by day",
+      description:
+        '`from` (inclusive) and `to` (exclusive) are ISO dates or date-times; by default the last 30 UTC ' +
+        'days including today. Days are UTC days.',
+      auth: 'required',
+      query: SummaryQuery,
+      response: { status: 200, schema: SummarySchema },
+      handler: async ({ userId, query }) => ({
+        body: await analytics.getUserSummary(ctx, userId, analytics.resolveRange(query)),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/analytics/summary',
+      tags: [...tags, 'Admin'],
+      summary: "Everyone's events by type and by day, with active users per day",
+      description: 'Admins only (others: 403). Same range rules as `/api/analytics/summary`.',
+      auth: 'required',
+      before: [adminOnly(ctx.db)],
+      query: SummaryQuery,
+      response: { status: 200, schema: AdminSummarySchema },
+      errors: [403],
+      handler: async ({ query }) => ({
+        body: await analytics.getAdminSummary(ctx, analytics.resolveRange(query)),
+      }),
+    }),
+  ];
+};

@@ -1,0 +1,114 @@
+import Joi from 'joi';
+import { component, jsonObject, timestamp, uuid } from '../../http/schemas';
+
+export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_.]{1,63}$/;
+export const MAX_EVENTS_PER_BATCH = 100;
+export const PROPERTIES_MAX_BYTES = 8 * 1024;
+/** Client clocks drift; an event further in the future than this is refused. */
+export const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/** A date-time must say its offset: a bare local time would depend on the server's time zone. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** `YYYY-MM-DD` (midnight UTC) or an ISO 8601 date-time with `Z` or an offset → Date; null otherwise. */
+function parseIsoDate(value: string): Date | null {
+  const dateOnly = DATE_ONLY.test(value);
+  if (!dateOnly && !DATE_TIME.test(value)) return null;
+  const date = new Date(dateOnly ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) return null;
+  const year = date.getUTCFullYear();
+  if (year < 1970 || year > 9999) return null;
+  // Refuses dates JS would roll over (2024-02-30 → March 1st).
+  if (dateOnly && date.toISOString().slice(0, 10) !== value) return null;
+  return date;
+}
+
+const ISO_FORM_MESSAGE = '{{#label}} must be an ISO 8601 date (YYYY-MM-DD) or date-time with a time zone';
+
+const isoDateOrDateTime = Joi.string()
+  .custom((value: string, helpers) => parseIsoDate(value) ?? helpers.error('date.isoForm'), 'ISO 8601 date')
+  .messages({ 'date.isoForm': ISO_FORM_MESSAGE });
+
+/** An event's time: like the range bounds, and at most MAX_CLOCK_SKEW_MS ahead of the server's clock. */
+const occurredAt = Joi.string()
+  .custom((value: string, helpers) => {
+    const date = parseIsoDate(value);
+    if (!date) return helpers.error('date.isoForm');
+    return date.getTime() > Date.now() + MAX_CLOCK_SKEW_MS ? helpers.error('date.future') : date;
+  }, 'ISO 8601 date, not in the future')
+  .messages({
+    'date.isoForm': ISO_FORM_MESSAGE,
+    'date.future': '{{#label}} must not be more than 24 hours in the future',
+  });
+
+export const SummaryQuery = Joi.object({
+  from: isoDateOrDateTime.description('Inclusive; default: 30 days before `to`'),
+  to: isoDateOrDateTime.description('Exclusive; default: the start of tomorrow (UTC)'),
+})
+  .custom((value: { from?: Date; to?: Date }, helpers) =>
+    value.from && value.to && value.from.getTime() >= value.to.getTime()
+      ? helpers.error('range.order')
+      : value,
+  )
+  .messages({ 'range.order': '"from" must be before "to"' });
+
+const ClientEventSchema = Joi.object({
+  type: Joi.string()
+    .pattern(EVENT_TYPE_PATTERN)
+    .required()
+    .description('e.g. `editor.opened`: a-z first, then 1..63 of a-z, 0-9, `_` and `.`')
+    .messages({
+      'string.pattern.base': '{{#label}} must be 2..64 characters of a-z, 0-9, _ and ., starting with a-z',
+    }),
+  projectId: uuid.description("One of the caller's projects (else the batch is refused with 404)"),
+  properties: jsonObject(PROPERTIES_MAX_BYTES).description('Free JSON, at most 8 KB'),
+  occurredAt: occurredAt.description('When it happened (default: when received); at most 24 h in the future'),
+});
+
+export const IngestBody = Joi.object({
+  events: Joi.array().items(ClientEventSchema).min(1).max(MAX_EVENTS_PER_BATCH).required(),
+});
+
+export const AcceptedSchema = component(
+  'EventsAccepted',
+  Joi.object({ accepted: Joi.number().integer().min(1).required() }),
+);
+
+const DayCount = component(
+  'DayCount',
+  Joi.object({
+    date: Joi.string().pattern(DATE_ONLY).required().description('UTC day, YYYY-MM-DD'),
+    count: Joi.number().integer().min(0).required(),
+  }),
+);
+
+const summaryFields = {
+  from: timestamp.required(),
+  to: timestamp.required(),
+  // A map: `.pattern()` would not reach the OpenAPI document as additionalProperties.
+  byType: Joi.object().unknown(true).required().description('Event count per type: `{ "<type>": <count> }`'),
+  byDay: Joi.array()
+    .items(DayCount)
+    .required()
+    .description('Events per UTC day, oldest first; days without events are left out'),
+};
+
+export const SummarySchema = component('AnalyticsSummary', Joi.object(summaryFields));
+
+export const AdminSummarySchema = component(
+  'AdminAnalyticsSummary',
+  Joi.object({
+    ...summaryFields,
+    activeUsersByDay: Joi.array()
+      .items(DayCount)
+      .required()
+      .description('Distinct users with at least one event, per UTC day'),
+    activeUsers: Joi.number()
+      .integer()
+      .min(0)
+      .required()
+      .description('Distinct users with events in the range'),
+    totalUsers: Joi.number().integer().min(0).required().description('Accounts that exist now'),
+  }),
+);
