@@ -1,0 +1,46 @@
+# syntax=docker/dockerfile:1
+# ColorBook Engine. Build: docker build -t colorbook-engine .
+# Run:   docker run -p 3000:3000 -e DATABASE_URL=… -e JWT_SECRET=… -e ENCRYPTION_KEYS=… colorbook-engine
+# Everything it needs is in docs/operations.md; docker-compose.yml adds PostgreSQL, Redis and MinIO.
+
+# 1. Compile TypeScript with every dependency installed.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY scripts ./scripts
+RUN npm run build
+
+# 2. Production dependencies only, from the same lockfile.
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# 3. The image: compiled code, production dependencies, migrations. Files belong to root; the server runs
+#    as the unprivileged `node` user and writes only under DATA_DIR.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data
+WORKDIR /app
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# Read at run time: migrations (applied at start) and the non-code files under src/ (the docs page).
+COPY database ./database
+COPY src ./src
+RUN mkdir -p /data && chown node:node /data
+USER node
+# Local files, mail outbox, and the embedded database when DATABASE_URL is not set (one container only).
+VOLUME ["/data"]
+EXPOSE 3000
+# Liveness only (no database check): /ready is for load balancers. slim has no curl; node has fetch.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# SIGTERM drains in-flight requests for up to SHUTDOWN_TIMEOUT_MS (25 s): stop with a longer grace period
+# (docker stop -t 30; compose: stop_grace_period: 30s).
+CMD ["node", "dist/src/server.js"]

@@ -1,0 +1,55 @@
+// PM2: `npm ci && npm run build`, then `pm2 start ecosystem.config.cjs --env production`.
+// PM2 is installed by the operator (`npm install -g pm2`); it is not a dependency of this project.
+// Cluster mode needs DATABASE_URL (PostgreSQL): the embedded database serves one process only. Set REDIS_URL
+// too, or each worker counts rate limits on its own. See docs/operations.md.
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** A variable from the project's .env (which the server itself reads), for settings PM2 needs first. */
+function fromDotEnv(name) {
+  try {
+    return require('dotenv').parse(fs.readFileSync(path.join(__dirname, '.env')))[name];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Workers: WEB_CONCURRENCY (a number; the environment wins over .env) or one per CPU core. */
+function instances() {
+  const value = Number.parseInt(process.env.WEB_CONCURRENCY ?? fromDotEnv('WEB_CONCURRENCY') ?? '', 10);
+  return Number.isInteger(value) && value > 0 ? value : 'max';
+}
+
+module.exports = {
+  apps: [
+    {
+      name: 'colorbook-engine',
+      script: 'dist/src/server.js',
+      // The server reads .env and finds database/migrations from here.
+      cwd: __dirname,
+      exec_mode: 'cluster',
+      instances: instances(),
+      // The server sends 'ready' once the database answered, migrations are current and the port is open;
+      // `pm2 reload` only stops an old worker after its replacement is ready.
+      wait_ready: true,
+      // Longer than the start's own wait for a database that is still coming up (60 s of retries).
+      listen_timeout: 70_000,
+      // SIGTERM (SIGINT too) drains in-flight requests for up to SHUTDOWN_TIMEOUT_MS (25 s); only then SIGKILL.
+      kill_timeout: 30_000,
+      // On Windows PM2 asks with a 'shutdown' message instead of a signal; the server handles both.
+      shutdown_with_message: process.platform === 'win32',
+      // Log lines are JSON with their own timestamp in production; PM2 adds none.
+      time: false,
+      merge_logs: true,
+      // A worker that keeps crashing at start is not restarted in a tight loop.
+      exp_backoff_restart_delay: 200,
+      env: {
+        NODE_ENV: 'development',
+      },
+      env_production: {
+        NODE_ENV: 'production',
+      },
+    },
+  ],
+};

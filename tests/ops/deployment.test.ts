@@ -1,0 +1,272 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import { builtinModules } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import ts from 'typescript';
+import { testConfig, useTestApp } from '../helpers/app';
+import { freePort } from '../helpers/spawn-server';
+
+/**
+ * The deployment files, checked without Docker or PM2: what they run is run here (the image's health check,
+ * the compiled server's imports), and what they reference exists.
+ */
+
+const root = path.resolve(__dirname, '..', '..');
+const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+const pkg = JSON.parse(read('package.json')) as {
+  main: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  scripts: Record<string, string>;
+};
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const rel = path.join(dir, entry.name);
+    if (entry.isDirectory()) return walk(rel);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [rel] : [];
+  });
+}
+
+/** The packages a file loads at run time: its compiled CommonJS, where type-only imports are gone. */
+function runtimeImports(file: string): string[] {
+  const { outputText } = ts.transpileModule(read(file), {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
+    fileName: file,
+  });
+  const specifiers = [
+    ...outputText.matchAll(/\b(?:require(?:\.resolve)?|import)\(\s*["'`]([^"'`]+)["'`]\s*\)/g),
+  ];
+  return specifiers.map((m) => m[1]).filter((s) => !s.startsWith('.') && !s.startsWith('/'));
+}
+
+const packageName = (specifier: string) =>
+  specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+const isBuiltin = (specifier: string) =>
+  specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]);
+
+/** The Dockerfile's instructions, continuation lines joined, comments dropped. */
+function dockerfile(): { instruction: string; args: string; stage: number }[] {
+  let stage = -1;
+  return read('Dockerfile')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [instruction, ...rest] = line.split(/\s+/);
+      if (instruction === 'FROM') stage++;
+      return { instruction, args: rest.join(' '), stage };
+    });
+}
+
+describe('production dependencies', () => {
+  test('when the server code and its production scripts are compiled, then every package they load is a dependency, not a devDependency', () => {
+    // Scripts operators run in production (`node dist/scripts/…`); the others run from source with tsx.
+    const productionScripts = Object.values(pkg.scripts)
+      .map((command) => /^node dist\/(scripts\/[\w-]+)\.js$/.exec(command)?.[1])
+      .filter((name): name is string => Boolean(name))
+      .map((name) => `${name}.ts`);
+    expect(productionScripts).toContain('scripts/migrate.ts');
+
+    const files = [...walk('src'), ...productionScripts];
+    const missing = files.flatMap((file) =>
+      runtimeImports(file)
+        .filter((specifier) => !isBuiltin(specifier))
+        .filter((specifier) => !(packageName(specifier) in pkg.dependencies))
+        .map(
+          (specifier) =>
+            `${file}: ${specifier}${packageName(specifier) in pkg.devDependencies ? ' (devDependency)' : ''}`,
+        ),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  test('when the build runs, then package.json "main" is where the server entry is compiled to', () => {
+    const build = JSON.parse(read('tsconfig.build.json')) as { extends: string };
+    const base = JSON.parse(read(build.extends)) as { compilerOptions: { rootDir: string; outDir: string } };
+    const compiled = path
+      .join(base.compilerOptions.outDir, path.relative(base.compilerOptions.rootDir, 'src/server.ts'))
+      .replace(/\.ts$/, '.js');
+    expect(pkg.main).toBe(compiled);
+    expect(pkg.scripts.start).toBe(`node ${pkg.main}`);
+  });
+});
+
+describe('Dockerfile', () => {
+  const lines = dockerfile();
+  const finalStage = Math.max(...lines.map((l) => l.stage));
+  const final = lines.filter((l) => l.stage === finalStage);
+
+  test('when it is read, then every stage is node:20-bookworm-slim, it builds with npm ci and installs production dependencies with npm ci --omit=dev', () => {
+    expect(lines.filter((l) => l.instruction === 'FROM').map((l) => l.args.split(' ')[0])).toEqual(
+      Array(finalStage + 1).fill('node:20-bookworm-slim'),
+    );
+    const runs = lines.filter((l) => l.instruction === 'RUN').map((l) => l.args);
+    expect(runs).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^npm ci\b(?!.*--omit=dev)/),
+        'npm run build',
+        expect.stringMatching(/^npm ci --omit=dev\b/),
+      ]),
+    );
+  });
+
+  test('when the final image runs, then it is production, non-root, with DATA_DIR a volume and the compiled server as its command', () => {
+    const env = final
+      .filter((l) => l.instruction === 'ENV')
+      .map((l) => l.args)
+      .join(' ');
+    expect(env).toMatch(/\bNODE_ENV=production\b/);
+    const dataDir = /\bDATA_DIR=(\S+)/.exec(env)?.[1];
+    expect(dataDir).toBeDefined();
+    expect(JSON.parse(final.find((l) => l.instruction === 'VOLUME')!.args)).toEqual([dataDir]);
+    const user = final.filter((l) => l.instruction === 'USER').at(-1)?.args;
+    expect(user).toBeDefined();
+    expect(['root', '0']).not.toContain(user);
+    expect(JSON.parse(final.find((l) => l.instruction === 'CMD')!.args)).toEqual(['node', pkg.main]);
+  });
+
+  test('when the final image is assembled, then it has the compiled code, production modules and the files read at run time', () => {
+    const copies = final.filter((l) => l.instruction === 'COPY').map((l) => l.args);
+    expect(copies).toEqual(
+      expect.arrayContaining([
+        'package.json ./',
+        '--from=deps /app/node_modules ./node_modules',
+        '--from=build /app/dist ./dist',
+        'database ./database',
+        'src ./src',
+      ]),
+    );
+  });
+
+  test('when the build context is sent, then every file the Dockerfile copies exists and .dockerignore keeps secrets and local state out', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
+    for (const excluded of ['.env', '**/node_modules', 'dist', 'data', '.git'])
+      expect(ignored).toContain(excluded);
+    const sources = lines
+      .filter((l) => l.instruction === 'COPY' && !l.args.startsWith('--from'))
+      .flatMap((l) =>
+        l.args
+          .split(/\s+/)
+          .filter((part) => !part.startsWith('--'))
+          .slice(0, -1),
+      );
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) {
+      expect(fs.existsSync(path.join(root, source))).toBe(true);
+      expect(ignored).not.toContain(source);
+      expect(ignored).not.toContain(source.split('/')[0]);
+    }
+  });
+
+  describe('HEALTHCHECK', () => {
+    const t = useTestApp();
+    const healthcheck = lines.find((l) => l.instruction === 'HEALTHCHECK')!.args;
+    const command = JSON.parse(healthcheck.slice(healthcheck.indexOf('CMD') + 3).trim()) as string[];
+
+    const run = (port: number) =>
+      new Promise<number>((resolve) => {
+        // Exactly the image's command, with this node.
+        execFile(
+          command[0] === 'node' ? process.execPath : command[0],
+          command.slice(1),
+          { env: { PATH: process.env.PATH, PORT: String(port) }, timeout: 10_000 },
+          (error) => resolve(error ? Number((error as { code?: number }).code ?? 1) : 0),
+        );
+      });
+
+    test('when the server answers /health, then the image health check command exits 0; when nothing listens, it fails', async () => {
+      expect(command[0]).toBe('node');
+      const server = http.createServer(t.app);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        expect(await run((server.address() as AddressInfo).port)).toBe(0);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+      expect(await run(await freePort())).not.toBe(0);
+    });
+  });
+});
+
+describe('PM2 ecosystem file', () => {
+  const load = (env: Record<string, string | undefined>) => {
+    const saved = process.env.WEB_CONCURRENCY;
+    let config: any;
+    try {
+      if (env.WEB_CONCURRENCY === undefined) delete process.env.WEB_CONCURRENCY;
+      else process.env.WEB_CONCURRENCY = env.WEB_CONCURRENCY;
+      jest.isolateModules(() => {
+        config = jest.requireActual(path.join(root, 'ecosystem.config.cjs'));
+      });
+    } finally {
+      if (saved === undefined) delete process.env.WEB_CONCURRENCY;
+      else process.env.WEB_CONCURRENCY = saved;
+    }
+    return config.apps[0];
+  };
+
+  test('when PM2 reads it, then it runs the compiled server in cluster mode, waits for "ready" and gives the drain time to finish', () => {
+    // Set but empty, so that a WEB_CONCURRENCY in a developer's .env does not count.
+    const app = load({ WEB_CONCURRENCY: '' });
+    expect(app.script).toBe(pkg.main);
+    expect(app.exec_mode).toBe('cluster');
+    expect(app.instances).toBe('max');
+    expect(app.wait_ready).toBe(true);
+    // The start retries an unreachable database for 60 s before giving up (server.ts).
+    expect(app.listen_timeout).toBeGreaterThan(60_000);
+    expect(app.kill_timeout).toBeGreaterThan(testConfig().http.shutdownTimeoutMs);
+    expect(app.env_production.NODE_ENV).toBe('production');
+  });
+
+  test('when WEB_CONCURRENCY is set, then it is the number of workers', () => {
+    expect(load({ WEB_CONCURRENCY: '3' }).instances).toBe(3);
+    expect(load({ WEB_CONCURRENCY: 'lots' }).instances).toBe('max');
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = read('docker-compose.yml');
+  /** The api service's environment block as name → value (the file is plain enough to read line by line). */
+  const apiEnv = (() => {
+    const block = /\n {2}api:\n[\s\S]*?\n {4}environment:\n((?: {6}.*\n)+)/.exec(compose)?.[1] ?? '';
+    return Object.fromEntries(
+      block
+        .trimEnd()
+        .split('\n')
+        .map((line) => /^ {6}([A-Z0-9_]+): (.*)$/.exec(line)!)
+        .map((m) => [m[1], m[2].replace(/^(['"])(.*)\1$/, '$2')]),
+    );
+  })();
+
+  test('when it is read, then it runs the API with PostgreSQL, Redis and MinIO, and a stop grace longer than the drain', () => {
+    for (const service of ['api', 'postgres', 'redis', 'minio'])
+      expect(compose).toMatch(new RegExp(`\\n {2}${service}:\\n`));
+    expect(apiEnv.NODE_ENV).toBe('production');
+    expect(new URL(apiEnv.DATABASE_URL.replace(/\$\{[^}]*\}/g, 'x')).hostname).toBe('postgres');
+    expect(new URL(apiEnv.REDIS_URL).hostname).toBe('redis');
+    expect(apiEnv.STORAGE_DRIVER).toBe('s3');
+    expect(new URL(apiEnv.S3_ENDPOINT).hostname).toBe('minio');
+    expect(apiEnv.S3_FORCE_PATH_STYLE).toBe('true');
+    expect(apiEnv.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?/);
+    expect(apiEnv.ENCRYPTION_KEYS).toMatch(/^\$\{ENCRYPTION_KEYS:\?/);
+    const grace = Number(/stop_grace_period: (\d+)s/.exec(compose)?.[1]);
+    expect(grace * 1000).toBeGreaterThan(testConfig().http.shutdownTimeoutMs);
+  });
+
+  test('when it sets variables for the API, then each is one the server documents in .env.example', () => {
+    const documented = new Set([...read('.env.example').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    expect(Object.keys(apiEnv).length).toBeGreaterThan(5);
+    expect(Object.keys(apiEnv).filter((name) => !documented.has(name))).toEqual([]);
+  });
+});
