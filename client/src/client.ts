@@ -1,0 +1,274 @@
+import createFetchClient, { type Client } from 'openapi-fetch';
+import { OfflineQueue, type OfflineQueueOptions, type ProblemBody } from './offline-queue.js';
+import type { components, paths } from './schema.js';
+import { memoryTokenStorage, type TokenPair, type TokenStorage } from './tokens.js';
+import {
+  defaultTransport,
+  encodeMultipart,
+  type MultipartInput,
+  type UploadProgress,
+  type UploadTransport,
+} from './upload.js';
+
+export type User = components['schemas']['User'];
+export type AuthResult = components['schemas']['AuthResult'];
+export type Problem = components['schemas']['Problem'];
+
+/** Why the client dropped its tokens. */
+export type SignOutReason = 'logout' | 'refresh_failed';
+
+export interface ColorBookClientOptions {
+  /** The API's origin, e.g. `https://api.colorbook.app` ('' = the page's own origin). */
+  baseUrl?: string;
+  /** Where the token pair lives (default: memory). */
+  storage?: TokenStorage;
+  /** The fetch to use (default: the global one). Gets a Request, like openapi-fetch's. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Called once each time the client signs out: on logout, or when the refresh token stops working. */
+  onSignOut?: (reason: SignOutReason) => void;
+  /** Called after each successful refresh with the new pair. */
+  onTokens?: (pair: TokenPair) => void;
+  /** Offline-queue options (storage, online detection, conflict callback). */
+  queue?: Omit<OfflineQueueOptions, 'send' | 'baseUrl'>;
+  /** How uploads are sent (default: XMLHttpRequest in browsers, streaming fetch elsewhere). */
+  uploadTransport?: UploadTransport;
+}
+
+/** A refused call of the auth helpers or an upload: the status and the problem+json body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: ProblemBody | undefined,
+  ) {
+    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
+    this.name = 'ApiError';
+  }
+
+  get code(): string | undefined {
+    return this.problem?.code;
+  }
+}
+
+export interface UploadOptions {
+  method?: 'POST' | 'PUT';
+  onProgress?: (progress: UploadProgress) => void;
+  /** Default for POST: a fresh key, so retrying the same upload never stores the file twice. */
+  idempotencyKey?: string;
+  ifMatch?: string | number;
+  signal?: AbortSignal;
+}
+
+export interface UploadResult<T> {
+  status: number;
+  ok: boolean;
+  headers: Headers;
+  /** The parsed body on 2xx. */
+  data?: T;
+  /** The problem body otherwise. */
+  error?: ProblemBody;
+}
+
+/** Calls that must never trigger a refresh: they are how tokens are obtained. */
+const TOKEN_ENDPOINTS = /\/api\/auth\/(login|register|refresh)$/;
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The ColorBook API client: `api` is a typed openapi-fetch client (`api.GET('/api/auth/me')`) whose every
+ * call carries the access token; on a 401 it refreshes once — one refresh shared by all the calls that
+ * failed together — and retries the call once with the new token. When the refresh token is refused, the
+ * tokens are dropped and `onSignOut('refresh_failed')` runs once.
+ */
+export function createColorBookClient(options: ColorBookClientOptions = {}) {
+  const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+  const storage = options.storage ?? memoryTokenStorage();
+  const transport = (request: Request) => (options.fetch ?? ((r: Request) => fetch(r)))(request);
+  let refreshing: Promise<TokenPair | null> | undefined;
+
+  async function signOut(reason: SignOutReason): Promise<void> {
+    const had = await storage.get();
+    await storage.set(null);
+    if (had) options.onSignOut?.(reason);
+  }
+
+  /**
+   * A fresh pair after `staleAccessToken` was refused. Single flight: calls that arrive while a refresh runs
+   * share it, and a call that failed with a token already replaced just takes the new one.
+   */
+  function refreshAfter(staleAccessToken: string): Promise<TokenPair | null> {
+    refreshing ??= (async () => {
+      const current = await storage.get();
+      if (!current) return null;
+      if (current.accessToken !== staleAccessToken) return current;
+      let response: Response;
+      try {
+        response = await transport(
+          new Request(`${baseUrl}/api/auth/refresh`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+            body: JSON.stringify({ refreshToken: current.refreshToken }),
+          }),
+        );
+      } catch {
+        return null; // Offline: keep the tokens; the call answers its 401.
+      }
+      if (response.ok) {
+        const result = (await response.json()) as AuthResult;
+        const pair = { accessToken: result.accessToken, refreshToken: result.refreshToken };
+        await storage.set(pair);
+        options.onTokens?.(pair);
+        return pair;
+      }
+      await response.body?.cancel();
+      // The refresh token is spent, revoked or expired: nothing will bring this session back.
+      if (response.status === 400 || response.status === 401 || response.status === 403) {
+        await signOut('refresh_failed');
+      }
+      return null;
+    })().finally(() => {
+      refreshing = undefined;
+    });
+    return refreshing;
+  }
+
+  /** fetch with the access token, one shared refresh on 401 and one retry of the call. */
+  async function authFetch(request: Request): Promise<Response> {
+    // A refresh is running: the current token is known to be on its way out.
+    if (refreshing) await refreshing;
+    const pair = await storage.get();
+    if (!pair) return transport(request);
+    const retry = TOKEN_ENDPOINTS.test(new URL(request.url, 'http://x').pathname)
+      ? undefined
+      : request.clone();
+    request.headers.set('Authorization', `Bearer ${pair.accessToken}`);
+    const response = await transport(request);
+    if (response.status !== 401 || !retry) return response;
+    const fresh = await refreshAfter(pair.accessToken);
+    if (!fresh) return response;
+    await response.body?.cancel();
+    retry.headers.set('Authorization', `Bearer ${fresh.accessToken}`);
+    return transport(retry);
+  }
+
+  const api: Client<paths> = createFetchClient<paths>({ baseUrl, fetch: authFetch });
+
+  const uploadTransport = options.uploadTransport ?? defaultTransport(transport);
+
+  async function keep(result: { data?: AuthResult; error?: unknown; response: Response }): Promise<User> {
+    if (!result.data) throw new ApiError(result.response.status, result.error as ProblemBody | undefined);
+    await storage.set({ accessToken: result.data.accessToken, refreshToken: result.data.refreshToken });
+    return result.data.user;
+  }
+
+  return {
+    /** The typed API: `api.GET`, `api.POST`, … with auth and refresh built in. */
+    api,
+    /** fetch with auth and refresh, for what `api` does not cover. */
+    fetch: authFetch,
+
+    /** Creates an account and keeps its tokens. Throws ApiError (e.g. `EMAIL_TAKEN`). */
+    async register(body: { email: string; password: string; displayName?: string }): Promise<User> {
+      return keep(await api.POST('/api/auth/register', { body }));
+    },
+
+    /** Signs in and keeps the tokens. Throws ApiError (`INVALID_CREDENTIALS`, `RATE_LIMITED`). */
+    async login(body: { email: string; password: string }): Promise<User> {
+      return keep(await api.POST('/api/auth/login', { body }));
+    },
+
+    /** Revokes this session on the server (best effort) and drops the tokens. */
+    async logout(): Promise<void> {
+      const pair = await storage.get();
+      if (!pair) return;
+      const logoutWith = (tokens: TokenPair) =>
+        transport(
+          new Request(`${baseUrl}/api/auth/logout`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens.accessToken}` },
+            body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+          }),
+        );
+      try {
+        let response = await logoutWith(pair);
+        if (response.status === 401) {
+          // The body names the refresh token: after a refresh it must name the new one.
+          const fresh = await refreshAfter(pair.accessToken);
+          if (fresh) response = await logoutWith(fresh);
+        }
+        await response.body?.cancel();
+      } catch {
+        // Offline: the session ends on the server when its refresh token expires.
+      } finally {
+        await signOut('logout');
+      }
+    },
+
+    /** The current pair (e.g. to hand to a worker), or null when signed out. */
+    async tokens(): Promise<TokenPair | null> {
+      return storage.get();
+    },
+
+    async isSignedIn(): Promise<boolean> {
+      return (await storage.get()) !== null;
+    },
+
+    /** Writes that wait for the network: see OfflineQueue. */
+    queue: new OfflineQueue({ ...options.queue, send: authFetch, baseUrl }),
+
+    /**
+     * Uploads a file as multipart/form-data with progress. The body is encoded once, so the one retry after
+     * a refresh sends the same bytes (progress then starts again from 0).
+     */
+    async upload<T = unknown>(
+      path: string,
+      input: MultipartInput,
+      opts: UploadOptions = {},
+    ): Promise<UploadResult<T>> {
+      const method = opts.method ?? 'POST';
+      const { body, contentType } = await encodeMultipart(input);
+      const headers: Record<string, string> = {
+        'Content-Type': contentType,
+        Accept: 'application/json, application/problem+json',
+      };
+      const idempotencyKey =
+        opts.idempotencyKey ?? (method === 'POST' ? globalThis.crypto.randomUUID() : undefined);
+      if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+      if (opts.ifMatch !== undefined) {
+        headers['If-Match'] = typeof opts.ifMatch === 'number' ? `"${opts.ifMatch}"` : opts.ifMatch;
+      }
+      const send = (accessToken: string | undefined) =>
+        uploadTransport({
+          url: baseUrl + path,
+          method,
+          headers: accessToken ? { ...headers, Authorization: `Bearer ${accessToken}` } : headers,
+          body,
+          onProgress: opts.onProgress,
+          signal: opts.signal,
+        });
+      if (refreshing) await refreshing;
+      const pair = await storage.get();
+      let response = await send(pair?.accessToken);
+      if (response.status === 401 && pair) {
+        const fresh = await refreshAfter(pair.accessToken);
+        if (fresh) response = await send(fresh.accessToken);
+      }
+      const parsed = parseJson(response.text);
+      const ok = response.status >= 200 && response.status < 300;
+      return {
+        status: response.status,
+        ok,
+        headers: response.headers,
+        ...(ok ? { data: parsed as T } : { error: (parsed ?? { status: response.status }) as ProblemBody }),
+      };
+    },
+  };
+}
+
+export type ColorBookClient = ReturnType<typeof createColorBookClient>;

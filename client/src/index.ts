@@ -1,0 +1,43 @@
+export {
+  ApiError,
+  createColorBookClient,
+  type AuthResult,
+  type ColorBookClient,
+  type ColorBookClientOptions,
+  type Problem,
+  type SignOutReason,
+  type UploadOptions,
+  type UploadResult,
+  type User,
+} from './client.js';
+export {
+  memoryQueueStorage,
+  OfflineQueue,
+  webStorageQueueStorage,
+  type OfflineQueueOptions,
+  type ProblemBody,
+  type QueueInput,
+  type QueueMethod,
+  type QueuedRequest,
+  type QueueStorage,
+  type ReplayOutcome,
+} from './offline-queue.js';
+export type { components, operations, paths } from './schema.js';
+export {
+  memoryTokenStorage,
+  webStorageTokenStorage,
+  type TokenPair,
+  type TokenStorage,
+  type WebStorageLike,
+} from './tokens.js';
+export {
+  defaultTransport,
+  encodeMultipart,
+  fetchTransport,
+  xhrTransport,
+  type MultipartInput,
+  type UploadProgress,
+  type UploadRequest,
+  type UploadResponse,
+  type UploadTransport,
+} from './upload.js';

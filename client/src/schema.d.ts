@@ -1,0 +1,3781 @@
+export interface paths {
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: 200 while the process runs */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: 200 when the database answers and migrations are current
+         * @description Answers 503 while the database is unreachable, migrations are pending, or the process drains.
+         */
+        get: operations["getReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics of this process
+         * @description Prometheus text format: `http_request_duration_seconds` (histogram by `method`, `route` template and `status`), the database pool gauges (`db_pool_connections_total`, `db_pool_connections_idle`, `db_pool_requests_waiting`) and the default Node.js process metrics, event-loop lag included. When the server has a `METRICS_TOKEN`, it needs `Authorization: Bearer <METRICS_TOKEN>` (else 401).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.1 document */
+        get: operations["getOpenapijson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an account and sign in */
+        post: operations["postAuthRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with email and password
+         * @description A wrong email and a wrong password get the same 401 `INVALID_CREDENTIALS` in about the same time. Limited per client IP and per account.
+         */
+        post: operations["postAuthLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a refresh token for a new token pair
+         * @description Refresh tokens are single use. Presenting a rotated token again revokes its session (reuse detection), except within `REFRESH_REUSE_GRACE_S` seconds of its rotation, where racing tabs each get a fresh pair.
+         */
+        post: operations["postAuthRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke the session of a refresh token
+         * @description A refresh token that is not the caller's is a 204 that revokes nothing.
+         */
+        post: operations["postAuthLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke every session of the caller */
+        post: operations["postAuthLogoutAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user */
+        get: operations["getAuthMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's live sessions */
+        get: operations["getAuthSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of the caller's sessions */
+        delete: operations["deleteAuthSessionsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a password-reset link
+         * @description Always 202 with no body, whether or not an account has this email, and in about the same time: the lookup and the mail happen after the response. When the address has an account, it gets a link to `APP_URL/reset-password?token=…` that works once, for 1 hour; a newer request replaces the older link. Limited to `MAIL_RATE_LIMIT` requests per minute per client IP and per address (429).
+         */
+        post: operations["postAuthPasswordForgot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a mailed reset token
+         * @description The token from the reset link works once, within 1 hour, and only while it is the newest one mailed. A bad, used, expired or superseded token → 400 `INVALID_TOKEN`. On success every session of the user is revoked (their refresh tokens stop working; access tokens live until they expire), and the address counts as verified, since the link reached it. `newPassword` follows the register rules.
+         */
+        post: operations["postAuthPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/email/verify-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a link that verifies the caller's email address
+         * @description Mails a link to `APP_URL/verify-email?token=…` that works once, for 24 hours; a newer request replaces the older link (register mails the first one). 202 with no body; nothing is mailed when the address is already verified. Limited to `MAIL_RATE_LIMIT` per minute per user and per client IP (429). With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         */
+        post: operations["postAuthEmailVerifyRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify an email address with a mailed token
+         * @description The token from the verification link works once, within 24 hours, while it is the newest one mailed and the account still has the address it was mailed to. A bad, used, expired or superseded token → 400 `INVALID_TOKEN`. On success `emailVerified` is true. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         */
+        post: operations["postAuthEmailVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Interactive API docs (Swagger UI)
+         * @description An HTML page that renders `/api/openapi.json` and can send requests ("Try it out"). Its scripts and styles come from this server, so it works under the API’s Content-Security-Policy.
+         */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete the caller's account
+         * @description Needs the password (wrong → 403 `INVALID_PASSWORD`). Every row of the user goes in one transaction; their stored files are deleted after it commits.
+         */
+        delete: operations["deleteUsersMe"];
+        options?: never;
+        head?: never;
+        /**
+         * Change the caller's display name or settings
+         * @description `settings` is replaced whole (at most 16 KB of JSON). Fields a user may not set (email, role, plan, counters) are refused with 400.
+         */
+        patch: operations["patchUsersMe"];
+        trace?: never;
+    };
+    "/api/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the caller's password
+         * @description Needs the current password (wrong → 403 `INVALID_PASSWORD`). Every other session is revoked; the session of the access token used stays signed in. Not idempotent by key: a stored fingerprint would be an unsalted hash of the passwords.
+         */
+        post: operations["postUsersMePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's stored AI-provider keys, masked
+         * @description Ordered by provider. Only the last four characters of each key are shown.
+         */
+        get: operations["getApiKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's key for a provider, in plaintext
+         * @description Answers `Cache-Control: no-store` and sets `lastUsedAt`. A stored key that no longer decrypts (tampered with, or its master key was removed) answers 409 `KEY_UNREADABLE`: store it again.
+         */
+        get: operations["getApiKeysByProvider"];
+        /**
+         * Store or replace the caller's key for a provider
+         * @description Encrypted at rest (AES-256-GCM, bound to the owner). 201 with `Location` when created, 200 when an existing key was replaced. A PUT replaces the whole entry: a `label` left out becomes null.
+         */
+        put: operations["putApiKeysByProvider"];
+        post?: never;
+        /** Delete the caller's key for a provider */
+        delete: operations["deleteApiKeysByProvider"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a batch of usage events
+         * @description 1..100 events. The batch is all or nothing: one invalid event refuses it with 400 (`errors[].path` names the event's index, e.g. `events.3.type`), a `projectId` that is not the caller's with 404.
+         */
+        post: operations["postAnalyticsEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's events by type and by day
+         * @description `from` (inclusive) and `to` (exclusive) are ISO dates or date-times; by default the last 30 UTC days including today. Days are UTC days.
+         */
+        get: operations["getAnalyticsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everyone's events by type and by day, with active users per day
+         * @description Admins only (others: 403). Same range rules as `/api/analytics/summary`.
+         */
+        get: operations["getAdminAnalyticsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's projects
+         * @description `q` matches title or description case-insensitively; `status`, `category` and `tag` are exact. `counts` are numbers of the project's stories, images and drawings.
+         */
+        get: operations["getProjects"];
+        put?: never;
+        /**
+         * Create a project
+         * @description New projects start as `draft` at version 1. With `templateId` this is `POST /api/templates/{id}/use`: the project starts as a copy of the template's content (a use is counted; a premium template needs the plan: 403 `PLAN_REQUIRED`; someone else's private template: 404), and the fields given override the template's.
+         */
+        post: operations["postProjects"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One project, optionally with its children
+         * @description `include` embeds any of `stories`, `images`, `drawings` under those keys, each in list order.
+         */
+        get: operations["getProjectsById"];
+        /**
+         * Change any subset of a project's writable fields
+         * @description Each PUT makes a new version (version + 1) with a snapshot. `coverImageId` must be one of the project's own images, or null.
+         */
+        put: operations["putProjectsById"];
+        post?: never;
+        /** Delete a project with its stories, images, drawings and their files */
+        delete: operations["deleteProjectsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deep-copy a project (all or nothing)
+         * @description Copies the project with its stories, images, drawings and files in one transaction, titled "<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy starts its own history at version 1.
+         */
+        post: operations["postProjectsByIdDuplicate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A project's versions, newest first
+         * @description Includes version 1 (the creation).
+         */
+        get: operations["getProjectsByIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's fields as they were at one version */
+        get: operations["getProjectsByIdVersionsByVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a past version's fields current, as a new version
+         * @description Honours `If-Match` (the current version). A cover image that is no longer one of the project's images is not restored (the cover becomes null).
+         */
+        post: operations["postProjectsByIdVersionsByVersionRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's stories
+         * @description Ordered by `position`, then `createdAt`. With `projectId`, that project's only (someone else's → 404).
+         */
+        get: operations["getStories"];
+        put?: never;
+        /**
+         * Create a story in one of the caller's projects
+         * @description `wordCount` is computed by the server. Without `position` the story goes last.
+         */
+        post: operations["postStories"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One story */
+        get: operations["getStoriesById"];
+        /**
+         * Change any subset of a story's fields, or move it to another project
+         * @description `projectId` moves the story to another of the caller's projects. Each PUT is version + 1.
+         */
+        put: operations["putStoriesById"];
+        post?: never;
+        /** Delete a story */
+        delete: operations["deleteStoriesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plans: storage limits, features and Stripe prices */
+        get: operations["getBillingPlans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's plan and subscription */
+        get: operations["getBillingSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a Stripe Checkout for a paid plan
+         * @description Answers the URL of a Stripe Checkout session (subscription mode) for the plan and interval. The caller's Stripe customer is created on the first checkout and reused after. An interval with no configured price → 400; a caller who already has a live subscription → 409 `ALREADY_SUBSCRIBED` (use the portal to change plans); Stripe not configured → 503 `BILLING_DISABLED`; Stripe unreachable → 503 `SERVICE_UNAVAILABLE` with `Retry-After`. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         */
+        post: operations["postBillingCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the Stripe customer portal
+         * @description Answers the URL of a Stripe customer-portal session, where the caller changes plan, payment method or cancels. A caller who never started a checkout has no billing account → 404; Stripe not configured → 503 `BILLING_DISABLED`; Stripe unreachable → 503 `SERVICE_UNAVAILABLE`. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         */
+        post: operations["postBillingPortal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe webhook
+         * @description Stripe-signed events (`Stripe-Signature` header over the raw body). Handles `checkout.session.completed`, `customer.subscription.created|updated|deleted`, `invoice.paid` and `invoice.payment_failed`; other types answer 200 and change nothing. Missing or bad signature, or a signature timestamp older than 5 minutes → 400 `INVALID_SIGNATURE`; no webhook secret configured → 503 `BILLING_DISABLED`. Each event id is applied once; out-of-order events never move a subscription back to an older state; a processing failure answers 5xx so Stripe retries.
+         */
+        post: operations["postBillingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stored file, through a signed URL
+         * @description The `url` and `thumbnailUrl` of images and drawings point here when files are on local disk (`STORAGE_DRIVER=local`; with S3 they are presigned bucket URLs). The URL is only valid as issued: a changed key, expiry or signature, or an expired URL (`SIGNED_URL_TTL`), answers 403 `FORBIDDEN`.
+         */
+        get: operations["getFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List public templates, plus the caller's own private ones
+         * @description Public; with a token the caller's own private templates are listed too. `q` matches title or description case-insensitively; `category` and `tag` are exact. `sort=-ratingAverage` puts templates without ratings last; ties in every order go newest first.
+         */
+        get: operations["getTemplates"];
+        put?: never;
+        /**
+         * Create a template
+         * @description `fromProjectId` snapshots one of the caller's projects (its settings and stories, in order) as the content; it cannot be combined with `content`. Without either the content is empty. New templates are private unless `isPublic` is true. Only administrators may send `isPremium` (others: 403).
+         */
+        post: operations["postTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One template
+         * @description Public for public templates; a private one only for its owner (and administrators), else 404.
+         */
+        get: operations["getTemplatesById"];
+        /**
+         * Change any subset of a template's fields
+         * @description Owner or administrator only: others get 403 on a public template and 404 on a private one. `content` is replaced whole. Only administrators may send `isPremium`.
+         */
+        put: operations["putTemplatesById"];
+        post?: never;
+        /**
+         * Delete a template and its ratings
+         * @description Owner or administrator only: others get 403 on a public template and 404 on a private one. Projects made from it stay.
+         */
+        delete: operations["deleteTemplatesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a new project from a template
+         * @description In one transaction: `useCount` + 1, a new project with the template's title (unless `title`), description, category, tags and settings, and its stories in order. A premium template needs a plan with premium templates (403 `PLAN_REQUIRED`), except for its owner. Someone else's private template is 404. Same as `POST /api/projects` with `templateId`.
+         */
+        post: operations["postTemplatesByIdUse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}/ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A template's ratings, most recently changed first
+         * @description Public for public templates; a private one's only for its owner (and administrators).
+         */
+        get: operations["getTemplatesByIdRatings"];
+        /**
+         * Rate a template (the caller's one rating, inserted or replaced)
+         * @description `rating` is an integer 1..5; `review` is optional (at most 2,000 characters) and is replaced with the rating (omitted: none). Rating one's own template is 403. The template's `ratingAverage` and `ratingCount` change in the same transaction. Answers the caller's rating.
+         */
+        put: operations["putTemplatesByIdRatings"];
+        post?: never;
+        /**
+         * Remove the caller's rating of a template
+         * @description 404 when the caller has no rating of it.
+         */
+        delete: operations["deleteTemplatesByIdRatings"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            code: string;
+            detail?: string;
+            errors?: {
+                path: string;
+                message: string;
+            }[];
+            requestId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        User: {
+            /** Format: uuid */
+            id: string;
+            /** Format: email */
+            email: string;
+            emailVerified: boolean;
+            displayName: string | null;
+            /** @description The SPA's preferences (free JSON, at most 16 KB) */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            role: "user" | "admin";
+            /** @enum {string} */
+            plan: "free" | "pro" | "enterprise";
+            subscriptionStatus: string;
+            storageUsedBytes: number;
+            storageLimitBytes: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            updatedAt: string;
+        };
+        AuthResult: {
+            user: components["schemas"]["User"];
+            accessToken: string;
+            refreshToken: string;
+            /** @constant */
+            tokenType: "Bearer";
+            /** @description Seconds until the access token expires */
+            expiresIn: number;
+        };
+        Session: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            lastUsedAt: string;
+            userAgent: string | null;
+            ip: string | null;
+            /** @description Whether this is the session of the access token used */
+            current: boolean;
+        };
+        Pagination: {
+            page: number;
+            limit: number;
+            total: number;
+            totalPages: number;
+        };
+        /** @description A stored key, masked */
+        ApiKey: {
+            provider: string;
+            label: string | null;
+            /** @description The last four characters of the key */
+            last4: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the key was last read in plaintext
+             */
+            lastUsedAt: string | null;
+        };
+        ApiKeySecret: {
+            provider: string;
+            label: string | null;
+            /** @description The last four characters of the key */
+            last4: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the key was last read in plaintext
+             */
+            lastUsedAt: string | null;
+            /** @description The plaintext key */
+            key: string;
+        };
+        EventsAccepted: {
+            accepted: number;
+        };
+        DayCount: {
+            /** @description UTC day, YYYY-MM-DD */
+            date: string;
+            count: number;
+        };
+        AnalyticsSummary: {
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            to: string;
+            /** @description Event count per type: `{ "<type>": <count> }` */
+            byType: {
+                [key: string]: unknown;
+            };
+            /** @description Events per UTC day, oldest first; days without events are left out */
+            byDay: components["schemas"]["DayCount"][];
+        };
+        AdminAnalyticsSummary: {
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            to: string;
+            /** @description Event count per type: `{ "<type>": <count> }` */
+            byType: {
+                [key: string]: unknown;
+            };
+            /** @description Events per UTC day, oldest first; days without events are left out */
+            byDay: components["schemas"]["DayCount"][];
+            /** @description Distinct users with at least one event, per UTC day */
+            activeUsersByDay: components["schemas"]["DayCount"][];
+            /** @description Distinct users with events in the range */
+            activeUsers: number;
+            /** @description Accounts that exist now */
+            totalUsers: number;
+        };
+        Project: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string | null;
+            category: string | null;
+            /** @enum {string} */
+            status: "draft" | "in_progress" | "completed" | "archived";
+            tags: string[];
+            settings: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            coverImageId: string | null;
+            version: number;
+            counts: {
+                stories: number;
+                images: number;
+                drawings: number;
+            };
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            updatedAt: string;
+        };
+        Story: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            projectId: string;
+            title: string;
+            content: string;
+            imagePrompts: string[];
+            /** @description Computed by the server */
+            wordCount: number;
+            position: number;
+            metadata: {
+                [key: string]: unknown;
+            };
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            updatedAt: string;
+        };
+        ProjectWithChildren: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string | null;
+            category: string | null;
+            /** @enum {string} */
+            status: "draft" | "in_progress" | "completed" | "archived";
+            tags: string[];
+            settings: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            coverImageId: string | null;
+            version: number;
+            counts: {
+                stories: number;
+                images: number;
+                drawings: number;
+            };
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            updatedAt: string;
+            /** @description With `include=stories`, ordered by position */
+            stories?: components["schemas"]["Story"][];
+            /** @description With `include=images` (`Image` objects) */
+            images?: {
+                [key: string]: unknown;
+            }[];
+            /** @description With `include=drawings` (`Drawing` objects) */
+            drawings?: {
+                [key: string]: unknown;
+            }[];
+        };
+        ProjectVersionSummary: {
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /** @description Fields whose value this version changed (version 1: every field) */
+            changedFields: string[];
+        };
+        ProjectVersion: {
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            changedFields: string[];
+            /** @description The project's writable fields as they were at this version */
+            snapshot: {
+                title: string;
+                description: string | null;
+                category: string | null;
+                /** @enum {string} */
+                status: "draft" | "in_progress" | "completed" | "archived";
+                tags: string[];
+                settings: {
+                    [key: string]: unknown;
+                };
+                /** Format: uuid */
+                coverImageId: string | null;
+            };
+        };
+        Plan: {
+            /** @enum {string} */
+            id: "free" | "pro" | "enterprise";
+            name: string;
+            storageLimitBytes: number;
+            /** @description What the plan includes, e.g. `premium_templates` */
+            features: string[];
+            /** @description The billing intervals offered (none for free) */
+            prices: {
+                /** @enum {string} */
+                interval: "month" | "year";
+                /** @description The Stripe price id */
+                priceId: string;
+            }[];
+        };
+        Subscription: {
+            /** @enum {string} */
+            plan: "free" | "pro" | "enterprise";
+            /** @description Stripe's status of the user's subscription (`active`, `trialing`, `past_due`, `unpaid`, `canceled`, …); `active` for a user who never subscribed */
+            status: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            currentPeriodEnd: string | null;
+            cancelAtPeriodEnd: boolean;
+        };
+        BillingRedirect: {
+            /**
+             * Format: uri
+             * @description The Stripe page to send the user to
+             */
+            url: string;
+        };
+        TemplateContent: {
+            settings: {
+                [key: string]: unknown;
+            };
+            stories: {
+                title: string;
+                content: string;
+                imagePrompts: string[];
+            }[];
+        };
+        Template: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            ownerId: string;
+            title: string;
+            description: string | null;
+            category: string | null;
+            tags: string[];
+            isPublic: boolean;
+            isPremium: boolean;
+            content: components["schemas"]["TemplateContent"];
+            /** @description Mean of the ratings stored; null without ratings */
+            ratingAverage: number | null;
+            ratingCount: number;
+            useCount: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            updatedAt: string;
+        };
+        TemplateRating: {
+            /** Format: uuid */
+            userId: string;
+            displayName: string | null;
+            rating: number;
+            review: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            updatedAt: string;
+        };
+    };
+    responses: {
+        /** @description Invalid input: `VALIDATION_ERROR` (each field in `errors`), `INVALID_JSON`, or another 400 code */
+        E400: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `UNAUTHENTICATED` (missing, malformed, expired or revoked token) or `INVALID_CREDENTIALS` */
+        E401: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description Bearer */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Authenticated but not allowed (`FORBIDDEN`, `PLAN_REQUIRED`, `STORAGE_QUOTA_EXCEEDED`, `INVALID_PASSWORD`, …) */
+        E403: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `NOT_FOUND`: no such resource for this caller */
+        E404: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `METHOD_NOT_ALLOWED`: the path exists but not with this method (see `Allow`) */
+        E405: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description The methods this path takes */
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Conflict (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_IN_USE`, …) */
+        E409: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `VERSION_CONFLICT`: `If-Match` does not name the current version */
+        E412: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `PAYLOAD_TOO_LARGE`: body or file over its limit */
+        E413: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `UNSUPPORTED_MEDIA_TYPE`: wrong Content-Type, or file bytes of a type that is not accepted */
+        E415: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `IDEMPOTENCY_KEY_REUSED`: the key was used with a different body */
+        E422: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `RATE_LIMITED`: see `Retry-After`, `RateLimit` and `RateLimit-Policy` */
+        E429: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description Seconds to wait */
+                "Retry-After"?: number;
+                /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `INTERNAL`: an unexpected error (logged with the request id) */
+        E500: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `SERVICE_UNAVAILABLE` (database unreachable) or `BILLING_DISABLED` */
+        E503: {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "ready";
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getOpenapijson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["E400"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postAuthRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @example ada@example.com
+                     */
+                    email: string;
+                    /**
+                     * @description 8+ characters, at most 72 bytes of UTF-8
+                     * @example correct horse battery
+                     */
+                    password: string;
+                    displayName?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new user and a token pair; `Location: /api/auth/me` */
+            201: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResult"];
+                };
+            };
+            400: components["responses"]["E400"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postAuthLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @example ada@example.com
+                     */
+                    email: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResult"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postAuthRefresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refreshToken: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResult"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postAuthLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refreshToken: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postAuthLogoutAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every refresh token of the user stops working */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getAuthMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getAuthSessions: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Session"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    deleteAuthSessionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postAuthPasswordForgot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @example ada@example.com
+                     */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted; a reset link is mailed when the address is known */
+            202: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postAuthPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The `token` parameter of the mailed link
+                     * @example Jx3mQ0b2tZ9yH1cV8kLw4pR6sN5uE7aD2fG0hJ3kL9o
+                     */
+                    token: string;
+                    /**
+                     * @description 8+ characters, at most 72 bytes of UTF-8
+                     * @example correct horse battery
+                     */
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Password changed; every session revoked */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postAuthEmailVerifyRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; a verification link is mailed */
+            202: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postAuthEmailVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The `token` parameter of the mailed link
+                     * @example Jx3mQ0b2tZ9yH1cV8kLw4pR6sN5uE7aD2fG0hJ3kL9o
+                     */
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The address is verified */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The docs page */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["E400"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    deleteUsersMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    patchUsersMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1..100 characters; null clears it */
+                    displayName?: string | null;
+                    /** @description The SPA's preferences (free JSON, at most 16 KB), replaced whole */
+                    settings?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postUsersMePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword: string;
+                    /** @description 8+ characters, at most 72 bytes of UTF-8 */
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getApiKeys: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ApiKey"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getApiKeysByProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The AI service, e.g. `openai`: 2..32 of a-z, 0-9 and - */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeySecret"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    putApiKeysByProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The AI service, e.g. `openai`: 2..32 of a-z, 0-9 and - */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The secret itself (8..512 characters); stored encrypted, never logged */
+                    key: string;
+                    /** @description A name for the key (1..100 characters) */
+                    label?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description An existing key was replaced */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Created (`Location: /api/api-keys/{provider}`) */
+            201: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    deleteApiKeysByProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The AI service, e.g. `openai`: 2..32 of a-z, 0-9 and - */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postAnalyticsEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    events: {
+                        /** @description e.g. `editor.opened`: a-z first, then 1..63 of a-z, 0-9, `_` and `.` */
+                        type: string;
+                        /**
+                         * Format: uuid
+                         * @description One of the caller's projects (else the batch is refused with 404)
+                         */
+                        projectId?: string;
+                        /** @description Free JSON, at most 8 KB */
+                        properties?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description When it happened (default: when received); at most 24 h in the future */
+                        occurredAt?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Stored */
+            202: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsAccepted"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getAnalyticsSummary: {
+        parameters: {
+            query?: {
+                /** @description Inclusive; default: 30 days before `to` */
+                from?: string;
+                /** @description Exclusive; default: the start of tomorrow (UTC) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsSummary"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getAdminAnalyticsSummary: {
+        parameters: {
+            query?: {
+                /** @description Inclusive; default: 30 days before `to` */
+                from?: string;
+                /** @description Exclusive; default: the start of tomorrow (UTC) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAnalyticsSummary"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getProjects: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+                /** @description Case-insensitive text found in the title or description */
+                q?: string;
+                status?: "draft" | "in_progress" | "completed" | "archived";
+                /** @description Exact category */
+                category?: string;
+                /** @description Projects carrying this exact tag */
+                tag?: string;
+                sort?: "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt" | "title" | "-title";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Project"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postProjects: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Required unless `templateId` is given (then default: the template's title) */
+                    title?: string;
+                    description?: string | null;
+                    category?: string | null;
+                    /** @enum {string} */
+                    status?: "draft" | "in_progress" | "completed" | "archived";
+                    /** @description Up to 20 distinct tags of 1..40 characters */
+                    tags?: string[];
+                    /** @description Free JSON for the SPA (page size, style, age group…), at most 64 KB */
+                    settings?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description Start as a copy of this template (counts a use; a premium template needs the plan). Same as `POST /api/templates/{id}/use`
+                     */
+                    templateId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The project's version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getProjectsById: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated children to embed: any of `stories`, `images`, `drawings` */
+                include?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description The project's version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectWithChildren"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    putProjectsById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    description?: string | null;
+                    category?: string | null;
+                    /** @enum {string} */
+                    status?: "draft" | "in_progress" | "completed" | "archived";
+                    /** @description Up to 20 distinct tags of 1..40 characters */
+                    tags?: string[];
+                    /** @description Free JSON for the SPA (page size, style, age group…), at most 64 KB */
+                    settings?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description One of the project's own images, or null
+                     */
+                    coverImageId?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description The project's version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            412: components["responses"]["E412"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    deleteProjectsById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            412: components["responses"]["E412"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postProjectsByIdDuplicate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The copy's title; default "<title> (copy)" */
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The project's version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getProjectsByIdVersions: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ProjectVersionSummary"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getProjectsByIdVersionsByVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectVersion"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postProjectsByIdVersionsByVersionRestore: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                "If-Match"?: string;
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The project's version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            412: components["responses"]["E412"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getStories: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+                /** @description Only this project's stories */
+                projectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Story"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postStories: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    projectId: string;
+                    title: string;
+                    /** @description At most 100000 characters */
+                    content?: string;
+                    /** @description Up to 50 prompts of 1..2000 characters */
+                    imagePrompts?: string[];
+                    /** @description Order within the project (ties: older first); default: after the last story */
+                    position?: number;
+                    /** @description Free JSON, at most 16 KB */
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The story's version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Story"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getStoriesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description The story's version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Story"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    putStoriesById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Moves the story to another of the caller's projects
+                     */
+                    projectId?: string;
+                    title?: string;
+                    /** @description At most 100000 characters */
+                    content?: string;
+                    /** @description Up to 50 prompts of 1..2000 characters */
+                    imagePrompts?: string[];
+                    /** @description Order within the project (ties: older first); default: after the last story */
+                    position?: number;
+                    /** @description Free JSON, at most 16 KB */
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description The story's version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Story"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            412: components["responses"]["E412"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    deleteStoriesById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            412: components["responses"]["E412"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getBillingPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Plan"][];
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getBillingSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postBillingCheckout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    plan: "pro" | "enterprise";
+                    /** @enum {string} */
+                    interval: "month" | "year";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRedirect"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postBillingPortal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRedirect"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postBillingWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        received: true;
+                        /** @description The event id was processed before; nothing was applied */
+                        duplicate: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getFile: {
+        parameters: {
+            query: {
+                /** @description Expiry, Unix seconds */
+                exp: number;
+                /** @description base64url HMAC-SHA256 of the key and `exp` */
+                sig: string;
+            };
+            header?: never;
+            path: {
+                /** @description The file key, as in the `url`/`thumbnailUrl` the API returned (it contains `/`) */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as stored, with its content type */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Size in bytes */
+                    "Content-Length"?: number;
+                    /** @description `private, max-age=<seconds until the URL expires>` */
+                    "Cache-Control"?: string;
+                    /** @description `inline` */
+                    "Content-Disposition"?: string;
+                    /** @description `nosniff` */
+                    "X-Content-Type-Options"?: string;
+                    /** @description `default-src 'none'` */
+                    "Content-Security-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/webp": string;
+                };
+            };
+            400: components["responses"]["E400"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getTemplates: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+                /** @description Words to find in the title or description: each word (letters and digits) must begin a word there, case-insensitively, in any order ("oce anim" finds "Ocean animals") */
+                q?: string;
+                /** @description Exact category */
+                category?: string;
+                /** @description Templates carrying this exact tag */
+                tag?: string;
+                /** @description `-ratingAverage` puts unrated templates last; ties: newest first */
+                sort?: "-createdAt" | "-useCount" | "-ratingAverage";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Template"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postTemplates: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    description?: string | null;
+                    category?: string | null;
+                    /** @description Up to 20 distinct tags of 1..40 characters */
+                    tags?: string[];
+                    /** @description Listed in the marketplace and readable by anyone (default false) */
+                    isPublic?: boolean;
+                    /** @description Needs a plan with premium templates to use. Only administrators set it (others: 403 `FORBIDDEN`) */
+                    isPremium?: boolean;
+                    /** @description A project skeleton: `settings` and up to 200 stories (`title`, `content`, `imagePrompts`), at most 1 MB of JSON */
+                    content?: {
+                        /**
+                         * @description The new project's settings, at most 64 KB of JSON
+                         * @default {}
+                         */
+                        settings?: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description Up to 200 stories, in order
+                         * @default []
+                         */
+                        stories?: {
+                            title: string;
+                            /** @default  */
+                            content?: string;
+                            /** @default [] */
+                            imagePrompts?: string[];
+                        }[];
+                    };
+                    /**
+                     * Format: uuid
+                     * @description Snapshots one of the caller's projects (its settings and stories) as the content; not with `content`
+                     */
+                    fromProjectId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getTemplatesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    putTemplatesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    description?: string | null;
+                    category?: string | null;
+                    /** @description Up to 20 distinct tags of 1..40 characters */
+                    tags?: string[];
+                    /** @description Listed in the marketplace and readable by anyone (default false) */
+                    isPublic?: boolean;
+                    /** @description Needs a plan with premium templates to use. Only administrators set it (others: 403 `FORBIDDEN`) */
+                    isPremium?: boolean;
+                    /** @description A project skeleton: `settings` and up to 200 stories (`title`, `content`, `imagePrompts`), at most 1 MB of JSON */
+                    content?: {
+                        /**
+                         * @description The new project's settings, at most 64 KB of JSON
+                         * @default {}
+                         */
+                        settings?: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description Up to 200 stories, in order
+                         * @default []
+                         */
+                        stories?: {
+                            title: string;
+                            /** @default  */
+                            content?: string;
+                            /** @default [] */
+                            imagePrompts?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    deleteTemplatesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postTemplatesByIdUse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The new project's title; default: the template's title */
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The new project's version, `"1"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getTemplatesByIdRatings: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TemplateRating"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    putTemplatesByIdRatings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description An integer 1..5 */
+                    rating: number;
+                    /** @description At most 2000 characters; the PUT replaces the whole rating */
+                    review?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRating"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    deleteTemplatesByIdRatings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+}
