@@ -17,7 +17,11 @@ const esmOnly = [
 module.exports = {
   testEnvironment: 'node',
   // file-type only exports 'import'/'module-sync' conditions (Node 20.19+ requires it natively); point Jest at it.
-  moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
+  moduleNameMapper: {
+    '^file-type$': '<rootDir>/node_modules/file-type/index.js',
+    // client/ is an ESM package whose TypeScript imports name the compiled file ('./tokens.js').
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {

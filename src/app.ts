@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import type { AppContext, AppDeps, MaintenanceTask } from './context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { createIdempotency } from './http/idempotency';
+import { createMetrics } from './http/metrics';
 import { buildOpenApi } from './http/openapi';
 import { createRateLimiters } from './http/rate-limit';
 import { requestContextMiddleware } from './http/request-context';
@@ -14,9 +15,12 @@ import { mountRoutes } from './http/router';
 import { Passwords } from './lib/passwords';
 import { projectRoot } from './lib/paths';
 import { AccessTokens } from './lib/tokens';
+import { mailerFromConfig } from './mail/mailer';
 import { purgeEndedSessions } from './modules/auth/auth.service';
+import { createStripeClient } from './modules/billing/stripe-client';
 import { featureModules } from './modules';
 import { opsRoutes } from './modules/ops/ops.routes';
+import { createFileStore } from './storage';
 
 const { version } = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
   version: string;
@@ -48,7 +52,10 @@ export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const ctx: AppContext = {
     ...deps,
+    stripe: deps.stripe ?? createStripeClient(config),
     lifecycle: deps.lifecycle ?? { draining: false },
+    mailer: deps.mailer ?? mailerFromConfig(config, logger),
+    store: deps.store ?? createFileStore(config),
     maintenance: [],
     tokens: new AccessTokens({
       secret: config.auth.jwtSecret,
@@ -65,6 +72,7 @@ export function createApp(deps: AppDeps): App {
       redisPrefix: config.redisPrefix,
       logger,
     }),
+    metrics: createMetrics(deps.db),
   };
   const idempotency = createIdempotency(deps.db, { staleAfterMs: config.http.requestTimeoutMs + 30_000 });
   ctx.maintenance.push(
@@ -79,6 +87,7 @@ export function createApp(deps: AppDeps): App {
   app.set('etag', false);
 
   app.use(requestContextMiddleware(logger));
+  app.use(ctx.metrics.middleware);
   app.use((_req, res, next) => {
     // While draining, keep-alive connections close after their current response.
     if (ctx.lifecycle.draining) res.setHeader('Connection', 'close');

@@ -1,11 +1,15 @@
 import type { RedisClientType } from 'redis';
+import type Stripe from 'stripe';
 import type { Config } from './config';
 import type { DatabasePool } from './db/database';
+import type { Metrics } from './http/metrics';
 import type { RateLimiters } from './http/rate-limit';
 import type { RouteDef } from './http/route';
 import type { Logger } from './lib/logger';
 import type { Passwords } from './lib/passwords';
+import type { Mailer } from './mail/mailer';
 import type { AccessTokens } from './lib/tokens';
+import type { FileStore } from './storage/file-store';
 
 /** What the server hands createApp: the outside world. Tests pass their own. */
 export interface AppDeps {
@@ -16,6 +20,12 @@ export interface AppDeps {
   redis?: RedisClientType<any, any, any, any, any>;
   /** Turned on by the server on SIGTERM: /ready answers 503 while requests drain. */
   lifecycle?: { draining: boolean };
+  /** Outgoing mail; absent: createApp makes one from config.mail (SMTP_URL, else the outbox, else off). */
+  mailer?: Mailer;
+  /** Stripe API client; absent: createApp builds it from config.stripe (none without STRIPE_SECRET_KEY). */
+  stripe?: Stripe;
+  /** Where file bytes live; absent: createApp makes the store STORAGE_DRIVER names. */
+  store?: FileStore;
 }
 
 /** Periodic clean-up work (expired keys, ended sessions); the server runs each hourly. */
@@ -32,6 +42,12 @@ export interface AppContext extends AppDeps {
   tokens: AccessTokens;
   passwords: Passwords;
   limiters: RateLimiters;
+  /** The mail queue (password-reset and verification mail, sent after the response). */
+  mailer: Mailer;
+  /** This app's Prometheus registry (`/metrics`); modules may register their own metrics on it. */
+  metrics: Metrics;
+  /** Local disk or S3 (src/storage/file-store.ts). */
+  store: FileStore;
 }
 
 /** A feature module: given the context, the routes it serves. */

@@ -8,6 +8,8 @@ import type { DatabasePool } from './db/database';
 import { openDatabase } from './db';
 import { migrate } from './db/migrate';
 import { createLogger, type Logger } from './lib/logger';
+import { logMailMode, mailerFromConfig } from './mail/mailer';
+import { createFileStore } from './storage';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -34,7 +36,11 @@ async function migrateWithRetry(db: DatabasePool, logger: Logger, deadlineMs: nu
   }
 }
 
-async function connectRedis(url: string, logger: Logger): Promise<NonNullable<AppDeps['redis']>> {
+/**
+ * A Redis client for the shared rate limits. Never holds up the start: when Redis is not there it keeps
+ * reconnecting in the background and the limiters apply their failure policy until it is (see rate-limit.ts).
+ */
+export async function connectRedis(url: string, logger: Logger): Promise<NonNullable<AppDeps['redis']>> {
   const client = createClient({
     url,
     // Fail commands at once while disconnected instead of queueing them: a limiter must not hang a request.
@@ -49,9 +55,22 @@ async function connectRedis(url: string, logger: Logger): Promise<NonNullable<Ap
       logger.warn('redis error', { error: error.message });
     }
   });
-  await client
-    .connect()
-    .catch((error: Error) => logger.warn('redis not reachable at start', { error: error.message }));
+  // connect() resolves only once Redis answers (it retries for ever), so wait for it a bounded time only.
+  const connected = client.connect().then(
+    () => true,
+    (error: Error) => {
+      logger.warn('redis connection given up', { error: error.message });
+      return false;
+    },
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), 2000);
+  });
+  if (!(await Promise.race([connected, waited]))) {
+    logger.warn('redis not reachable at start; limits follow their failure policy until it is');
+  }
+  clearTimeout(timer);
   return client as NonNullable<AppDeps['redis']>;
 }
 
@@ -62,12 +81,26 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
   await migrateWithRetry(db, logger, 60_000);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const lifecycle = { draining: false };
-  const app = createApp({ config, db, logger, redis, lifecycle });
+  const mailer = mailerFromConfig(config, logger);
+  logMailMode(mailer, logger);
+  const store = createFileStore(config);
+  const app = createApp({ config, db, logger, redis, lifecycle, mailer, store });
 
-  const server = http.createServer(app);
+  // Node checks the header and request timeouts only every connectionsCheckingInterval (30 s by default):
+  // check often enough that a slowloris client is cut close to HEADERS_TIMEOUT_MS.
+  const server = http.createServer(
+    { connectionsCheckingInterval: Math.min(1000, Math.ceil(config.http.headersTimeoutMs / 4)) },
+    app,
+  );
   server.requestTimeout = config.http.requestTimeoutMs;
   server.headersTimeout = config.http.headersTimeoutMs;
   server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  // Responses not yet written, so that a drain can still make them close their connection.
+  const inFlight = new Set<http.ServerResponse>();
+  server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
 
   const runMaintenance = async () => {
     for (const task of app.locals.maintenance) {
@@ -86,6 +119,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
   const shutdown = (signal: string) =>
     (closing ??= (async () => {
       logger.info('shutting down: draining requests', { signal });
+      // One budget for the whole drain (requests, then queued mail) so PM2's kill_timeout is never reached.
+      const deadline = Date.now() + config.http.shutdownTimeoutMs;
       lifecycle.draining = true;
       clearTimeout(firstRun);
       clearInterval(timer);
@@ -93,15 +128,29 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
         logger.warn('drain timed out; closing remaining connections');
         server.closeAllConnections();
       }, config.http.shutdownTimeoutMs).unref();
+      // Requests already past the app's drain check would still answer keep-alive and hold their connection
+      // open until KEEP_ALIVE_TIMEOUT_MS: they answer Connection: close, and connections that fall idle while
+      // draining are closed at once.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      const sweep = setInterval(() => server.closeIdleConnections(), 200);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      clearInterval(sweep);
       clearTimeout(force);
+      // Mail queued by the last requests still needs the database: drain it first.
+      await mailer.close(Math.max(1000, deadline - Date.now()));
       await db
         .close()
         .catch((error: Error) => logger.warn('closing the database failed', { error: error.message }));
-      if (redis?.isOpen) await redis.quit().catch(() => undefined);
+      if (redis?.isOpen) {
+        // close() waits for pending replies: give a Redis that is away or stuck a second, then drop it.
+        const closed = redis.isReady ? redis.close().catch(() => undefined) : Promise.resolve();
+        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+        if (redis.isOpen) redis.destroy();
+      }
+      await store.close().catch(() => undefined);
       logger.info('shut down cleanly');
     })());
 

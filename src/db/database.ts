@@ -58,7 +58,7 @@ const UNAVAILABLE_NET_CODE = new Set([
   'EHOSTUNREACH',
 ]);
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Cannot use a pool after calling end/i;
+  /Connection terminated|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Cannot use a pool after calling end/i;
 
 export function isUnavailableError(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;

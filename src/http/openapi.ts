@@ -23,6 +23,79 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: '`SERVICE_UNAVAILABLE` (database unreachable) or `BILLING_DISABLED`',
 };
 
+/** An example problem body per status, named by its `code` (rendered by the docs page and Postman). */
+const problemExample = (status: number, code: string, detail: string, extra: Json = {}): Json => ({
+  summary: code,
+  value: {
+    type: 'about:blank',
+    title: STATUS_CODES[status],
+    status,
+    code,
+    detail,
+    ...extra,
+    requestId: '3f6c1a2e-7d1b-4a51-9f0e-2c8d5b7a9e41',
+  },
+});
+
+const ERROR_EXAMPLES: Record<number, Json[]> = {
+  400: [
+    problemExample(400, 'VALIDATION_ERROR', '"email" must be a valid email', {
+      errors: [{ path: 'email', message: 'must be a valid email' }],
+    }),
+    problemExample(400, 'INVALID_JSON', 'The body is not valid JSON'),
+  ],
+  401: [
+    problemExample(401, 'UNAUTHENTICATED', 'A valid access token is required'),
+    problemExample(401, 'INVALID_CREDENTIALS', 'Email or password is wrong'),
+  ],
+  403: [
+    problemExample(403, 'FORBIDDEN', 'You are not allowed to do this'),
+    problemExample(403, 'PLAN_REQUIRED', 'This template needs the pro plan'),
+  ],
+  404: [problemExample(404, 'NOT_FOUND', 'Resource not found')],
+  405: [problemExample(405, 'METHOD_NOT_ALLOWED', 'PATCH is not allowed here; allowed: GET, HEAD')],
+  409: [
+    problemExample(409, 'EMAIL_TAKEN', 'An account with this email already exists'),
+    problemExample(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running'),
+  ],
+  412: [
+    problemExample(412, 'VERSION_CONFLICT', 'If-Match does not match the current version (4)', {
+      currentVersion: 4,
+    }),
+  ],
+  413: [problemExample(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large (limit 1048576 bytes)')],
+  415: [
+    problemExample(415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be JSON (Content-Type: application/json)'),
+  ],
+  422: [
+    problemExample(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used with a different request body',
+    ),
+  ],
+  429: [problemExample(429, 'RATE_LIMITED', 'Too many requests; retry in 42 seconds')],
+  500: [problemExample(500, 'INTERNAL', 'Something went wrong on our side')],
+  503: [problemExample(503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly')],
+};
+
+/** Descriptions of the tags the modules use; a tag missing here is still listed, without one. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  Auth: 'Accounts, sign-in, the token pair (access JWT + single-use refresh token) and sessions',
+  Users: "The signed-in user's profile, password and account",
+  Projects: 'Coloring-book projects: versioned (`ETag`/`If-Match`), with history, duplication and PDF export',
+  Stories: 'The stories of a project',
+  Images: 'Page, cover and reference images (multipart uploads) with signed URLs',
+  Drawings: "The user's colorings: vector strokes and an optional rendered PNG",
+  Templates: 'The template marketplace and its ratings',
+  'API keys': "The user's own AI-provider keys, encrypted at rest",
+  Analytics: 'Usage events and summaries',
+  Billing: 'Plans and Stripe subscriptions',
+  Files: 'Stored files behind short-lived signed URLs',
+  Admin: 'Views across all users (admins only)',
+  Operations: 'Health, readiness, metrics and this documentation',
+};
+
 const RATE_LIMIT_HEADERS = {
   RateLimit: {
     description: 'IETF draft 8: remaining quota, e.g. `"api";r=599;t=60`',
@@ -60,9 +133,9 @@ function toSchema(schema: Joi.Schema, components: Json): Json {
   return extractComponents(joiToJson(schema, 'open-api-3.1'), components);
 }
 
-/** Express `/api/projects/:id` → OpenAPI `/api/projects/{id}`. */
+/** Express `/api/projects/:id` → OpenAPI `/api/projects/{id}`; wildcard `/api/files/*key` → `{key}` too. */
 export function openApiPath(path: string): string {
-  return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  return path.replace(/[:*]([A-Za-z0-9_]+)/g, '{$1}');
 }
 
 function operationId(def: RouteDef): string {
@@ -156,8 +229,8 @@ function requestBodyOf(def: RouteDef, components: Json): Json | undefined {
 }
 
 function errorStatuses(def: RouteDef): number[] {
-  const statuses = new Set<number>(def.errors ?? []);
-  if (def.params || def.query || def.body || bodyKindOf(def) !== 'none') statuses.add(400);
+  // Every route can answer 400: one without a `query` schema still refuses any query parameter.
+  const statuses = new Set<number>([...(def.errors ?? []), 400]);
   if (bodyKindOf(def) === 'json') {
     statuses.add(413);
     statuses.add(415);
@@ -175,14 +248,20 @@ function errorStatuses(def: RouteDef): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
-function successOf(def: RouteDef, components: Json): Json {
-  const spec = def.response;
+function successOf(def: RouteDef, spec: RouteDef['response'], components: Json): Json {
   const headers: Json = {
     'X-Request-Id': { description: 'The request id (also in every log line)', schema: { type: 'string' } },
   };
   if (def.apiRateLimit !== false) Object.assign(headers, RATE_LIMIT_HEADERS);
   if (spec.status === 201) {
     headers.Location = { description: 'Where the created resource lives', schema: { type: 'string' } };
+  }
+  if (isIdempotent(def)) {
+    headers['Idempotent-Replayed'] = {
+      description:
+        '`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`',
+      schema: { type: 'string', enum: ['true'] },
+    };
   }
   for (const [name, header] of Object.entries(spec.headers ?? {})) {
     headers[name] = { description: header.description, schema: header.schema ?? { type: 'string' } };
@@ -209,7 +288,10 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
   for (const def of routes) {
     if (def.hidden) continue;
     def.tags.forEach((t) => tags.add(t));
-    const responses: Json = { [String(def.response.status)]: successOf(def, components) };
+    const responses: Json = {};
+    for (const spec of [def.response, ...(def.otherResponses ?? [])]) {
+      responses[String(spec.status)] = successOf(def, spec, components);
+    }
     for (const status of errorStatuses(def))
       responses[String(status)] = { $ref: `#/components/responses/E${status}` };
     const operation: Json = {
@@ -234,7 +316,12 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
   }
   const responses: Json = {};
   for (const [status, description] of Object.entries(ERROR_DESCRIPTIONS)) {
-    const headers: Json = {};
+    const headers: Json = {
+      'X-Request-Id': {
+        description: 'The request id, also `requestId` in the body',
+        schema: { type: 'string' },
+      },
+    };
     if (status === '401') headers['WWW-Authenticate'] = { description: 'Bearer', schema: { type: 'string' } };
     if (status === '429') {
       headers['Retry-After'] = { description: 'Seconds to wait', schema: { type: 'integer' } };
@@ -242,17 +329,24 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
     }
     if (status === '405')
       headers.Allow = { description: 'The methods this path takes', schema: { type: 'string' } };
+    const examples = Object.fromEntries(
+      (ERROR_EXAMPLES[Number(status)] ?? []).map((example) => [example.summary, example]),
+    );
     responses[`E${status}`] = {
       description,
-      ...(Object.keys(headers).length ? { headers } : {}),
-      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      headers,
+      content: {
+        'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' }, examples },
+      },
     };
   }
   return {
     openapi: '3.1.0',
     info,
     servers: [{ url: '/' }],
-    tags: [...tags].sort().map((name) => ({ name })),
+    tags: [...tags]
+      .sort()
+      .map((name) => (TAG_DESCRIPTIONS[name] ? { name, description: TAG_DESCRIPTIONS[name] } : { name })),
     paths,
     components: {
       schemas: components,

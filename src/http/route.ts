@@ -89,6 +89,8 @@ export interface RouteDef<P = any, Q = any, B = any> {
   /** Hidden from the OpenAPI document (the docs page's own assets). */
   hidden?: boolean;
   response: ResponseSpec;
+  /** Other success answers, e.g. a PUT that answers 201 when it creates and 200 when it replaces. */
+  otherResponses?: ResponseSpec[];
   /** Error statuses the route can answer besides the ones derived from its declaration. */
   errors?: number[];
   /**

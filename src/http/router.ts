@@ -157,7 +157,9 @@ export function mountRoutes(app: Express, routes: RouteDef[], options: RouterOpt
   // A known path with an unknown method is a 405 that says what is allowed, not a 404.
   for (const [path, methods] of methodsByPath) {
     const allow = [...methods].sort().join(', ');
-    app.all(path, (req, _res, next) => {
+    app.all(path, (req, res, next) => {
+      // Counted in the metrics under the path's template, not as an unmatched route.
+      res.locals.routePath = path;
       next(
         new AppError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here; allowed: ${allow}`, {
           headers: { Allow: allow },

@@ -1,5 +1,27 @@
 import type { RouteModule } from '../context';
+import { accountEmailRoutes } from './account-email/account-email.routes';
+import { analyticsRoutes } from './analytics/analytics.routes';
+import { apiKeyRoutes } from './api-keys/api-keys.routes';
 import { authRoutes } from './auth/auth.routes';
+import { billingRoutes } from './billing/billing.routes';
+import { docsRoutes } from './docs/docs.routes';
+import { fileRoutes } from './files/files.routes';
+import { projectRoutes } from './projects/projects.routes';
+import { storyRoutes } from './stories/stories.routes';
+import { templateRoutes } from './templates/templates.routes';
+import { userRoutes } from './users/users.routes';
 
 /** Every feature module's routes, in mounting order. */
-export const featureModules: RouteModule[] = [authRoutes];
+export const featureModules: RouteModule[] = [
+  authRoutes,
+  accountEmailRoutes,
+  docsRoutes,
+  userRoutes,
+  apiKeyRoutes,
+  analyticsRoutes,
+  projectRoutes,
+  storyRoutes,
+  billingRoutes,
+  fileRoutes,
+  templateRoutes,
+];

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { RequestListener } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -10,6 +11,19 @@ import type { AppContext, AppDeps } from '../../src/context';
 import type { DatabasePool } from '../../src/db/database';
 import { createLogger } from '../../src/lib/logger';
 import { createTestDatabase, type TestDatabase } from './db';
+import {
+  formatMismatches,
+  responseValidatorFor,
+  withResponseValidation,
+  type ResponseValidator,
+} from './response-validator';
+
+/**
+ * Checks every response against the OpenAPI document (tests/helpers/response-validator.ts) and fails the
+ * test on a mismatch. Turn it on for the whole suite by setting this to true (or run with
+ * VALIDATE_RESPONSES=1); a test file can still pass `validateResponses` to useTestApp.
+ */
+export const VALIDATE_RESPONSES_BY_DEFAULT = false;
 
 /** Fixed secrets for tests: never used anywhere else. */
 export const TEST_ENV: Record<string, string> = {
@@ -40,6 +54,10 @@ export interface TestApp {
   databaseUrl?: string;
   /** supertest against the app (no listening socket needed). */
   http(): ReturnType<typeof request>;
+  /** The app as a request listener (for `http.createServer`): validated like `http()` when that is on. */
+  handler: RequestListener;
+  /** Present when responses are checked against the OpenAPI document. */
+  validator?: ResponseValidator;
 }
 
 export interface TestAppOptions {
@@ -47,6 +65,8 @@ export interface TestAppOptions {
   captureLogs?: boolean;
   /** Extra dependencies (e.g. a Redis client). */
   deps?: Partial<AppDeps>;
+  /** Check every response against the OpenAPI document (default: VALIDATE_RESPONSES_BY_DEFAULT). */
+  validateResponses?: boolean;
 }
 
 /**
@@ -76,6 +96,10 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
       : // Quiet unless LOG_LEVEL asks for lines: expected 500s in tests would otherwise fill the output.
         createLogger({ level: config.logLevel, json: false, silent: !process.env.LOG_LEVEL });
     const app = createApp({ config, db: database.db, logger, ...options.deps });
+    const validate =
+      options.validateResponses ?? (VALIDATE_RESPONSES_BY_DEFAULT || process.env.VALIDATE_RESPONSES === '1');
+    const validator = validate ? responseValidatorFor(app) : undefined;
+    const handler: RequestListener = validator ? withResponseValidation(app, validator) : app;
     Object.assign(handle, {
       app,
       ctx: app.locals.context,
@@ -83,11 +107,20 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
       config,
       dataDir,
       databaseUrl: database.url,
-      http: () => request(app),
+      http: () => request(handler),
+      handler,
+      validator,
     });
   });
 
+  afterEach(() => {
+    const mismatches = handle.validator?.take() ?? [];
+    if (mismatches.length > 0) throw new Error(formatMismatches(mismatches));
+  });
+
   afterAll(async () => {
+    // Mail jobs (register's verification mail) run after their responses and use the database.
+    await handle.ctx?.mailer.idle();
     await database?.drop();
     if (handle.dataDir) fs.rmSync(handle.dataDir, { recursive: true, force: true });
   });

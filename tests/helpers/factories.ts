@@ -45,3 +45,77 @@ export async function createUser(
 export async function promoteToAdmin(t: TestApp, userId: string): Promise<void> {
   await t.db.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [userId]);
 }
+
+/** A registered user who is an admin. */
+export async function createAdmin(t: TestApp): Promise<TestUser> {
+  const user = await createUser(t);
+  await promoteToAdmin(t, user.id);
+  return { ...user, user: { ...user.user, role: 'admin' } };
+}
+
+/** Stores an AI-provider key for a user through the API. */
+export async function storeApiKey(
+  t: TestApp,
+  user: TestUser,
+  provider: string,
+  key: string,
+  label?: string,
+): Promise<void> {
+  const res = await t
+    .http()
+    .put(`/api/api-keys/${provider}`)
+    .set(user.auth)
+    .send({ key, ...(label ? { label } : {}) });
+  if (res.status !== 201 && res.status !== 200) {
+    throw new Error(`storing the key failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
+
+/** Creates a project for a user through the API and returns its body (`Project`). */
+export async function createProject(
+  t: TestApp,
+  user: TestUser,
+  overrides: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+  const res = await t
+    .http()
+    .post('/api/projects')
+    .set(user.auth)
+    .send({ title: `Project ${crypto.randomBytes(3).toString('hex')}`, ...overrides });
+  if (res.status !== 201)
+    throw new Error(`creating a project failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Creates a story in one of the user's projects through the API and returns its body (`Story`). */
+export async function createStory(
+  t: TestApp,
+  user: TestUser,
+  projectId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+  const res = await t
+    .http()
+    .post('/api/stories')
+    .set(user.auth)
+    .send({ projectId, title: `Story ${crypto.randomBytes(3).toString('hex')}`, ...overrides });
+  if (res.status !== 201)
+    throw new Error(`creating a story failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Creates a template for a user through the API and returns its body (`Template`). */
+export async function createTemplate(
+  t: TestApp,
+  user: TestUser,
+  overrides: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+  const res = await t
+    .http()
+    .post('/api/templates')
+    .set(user.auth)
+    .send({ title: `Template ${crypto.randomBytes(3).toString('hex')}`, ...overrides });
+  if (res.status !== 201)
+    throw new Error(`creating a template failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}

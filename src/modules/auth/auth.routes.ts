@@ -3,6 +3,7 @@ import Joi from 'joi';
 import type { AppContext, RouteModule } from '../../context';
 import { defineRoute } from '../../http/route';
 import { idParams, listOf, page, pagination } from '../../http/schemas';
+import { queueVerificationMail } from '../account-email/account-email.service';
 import { UserSchema } from '../users/users.schemas';
 import { AuthResultSchema, LoginBody, RefreshTokenBody, RegisterBody, SessionSchema } from './auth.schemas';
 import * as auth from './auth.service';
@@ -41,11 +42,12 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
         description: 'The new user and a token pair; `Location: /api/auth/me`',
       },
       errors: [409, 429],
-      handler: async ({ req, body }) => ({
-        status: 201,
-        headers: { Location: '/api/auth/me' },
-        body: await auth.register(ctx, body, clientInfo(req)),
-      }),
+      handler: async ({ req, body }) => {
+        const result = await auth.register(ctx, body, clientInfo(req));
+        // After the commit: the verification mail goes out once the account exists (never throws).
+        queueVerificationMail(ctx, result.user.id);
+        return { status: 201, headers: { Location: '/api/auth/me' }, body: result };
+      },
     }),
     defineRoute({
       method: 'post',
@@ -60,7 +62,7 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
       body: LoginBody,
       guards: [loginByAccount],
       response: { status: 200, schema: AuthResultSchema },
-      errors: [429],
+      errors: [401, 429],
       handler: async ({ req, body }) => ({ body: await auth.login(ctx, body, clientInfo(req)) }),
     }),
     defineRoute({
@@ -76,7 +78,7 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
       before: [ctx.limiters.authByIp('refresh')],
       body: RefreshTokenBody,
       response: { status: 200, schema: AuthResultSchema },
-      errors: [429],
+      errors: [401, 429],
       handler: async ({ body }) => ({ body: await auth.refresh(ctx, body.refreshToken) }),
     }),
     defineRoute({

@@ -165,8 +165,11 @@ export async function me(ctx: AppContext, userId: string): Promise<User> {
   return user;
 }
 
-/** Revokes every session of a user but one; used by password change and reset. */
-export const revokeAllSessionsExcept = (ctx: AppContext, userId: string, keepSessionId?: string) =>
-  q.revokeAllSessions(ctx.db, userId, keepSessionId);
+/**
+ * Revokes every session of a user but one (password change keeps the caller's; reset keeps none). Takes
+ * the database handle so it runs inside the caller's transaction.
+ */
+export const revokeAllSessionsExcept = (db: Database, userId: string, keepSessionId?: string) =>
+  q.revokeAllSessions(db, userId, keepSessionId);
 
 export const purgeEndedSessions = (ctx: AppContext) => q.deleteEndedSessions(ctx.db);

@@ -1,7 +1,8 @@
 import Joi from 'joi';
 import type { AppContext } from '../../context';
 import { pendingMigrations } from '../../db/migrate';
-import { AppError } from '../../http/errors';
+import { AppError, unauthenticated } from '../../http/errors';
+import { tokenMatches } from '../../http/metrics';
 import { defineRoute, type RouteDef } from '../../http/route';
 
 const tags = ['Operations'];
@@ -47,6 +48,34 @@ export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown
           migrationsCurrent = true;
         }
         return { body: { status: 'ready' } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/metrics',
+      tags,
+      summary: 'Prometheus metrics of this process',
+      description:
+        'Prometheus text format: `http_request_duration_seconds` (histogram by `method`, `route` template and ' +
+        '`status`), the database pool gauges (`db_pool_connections_total`, `db_pool_connections_idle`, ' +
+        '`db_pool_requests_waiting`) and the default Node.js process metrics, event-loop lag included. When ' +
+        'the server has a `METRICS_TOKEN`, it needs `Authorization: Bearer <METRICS_TOKEN>` (else 401).',
+      auth: 'none',
+      apiRateLimit: false,
+      response: { status: 200, content: { 'text/plain': { type: 'string' } } },
+      errors: [401],
+      handler: async ({ req, res }) => {
+        const token = ctx.config.metricsToken;
+        if (token) {
+          const presented = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+          if (!presented || !tokenMatches(presented, token)) {
+            throw unauthenticated('/metrics needs "Authorization: Bearer <METRICS_TOKEN>"');
+          }
+        }
+        const body = await ctx.metrics.registry.metrics();
+        res.setHeader('Content-Type', ctx.metrics.registry.contentType);
+        res.setHeader('Cache-Control', 'no-store');
+        res.status(200).end(body);
       },
     }),
     defineRoute({
