@@ -8,8 +8,8 @@
  * src/storage/gc.ts). Also removes upload temp files older than the grace period that a crash left behind.
  * Prints a JSON report; rows whose file is missing are listed under "missing".
  *
- * The keys rows point to come from FILE_KEY_COLUMNS in src/storage/file-references.ts. While that list is
- * empty (before the images/drawings tables exist) this command only reports: it will not delete.
+ * The keys rows point to come from FILE_KEY_COLUMNS in src/storage/file-references.ts; with that list empty
+ * the command refuses to delete anything (every file would look unreferenced) and only reports.
  * On the embedded database, stop the server first (PGlite serves one process).
  */
 import path from 'node:path';

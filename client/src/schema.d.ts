@@ -527,7 +527,7 @@ export interface paths {
         put?: never;
         /**
          * Deep-copy a project (all or nothing)
-         * @description Copies the project with its stories, images, drawings and files in one transaction, titled "<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy starts its own history at version 1.
+         * @description Copies the project with its stories, images, drawings and files in one transaction, titled "<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy starts its own history at version 1. The copied files count against the storage quota again: a copy that would pass it answers 403 `STORAGE_QUOTA_EXCEEDED` and copies nothing.
          */
         post: operations["postProjectsByIdDuplicate"];
         delete?: never;
@@ -634,6 +634,101 @@ export interface paths {
         post?: never;
         /** Delete a story */
         delete: operations["deleteStoriesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's images
+         * @description Ordered by `position`, then `createdAt`. With `projectId` or `storyId`, only that project's or story's (someone else's → 404). `url` and `thumbnailUrl` are fresh signed URLs.
+         */
+        get: operations["getImages"];
+        put?: never;
+        /**
+         * Upload an image into one of the caller's projects
+         * @description A `multipart/form-data` body: the image in `file` and the other fields as text (`metadata` as a JSON string). PNG, JPEG and WebP are accepted, judged by the bytes (not the name or the part's Content-Type): anything else, or a file that does not decode, → 415; over `MAX_UPLOAD_BYTES` (default 10 MB) → 413; over 100 megapixels → 400. The original counts towards the storage limit of the caller's plan: past it → 403 `STORAGE_QUOTA_EXCEEDED`. Nothing is stored when an upload is refused. Someone else's `projectId` or `storyId` → 404; a story of another project → 400. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         */
+        post: operations["postImages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One image, with fresh signed URLs */
+        get: operations["getImagesById"];
+        /**
+         * Change an image's fields (not its file), or move it to another project
+         * @description Any subset of the fields. `projectId` moves the image to another of the caller's projects (someone else's → 404); a `storyId` must be a story of the image's (new) project (400), and a move without one clears the story. A moved image's drawings stay in their project, no longer attached to it, and it stops being the old project's cover.
+         */
+        put: operations["putImagesById"];
+        post?: never;
+        /**
+         * Delete an image and its stored files
+         * @description Its original's size is released from the caller's storage use. Drawings of the image stay, no longer attached to it; a project whose cover it was has no cover.
+         */
+        delete: operations["deleteImagesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drawings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's drawings
+         * @description In creation order. With `projectId` or `imageId`, only that project's or image's (someone else's → 404). `url` is a fresh signed URL of the PNG, or null.
+         */
+        get: operations["getDrawings"];
+        put?: never;
+        /**
+         * Create a drawing in one of the caller's projects
+         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG counts towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. `imageId` must be an image of the drawing's project (someone else's → 404, another project's → 400). With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         */
+        post: operations["postDrawings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drawings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One drawing */
+        get: operations["getDrawingsById"];
+        /**
+         * Change a drawing, replace its PNG, or move it to another project
+         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG counts towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. Any subset of the fields, a new PNG, or both (not neither: 400); each PUT is version + 1. Without a file the stored PNG is kept. `projectId` moves the drawing to another of the caller's projects; without `imageId` its image is then cleared. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         */
+        put: operations["putDrawingsById"];
+        post?: never;
+        /** Delete a drawing and its PNG */
+        delete: operations["deleteDrawingsById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1158,6 +1253,85 @@ export interface components {
                 /** Format: uuid */
                 coverImageId: string | null;
             };
+        };
+        Image: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            storyId: string | null;
+            /** @enum {string} */
+            kind: "page" | "cover" | "reference";
+            title: string | null;
+            /** @description The uploaded file's name, for display only */
+            originalFilename: string | null;
+            prompt: string | null;
+            provider: string | null;
+            model: string | null;
+            /**
+             * @description From the file's bytes
+             * @enum {string}
+             */
+            mimeType: "image/png" | "image/jpeg" | "image/webp";
+            /** @description Pixels, as displayed (EXIF orientation) */
+            width: number;
+            height: number;
+            sizeBytes: number;
+            /** @description Hex SHA-256 of the stored file */
+            sha256: string;
+            position: number;
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description Short-lived signed URL of the original (`SIGNED_URL_TTL`), fresh on every response */
+            url: string;
+            /** @description Short-lived signed URL of a WebP thumbnail, at most 512 px on its long side */
+            thumbnailUrl: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            updatedAt: string;
+        };
+        Drawing: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: uuid */
+            imageId: string | null;
+            title: string | null;
+            data: {
+                [key: string]: unknown;
+            } | unknown[];
+            width: number;
+            height: number;
+            /**
+             * @description `image/png` when a rendered PNG is stored, else null
+             * @enum {string|null}
+             */
+            mimeType: "image/png" | null;
+            /** @description The PNG's size, or null */
+            sizeBytes: number | null;
+            /** @description Short-lived signed URL of the PNG (fresh on every response), or null */
+            url: string | null;
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            updatedAt: string;
         };
         Plan: {
             /** @enum {string} */
@@ -2728,6 +2902,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
@@ -3063,6 +3238,564 @@ export interface operations {
         };
     };
     deleteStoriesById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            412: components["responses"]["E412"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getImages: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+                /** @description Only this project's images */
+                projectId?: string;
+                /** @description Only this story's images */
+                storyId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Image"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postImages: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: uuid
+                     * @description One of the caller's projects
+                     */
+                    projectId: string;
+                    /**
+                     * Format: uuid
+                     * @description A story of that project
+                     */
+                    storyId?: string;
+                    /**
+                     * @description Default `page`
+                     * @enum {string}
+                     */
+                    kind?: "page" | "cover" | "reference";
+                    title?: string;
+                    /** @description The prompt the image was generated from */
+                    prompt?: string;
+                    /** @description The AI service that made it, e.g. `openai` */
+                    provider?: string;
+                    /** @description The model that made it */
+                    model?: string;
+                    /** @description Order within the project (ties: older first); default: after the project's last image */
+                    position?: number;
+                    /** @description Free JSON, at most 16 KB (in the multipart form: a JSON string) */
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: binary
+                     * @description PNG, JPEG or WebP (judged by its bytes), at most MAX_UPLOAD_BYTES (default 10 MB)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Image"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getImagesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Image"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    putImagesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Moves the image to another of the caller's projects (without `storyId` its story is cleared)
+                     */
+                    projectId?: string;
+                    /**
+                     * Format: uuid
+                     * @description A story of the image's (new) project, or null
+                     */
+                    storyId?: string | null;
+                    /**
+                     * @description Default `page`
+                     * @enum {string}
+                     */
+                    kind?: "page" | "cover" | "reference";
+                    title?: string | null;
+                    /** @description The prompt the image was generated from */
+                    prompt?: string | null;
+                    /** @description The AI service that made it, e.g. `openai` */
+                    provider?: string | null;
+                    /** @description The model that made it */
+                    model?: string | null;
+                    /** @description Order within the project (ties: older first); default: after the project's last image */
+                    position?: number;
+                    /** @description Free JSON, at most 16 KB (in the multipart form: a JSON string) */
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Image"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    deleteImagesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getDrawings: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+                /** @description Only this project's drawings */
+                projectId?: string;
+                /** @description Only this image's drawings */
+                imageId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Drawing"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postDrawings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: uuid
+                     * @description One of the caller's projects
+                     */
+                    projectId: string;
+                    /**
+                     * Format: uuid
+                     * @description The image being colored: an image of that project
+                     */
+                    imageId?: string;
+                    title?: string;
+                    /** @description The canvas's vector JSON (strokes): an object or an array, at most 5 MB serialised (in the multipart form: a JSON string) */
+                    data: {
+                        [key: string]: unknown;
+                    } | unknown[];
+                    /** @description Canvas width in pixels */
+                    width: number;
+                    /** @description Canvas height in pixels */
+                    height: number;
+                    /**
+                     * Format: binary
+                     * @description The rendered drawing: a PNG (judged by its bytes), at most MAX_UPLOAD_BYTES (default 10 MB)
+                     */
+                    file?: string;
+                };
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description One of the caller's projects
+                     */
+                    projectId: string;
+                    /**
+                     * Format: uuid
+                     * @description The image being colored: an image of that project
+                     */
+                    imageId?: string;
+                    title?: string;
+                    /** @description The canvas's vector JSON (strokes): an object or an array, at most 5 MB serialised (in the multipart form: a JSON string) */
+                    data: {
+                        [key: string]: unknown;
+                    } | unknown[];
+                    /** @description Canvas width in pixels */
+                    width: number;
+                    /** @description Canvas height in pixels */
+                    height: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The drawing's version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Drawing"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getDrawingsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description The drawing's version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Drawing"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    putDrawingsById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: uuid
+                     * @description Moves the drawing to another of the caller's projects (without `imageId` its image is cleared)
+                     */
+                    projectId?: string;
+                    /**
+                     * Format: uuid
+                     * @description An image of the drawing's (new) project, or null (JSON form)
+                     */
+                    imageId?: string | null;
+                    title?: string | null;
+                    /** @description The canvas's vector JSON (strokes): an object or an array, at most 5 MB serialised (in the multipart form: a JSON string) */
+                    data?: {
+                        [key: string]: unknown;
+                    } | unknown[];
+                    width?: number;
+                    height?: number;
+                    /**
+                     * Format: binary
+                     * @description The rendered drawing: a PNG (judged by its bytes), at most MAX_UPLOAD_BYTES (default 10 MB)
+                     */
+                    file?: string;
+                };
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Moves the drawing to another of the caller's projects (without `imageId` its image is cleared)
+                     */
+                    projectId?: string;
+                    /**
+                     * Format: uuid
+                     * @description An image of the drawing's (new) project, or null (JSON form)
+                     */
+                    imageId?: string | null;
+                    title?: string | null;
+                    /** @description The canvas's vector JSON (strokes): an object or an array, at most 5 MB serialised (in the multipart form: a JSON string) */
+                    data?: {
+                        [key: string]: unknown;
+                    } | unknown[];
+                    width?: number;
+                    height?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description The drawing's version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Drawing"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            412: components["responses"]["E412"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    deleteDrawingsById: {
         parameters: {
             query?: never;
             header?: {

@@ -213,14 +213,15 @@ function requestBodyOf(def: RouteDef, components: Json): Json | undefined {
       };
       if (spec.required) required.push(field);
     }
-    return {
-      required: true,
-      content: {
-        'multipart/form-data': {
-          schema: { ...schema, type: 'object', properties, ...(required.length ? { required } : {}) },
-        },
+    const content: Json = {
+      'multipart/form-data': {
+        schema: { ...schema, type: 'object', properties, ...(required.length ? { required } : {}) },
       },
     };
+    if (def.multipart?.alsoJson && def.body) {
+      content['application/json'] = { schema: toSchema(def.body, components) };
+    }
+    return { required: true, content };
   }
   if (kind === 'raw') {
     return { required: true, content: { 'application/json': { schema: { type: 'object' } } } };

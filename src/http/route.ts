@@ -58,6 +58,8 @@ export interface ResponseSpec {
 export interface MultipartSpec {
   /** The file fields the form takes, e.g. `{ file: { required: true, description: 'PNG, JPEG or WebP' } }`. */
   files: Record<string, { required: boolean; description: string }>;
+  /** The route also takes the same fields as a JSON body (drawings: JSON, or multipart with a PNG). */
+  alsoJson?: boolean;
 }
 
 export interface RouteDef<P = any, Q = any, B = any> {

@@ -5,7 +5,9 @@ import { apiKeyRoutes } from './api-keys/api-keys.routes';
 import { authRoutes } from './auth/auth.routes';
 import { billingRoutes } from './billing/billing.routes';
 import { docsRoutes } from './docs/docs.routes';
+import { drawingRoutes } from './drawings/drawings.routes';
 import { fileRoutes } from './files/files.routes';
+import { imageRoutes } from './images/images.routes';
 import { projectRoutes } from './projects/projects.routes';
 import { storyRoutes } from './stories/stories.routes';
 import { templateRoutes } from './templates/templates.routes';
@@ -21,6 +23,8 @@ export const featureModules: RouteModule[] = [
   analyticsRoutes,
   projectRoutes,
   storyRoutes,
+  imageRoutes,
+  drawingRoutes,
   billingRoutes,
   fileRoutes,
   templateRoutes,

@@ -10,12 +10,14 @@ export interface FileKeyColumn {
  * Every column in the database that holds a FileStore key. The storage garbage collector deletes any
  * stored file none of these columns points to, so a column missing here means its files get collected.
  *
- * PHASE 2 (images/drawings): add the key columns of migration 0005 here, e.g.
- *   { table: 'images', column: 'storage_key' }, { table: 'images', column: 'thumbnail_key' },
- *   { table: 'drawings', column: 'png_key' }.
- * Until this list has an entry, `npm run storage:gc` only reports (it refuses to delete).
+ * A new table or column that holds keys must be added here (migration 0005: images' originals and
+ * thumbnails, drawings' PNGs). With an empty list `npm run storage:gc` only reports (it refuses to delete).
  */
-export const FILE_KEY_COLUMNS: readonly FileKeyColumn[] = [];
+export const FILE_KEY_COLUMNS: readonly FileKeyColumn[] = [
+  { table: 'images', column: 'storage_key' },
+  { table: 'images', column: 'thumbnail_key' },
+  { table: 'drawings', column: 'png_key' },
+];
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { TestApp } from './app';
+import { makePng } from './images';
 
 export interface TestUser {
   id: string;
@@ -117,5 +118,60 @@ export async function createTemplate(
     .send({ title: `Template ${crypto.randomBytes(3).toString('hex')}`, ...overrides });
   if (res.status !== 201)
     throw new Error(`creating a template failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/**
+ * Uploads an image into one of the user's projects through the API (a small real PNG unless `file` is
+ * given) and returns its body (`Image`). Text fields go as multipart fields (`metadata` as JSON).
+ */
+export async function createImage(
+  t: TestApp,
+  user: TestUser,
+  projectId: string,
+  overrides: Record<string, unknown> = {},
+  file?: { bytes: Buffer; filename?: string },
+): Promise<Record<string, any>> {
+  const bytes = file?.bytes ?? (await makePng(32, 24));
+  let req = t.http().post('/api/images').set(user.auth).field('projectId', projectId);
+  for (const [name, value] of Object.entries(overrides)) {
+    req = req.field(name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  const res = await req.attach('file', bytes, file?.filename ?? 'page.png');
+  if (res.status !== 201)
+    throw new Error(`uploading an image failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/**
+ * Creates a drawing in one of the user's projects through the API and returns its body (`Drawing`): the
+ * JSON form, or multipart with `png` as its rendered PNG.
+ */
+export async function createDrawing(
+  t: TestApp,
+  user: TestUser,
+  projectId: string,
+  overrides: Record<string, unknown> = {},
+  png?: Buffer,
+): Promise<Record<string, any>> {
+  const fields: Record<string, unknown> = {
+    projectId,
+    data: { strokes: [{ color: '#123456', points: [0, 0, 10, 10] }] },
+    width: 800,
+    height: 600,
+    ...overrides,
+  };
+  let res;
+  if (png) {
+    let req = t.http().post('/api/drawings').set(user.auth);
+    for (const [name, value] of Object.entries(fields)) {
+      req = req.field(name, typeof value === 'string' ? value : JSON.stringify(value));
+    }
+    res = await req.attach('file', png, 'drawing.png');
+  } else {
+    res = await t.http().post('/api/drawings').set(user.auth).send(fields);
+  }
+  if (res.status !== 201)
+    throw new Error(`creating a drawing failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }

@@ -1,13 +1,16 @@
-import { deleteUserFiles } from '../../src/modules/users/account.service';
+import { collectUserFileKeys, deleteUserFiles } from '../../src/modules/users/account.service';
 import { useTestApp } from '../helpers/app';
 import {
   bearer,
+  createDrawing,
+  createImage,
   createProject,
   createStory,
   createUser,
   storeApiKey,
   type TestUser,
 } from '../helpers/factories';
+import { makePng } from '../helpers/images';
 
 const t = useTestApp();
 
@@ -348,7 +351,28 @@ describe('stored files of a deleted account', () => {
     expect(await t.ctx.store.exists(keys[1])).toBe(false);
   });
 
-  test.todo(
-    'when the user has images and drawings, then their stored files are gone after deletion (needs collectUserFileKeys from the files feature)',
-  );
+  test('when the user has images and drawings, then their stored files are gone after deletion', async () => {
+    const bystander = await createUser(t);
+    await createImage(t, bystander, (await createProject(t, bystander)).id);
+    const user = await createUser(t);
+    const project = await createProject(t, user);
+    const image = await createImage(t, user, project.id);
+    await createDrawing(t, user, project.id, { imageId: image.id }, await makePng(8, 8));
+    const listed = async (prefix: string) => {
+      const keys: string[] = [];
+      for await (const file of t.ctx.store.list(prefix)) keys.push(file.key);
+      return keys;
+    };
+    // Original, thumbnail and drawing PNG: every key of the user's rows is in the store.
+    const keys = await collectUserFileKeys(t.db, user.id);
+    expect(keys).toHaveLength(3);
+    expect(
+      [...(await listed(`images/${user.id}/`)), ...(await listed(`drawings/${user.id}/`))].sort(),
+    ).toEqual([...keys].sort());
+
+    await t.http().delete('/api/users/me').set(user.auth).send({ password: user.password }).expect(204);
+
+    for (const key of keys) expect(await t.ctx.store.exists(key)).toBe(false);
+    expect(await listed(`images/${bystander.id}/`)).toHaveLength(2);
+  });
 });

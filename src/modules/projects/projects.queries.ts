@@ -42,15 +42,13 @@ const COLUMN_OF: Record<ProjectField, string> = {
 export const PROJECT_FIELDS = Object.keys(COLUMN_OF) as ProjectField[];
 
 /**
- * Child tables counted in `counts` (each has a `project_id` column led by an index). A table that does
- * not exist yet counts 0. When migration 0005 creates images and drawings, name their tables here —
- * `images: 'images'`, `drawings: 'drawings'` — and every list and single GET counts them: that is the
- * whole change.
+ * Child tables counted in `counts` (each has a `project_id` column led by an index). A kind mapped to
+ * null counts 0. Images and drawings are migration 0005's tables.
  */
 const COUNTED_CHILDREN: Record<keyof ProjectCounts, string | null> = {
   stories: 'stories',
-  images: null,
-  drawings: null,
+  images: 'images',
+  drawings: 'drawings',
 };
 
 /** `counts` for the project aliased `alias`: one indexed count per child table, per returned row. */

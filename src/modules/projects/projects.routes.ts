@@ -120,11 +120,13 @@ export const projectRoutes: RouteModule = (ctx: AppContext) => [
     description:
       'Copies the project with its stories, images, drawings and files in one transaction, titled ' +
       '"<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy ' +
-      'starts its own history at version 1.',
+      'starts its own history at version 1. The copied files count against the storage quota again: a copy ' +
+      'that would pass it answers 403 `STORAGE_QUOTA_EXCEEDED` and copies nothing.',
     auth: 'required',
     params: idParams,
     body: DuplicateProjectBody,
     response: { status: 201, schema: ProjectSchema, headers: ETAG_HEADER },
+    errors: [403],
     handler: async ({ userId, params, body }) => {
       const copy = await projects.duplicateProject(ctx, userId, params.id, body);
       return {

@@ -7,6 +7,8 @@ import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
 import { AppError, unauthenticated } from '../../http/errors';
 import { revokeAllSessionsExcept } from '../auth/auth.service';
+import { drawingFileKeysOfUser } from '../drawings/drawings.service';
+import { imageFileKeysOfUser } from '../images/images.service';
 import * as q from './users.queries';
 
 const invalidPassword = () => new AppError(403, 'INVALID_PASSWORD', 'The password is wrong');
@@ -39,12 +41,11 @@ export async function changePassword(
 }
 
 /**
- * SEAM for the files feature: the storage keys of every file the user owns (images, drawing PNGs,
- * thumbnails), read inside the deletion's transaction after the user's row is locked, so no upload can
- * add one meanwhile. Returns [] until images and drawings exist.
+ * The storage keys of every file the user owns (image originals and thumbnails, drawing PNGs), read
+ * inside the deletion's transaction after the user's row is locked, so no upload can add one meanwhile.
  */
-export async function collectUserFileKeys(_tx: Database, _userId: string): Promise<string[]> {
-  return [];
+export async function collectUserFileKeys(tx: Database, userId: string): Promise<string[]> {
+  return [...(await imageFileKeysOfUser(tx, userId)), ...(await drawingFileKeysOfUser(tx, userId))];
 }
 
 /** Files deleted at once while an account goes. */

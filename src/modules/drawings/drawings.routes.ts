@@ -1,0 +1,147 @@
+import type { AppContext, RouteModule } from '../../context';
+import { defineRoute, etag } from '../../http/route';
+import { idParams, page } from '../../http/schemas';
+import { imageUpload, uploadedImage } from '../../storage/uploads';
+import { EMAIL_NOT_VERIFIED_NOTE, requireVerifiedEmail } from '../account-email/account-email.service';
+import {
+  CreateDrawingBody,
+  DrawingListSchema,
+  DrawingSchema,
+  ListDrawingsQuery,
+  UpdateDrawingBody,
+} from './drawings.schemas';
+import * as drawings from './drawings.service';
+
+const tags = ['Drawings'];
+const ETAG_HEADER = { ETag: { description: 'The drawing\'s version, e.g. `"3"`' } };
+const PNG_FILE = {
+  file: {
+    required: false,
+    description:
+      'The rendered drawing: a PNG (judged by its bytes), at most MAX_UPLOAD_BYTES (default 10 MB)',
+  },
+};
+
+export const drawingRoutes: RouteModule = (ctx: AppContext) => {
+  const verifiedEmail = requireVerifiedEmail(ctx);
+  const jsonLimit = ctx.config.http.drawingJsonLimitBytes;
+  /** The JSON form up to the drawing body limit, or multipart with an optional PNG and `data` as text. */
+  const drawingBody = (body: typeof CreateDrawingBody) =>
+    imageUpload(ctx, {
+      body,
+      required: false,
+      types: ['image/png'],
+      maxFieldBytes: jsonLimit,
+      jsonLimitBytes: jsonLimit,
+    });
+  const forms =
+    `The body is JSON (at most ${jsonLimit} bytes, else 413) or \`multipart/form-data\` with the same ` +
+    'fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, ' +
+    "over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG counts towards the caller's storage " +
+    'limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. ';
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/drawings',
+      tags,
+      summary: "List the caller's drawings",
+      description:
+        "In creation order. With `projectId` or `imageId`, only that project's or image's (someone " +
+        "else's → 404). `url` is a fresh signed URL of the PNG, or null.",
+      auth: 'required',
+      query: ListDrawingsQuery,
+      response: { status: 200, schema: DrawingListSchema },
+      errors: [404],
+      handler: async ({ userId, query }) => {
+        const { rows, total } = await drawings.listDrawings(ctx, userId, query);
+        return { body: page(rows, total, query.page, query.limit) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/drawings',
+      tags,
+      summary: "Create a drawing in one of the caller's projects",
+      description:
+        forms +
+        "`imageId` must be an image of the drawing's project (someone else's → 404, another project's → " +
+        '400). ' +
+        EMAIL_NOT_VERIFIED_NOTE,
+      auth: 'required',
+      bodyKind: 'multipart',
+      multipart: { files: PNG_FILE, alsoJson: true },
+      body: CreateDrawingBody,
+      before: [verifiedEmail, drawingBody(CreateDrawingBody)],
+      response: { status: 201, schema: DrawingSchema, headers: ETAG_HEADER },
+      errors: [403, 404, 413, 415],
+      handler: async ({ res, userId, body }) => {
+        const drawing = await drawings.createDrawing(ctx, userId, body, uploadedImage(res));
+        return {
+          status: 201,
+          headers: { Location: `/api/drawings/${drawing.id}`, ETag: etag(drawing.version) },
+          body: drawing,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/drawings/:id',
+      tags,
+      summary: 'One drawing',
+      auth: 'required',
+      params: idParams,
+      response: { status: 200, schema: DrawingSchema, headers: ETAG_HEADER },
+      handler: async ({ userId, params }) => {
+        const drawing = await drawings.getDrawing(ctx, userId, params.id);
+        return { headers: { ETag: etag(drawing.version) }, body: drawing };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/drawings/:id',
+      tags,
+      summary: 'Change a drawing, replace its PNG, or move it to another project',
+      description:
+        forms +
+        'Any subset of the fields, a new PNG, or both (not neither: 400); each PUT is version + 1. Without ' +
+        "a file the stored PNG is kept. `projectId` moves the drawing to another of the caller's projects; " +
+        'without `imageId` its image is then cleared. ' +
+        EMAIL_NOT_VERIFIED_NOTE,
+      auth: 'required',
+      params: idParams,
+      bodyKind: 'multipart',
+      multipart: { files: PNG_FILE, alsoJson: true },
+      body: UpdateDrawingBody,
+      before: [verifiedEmail, drawingBody(UpdateDrawingBody)],
+      ifMatch: true,
+      response: { status: 200, schema: DrawingSchema, headers: ETAG_HEADER },
+      errors: [403, 404, 413, 415],
+      handler: async ({ res, userId, params, body, ifMatch }) => {
+        const drawing = await drawings.updateDrawing(
+          ctx,
+          userId,
+          params.id,
+          body,
+          ifMatch,
+          uploadedImage(res),
+        );
+        return { headers: { ETag: etag(drawing.version) }, body: drawing };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/drawings/:id',
+      tags,
+      summary: 'Delete a drawing and its PNG',
+      auth: 'required',
+      params: idParams,
+      ifMatch: true,
+      response: { status: 204, description: 'Deleted' },
+      handler: async ({ userId, params, ifMatch }) => {
+        await drawings.deleteDrawing(ctx, userId, params.id, ifMatch);
+        return { status: 204 };
+      },
+    }),
+  ];
+};

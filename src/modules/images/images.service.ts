@@ -1,0 +1,465 @@
+import type { AppContext } from '../../context';
+import type { Database } from '../../db/database';
+import { AppError, notFound, unauthenticated, validationError } from '../../http/errors';
+import { contentTypeForKey, fileKey, variantKey } from '../../storage/file-store';
+import { deleteStoredFiles, storeUploadedImage, type UploadedImage } from '../../storage/uploads';
+import { recordEvent } from '../analytics/analytics.service';
+import {
+  assertProjectOwned,
+  registerProjectChild,
+  setCoverImageCheck,
+  type DuplicateStep,
+  type ProjectScope,
+} from '../projects/projects.service';
+import { getStory } from '../stories/stories.service';
+import { storageLimitFor } from '../users/users.service';
+import * as q from './images.queries';
+import { IMAGE_LIMITS, type ImageKind } from './images.schemas';
+
+/** The `Image` the API answers: the row without its file keys, with fresh signed URLs. */
+export interface Image {
+  id: string;
+  projectId: string;
+  storyId: string | null;
+  kind: ImageKind;
+  title: string | null;
+  originalFilename: string | null;
+  prompt: string | null;
+  provider: string | null;
+  model: string | null;
+  mimeType: string;
+  width: number;
+  height: number;
+  sizeBytes: number;
+  sha256: string;
+  position: number;
+  metadata: Record<string, unknown>;
+  url: string;
+  thumbnailUrl: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Copies and deletes of stored files run this many at once (S3 round trips dominate). */
+const FILE_CONCURRENCY = 4;
+
+const accountGone = () => unauthenticated('The account for this token no longer exists');
+
+async function present(ctx: AppContext, row: q.ImageRow): Promise<Image> {
+  const [url, thumbnailUrl] = await Promise.all([
+    ctx.store.signedUrl(row.storageKey),
+    ctx.store.signedUrl(row.thumbnailKey),
+  ]);
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    storyId: row.storyId,
+    kind: row.kind,
+    title: row.title,
+    originalFilename: row.originalFilename,
+    prompt: row.prompt,
+    provider: row.provider,
+    model: row.model,
+    mimeType: row.mimeType,
+    width: row.width,
+    height: row.height,
+    sizeBytes: row.sizeBytes,
+    sha256: row.sha256,
+    position: row.position,
+    metadata: row.metadata,
+    url,
+    thumbnailUrl,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+// --- Storage accounting (also used by drawings) ------------------------------------------------------
+
+export const storageQuotaExceeded = (detail: string, extra: Record<string, unknown> = {}) =>
+  new AppError(403, 'STORAGE_QUOTA_EXCEEDED', detail, { extra });
+
+function planLimits(ctx: AppContext) {
+  return {
+    free: storageLimitFor(ctx.config, 'free'),
+    pro: storageLimitFor(ctx.config, 'pro'),
+    enterprise: storageLimitFor(ctx.config, 'enterprise'),
+  };
+}
+
+async function quotaError(ctx: AppContext, db: Database, userId: string, bytes: number): Promise<AppError> {
+  const usage = await q.findStorageUsage(db, userId);
+  if (!usage) return accountGone();
+  const limit = storageLimitFor(ctx.config, usage.plan);
+  return storageQuotaExceeded(
+    `This needs ${bytes} more bytes of storage; ${usage.usedBytes} of the ${limit} bytes of the ` +
+      `${usage.plan} plan are used`,
+    { storageUsedBytes: usage.usedBytes, storageLimitBytes: limit },
+  );
+}
+
+/**
+ * A cheap check before anything is stored: 403 STORAGE_QUOTA_EXCEEDED when `bytes` more would pass the
+ * plan's limit now. Not a guarantee (uploads run concurrently): `changeStorageUsage` in the recording
+ * transaction is.
+ */
+export async function assertStorageAvailable(ctx: AppContext, userId: string, bytes: number): Promise<void> {
+  if (bytes <= 0) return;
+  const usage = await q.findStorageUsage(ctx.db, userId);
+  if (!usage) throw accountGone();
+  if (usage.usedBytes + bytes > storageLimitFor(ctx.config, usage.plan)) {
+    throw await quotaError(ctx, ctx.db, userId, bytes);
+  }
+}
+
+/**
+ * Locks the user's row for a change of stored files; every writing transaction of images and drawings
+ * starts with it (one lock order: user, project, child rows). 401 when the account is gone.
+ */
+export async function lockStorage(tx: Database, userId: string): Promise<void> {
+  if (!(await q.lockUserStorage(tx, userId))) throw accountGone();
+}
+
+/**
+ * Changes the user's storage use by `deltaBytes` inside the caller's transaction (the rows and the use
+ * change together). Growth past the plan's limit → 403 STORAGE_QUOTA_EXCEEDED and nothing changes; the
+ * caller's transaction then rolls back and it removes the files it stored.
+ */
+export async function changeStorageUsage(
+  ctx: AppContext,
+  tx: Database,
+  userId: string,
+  deltaBytes: number,
+): Promise<void> {
+  if (deltaBytes === 0) return;
+  if ((await q.addStorageUsage(tx, userId, deltaBytes, planLimits(ctx))) === null) {
+    throw await quotaError(ctx, tx, userId, deltaBytes);
+  }
+}
+
+/**
+ * Runs `work` over `items`, `concurrency` at a time, and waits for every one to settle before it throws
+ * the first failure: nothing started here is still running when the caller cleans up.
+ */
+export async function settleAll<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) {
+      try {
+        results[i] = { status: 'fulfilled', value: await work(items[i]) };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<R>).value);
+}
+
+// --- Ownership checks -----------------------------------------------------------------------------------
+
+/** 404 unless the story is the user's; 400 when it is theirs but in another project. */
+async function assertStoryInProject(
+  ctx: AppContext,
+  userId: string,
+  projectId: string,
+  storyId: string,
+): Promise<void> {
+  const story = await getStory(ctx, userId, storyId);
+  if (story.projectId !== projectId) {
+    throw validationError("storyId must be a story of the image's project", [
+      { path: 'storyId', message: "must be a story of the image's project" },
+    ]);
+  }
+}
+
+/** 404 unless the user has this image. */
+export async function assertImageOwned(db: Database, userId: string, imageId: string): Promise<void> {
+  if ((await q.findImageProjectId(db, userId, imageId)) === null) throw notFound('Image');
+}
+
+/** 404 unless the image is the user's; 400 when it is theirs but in another project than `projectId`. */
+export async function assertImageInProject(
+  db: Database,
+  userId: string,
+  projectId: string,
+  imageId: string,
+): Promise<void> {
+  const imageProject = await q.findImageProjectId(db, userId, imageId);
+  if (imageProject === null) throw notFound('Image');
+  if (imageProject !== projectId) {
+    throw validationError("imageId must be an image of the drawing's project", [
+      { path: 'imageId', message: "must be an image of the drawing's project" },
+    ]);
+  }
+}
+
+// --- The API --------------------------------------------------------------------------------------------
+
+export async function listImages(
+  ctx: AppContext,
+  userId: string,
+  input: { projectId?: string; storyId?: string; page: number; limit: number },
+): Promise<{ rows: Image[]; total: number }> {
+  // Someone else's projectId or storyId is a 404, not an empty list: the checks come first.
+  if (input.projectId) await assertProjectOwned(ctx.db, userId, input.projectId);
+  if (input.storyId) await getStory(ctx, userId, input.storyId);
+  const { rows, total } = await q.findImages(
+    ctx.db,
+    userId,
+    { projectId: input.projectId ?? null, storyId: input.storyId ?? null },
+    input.limit,
+    (input.page - 1) * input.limit,
+  );
+  return { rows: await Promise.all(rows.map((row) => present(ctx, row))), total };
+}
+
+export async function getImage(ctx: AppContext, userId: string, id: string): Promise<Image> {
+  const row = await q.findImage(ctx.db, userId, id);
+  if (!row) throw notFound('Image');
+  return present(ctx, row);
+}
+
+export interface CreateImageInput {
+  projectId: string;
+  storyId?: string;
+  kind?: ImageKind;
+  title?: string;
+  prompt?: string;
+  provider?: string;
+  model?: string;
+  position?: number;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Records an accepted upload. Order: (1) the checks that need no file — the project and story are the
+ * caller's, the quota has room — so a refused upload stores nothing; (2) the original and its thumbnail go
+ * into the store; (3) one transaction inserts the row, adds the original's size to the user's storage use
+ * only if it stays within the plan (else 403), and records `image.created`. Any failure in (3) removes the
+ * files stored in (2); a crash in between leaves files without a row, which `storage:gc` collects.
+ */
+export async function createImage(
+  ctx: AppContext,
+  userId: string,
+  input: CreateImageInput,
+  upload: UploadedImage,
+): Promise<Image> {
+  await assertProjectOwned(ctx.db, userId, input.projectId);
+  if (input.storyId) await assertStoryInProject(ctx, userId, input.projectId, input.storyId);
+  await assertStorageAvailable(ctx, userId, upload.sizeBytes);
+
+  const keys = await storeUploadedImage(ctx.store, upload, { namespace: 'images', ownerId: userId });
+  let row: q.ImageRow;
+  try {
+    row = await ctx.db.transaction(async (tx) => {
+      await lockStorage(tx, userId);
+      const inserted = await q.insertImage(
+        tx,
+        userId,
+        {
+          projectId: input.projectId,
+          storyId: input.storyId ?? null,
+          kind: input.kind ?? 'page',
+          title: input.title ?? null,
+          originalFilename: upload.originalFilename,
+          prompt: input.prompt ?? null,
+          provider: input.provider ?? null,
+          model: input.model ?? null,
+          position: input.position ?? null,
+          metadata: input.metadata ?? {},
+          mimeType: upload.mimeType,
+          width: upload.width,
+          height: upload.height,
+          sizeBytes: upload.sizeBytes,
+          sha256: upload.sha256,
+          storageKey: keys.key,
+          thumbnailKey: keys.thumbnailKey,
+        },
+        IMAGE_LIMITS.maxPosition,
+      );
+      await changeStorageUsage(ctx, tx, userId, upload.sizeBytes);
+      await recordEvent(tx, {
+        userId,
+        type: 'image.created',
+        projectId: inserted.projectId,
+        properties: { imageId: inserted.id, mimeType: inserted.mimeType, sizeBytes: inserted.sizeBytes },
+      });
+      return inserted;
+    });
+  } catch (error) {
+    await deleteStoredFiles(ctx.store, [keys.key, keys.thumbnailKey], ctx.logger);
+    throw error;
+  }
+  return present(ctx, row);
+}
+
+export type UpdateImageInput = Partial<q.ImageFields>;
+
+/**
+ * Changes an image's fields (never its file). `projectId` moves it to another of the caller's projects
+ * (404 otherwise); a `storyId` must then be a story of that project (400), and without one the story is
+ * cleared. Its drawings stay where they are (detached) and it stops being the old project's cover.
+ */
+export async function updateImage(
+  ctx: AppContext,
+  userId: string,
+  id: string,
+  fields: UpdateImageInput,
+): Promise<Image> {
+  const current = await q.findImageProjectId(ctx.db, userId, id);
+  if (current === null) throw notFound('Image');
+  const projectId = fields.projectId ?? current;
+  if (projectId !== current) await assertProjectOwned(ctx.db, userId, projectId);
+  if (fields.storyId) await assertStoryInProject(ctx, userId, projectId, fields.storyId);
+  // A concurrent move in between is caught by the foreign keys (the story must be in the image's project).
+  const row = await ctx.db.transaction(async (tx) => {
+    await lockStorage(tx, userId);
+    return q.updateImage(tx, userId, id, fields);
+  });
+  if (!row) throw notFound('Image');
+  return present(ctx, row);
+}
+
+/** Deletes the row and releases its size in one transaction, then removes its files. */
+export async function deleteImage(ctx: AppContext, userId: string, id: string): Promise<void> {
+  const files = await ctx.db.transaction(async (tx) => {
+    await lockStorage(tx, userId);
+    const deleted = await q.deleteImage(tx, userId, id);
+    if (!deleted) throw notFound('Image');
+    await changeStorageUsage(ctx, tx, userId, -deleted.sizeBytes);
+    return deleted;
+  });
+  // After the commit: a file without a row is garbage storage:gc finds; a row without its file is lost data.
+  await deleteStoredFiles(ctx.store, [files.storageKey, files.thumbnailKey], ctx.logger);
+}
+
+// --- For other modules --------------------------------------------------------------------------------
+
+/** Every stored file of the user's images (originals and thumbnails): account deletion removes them. */
+export const imageFileKeysOfUser = (db: Database, userId: string) => q.findImageKeysOfUser(db, userId);
+
+/** What a page layout needs to know about an image, without URLs. */
+export interface ImageFileInfo {
+  id: string;
+  storyId: string | null;
+  kind: ImageKind;
+  title: string | null;
+  position: number;
+  mimeType: string;
+  width: number;
+  height: number;
+  sizeBytes: number;
+}
+
+const fileInfo = (row: q.ImageRow): ImageFileInfo => ({
+  id: row.id,
+  storyId: row.storyId,
+  kind: row.kind,
+  title: row.title,
+  position: row.position,
+  mimeType: row.mimeType,
+  width: row.width,
+  height: row.height,
+  sizeBytes: row.sizeBytes,
+});
+
+/** The images of one of the user's projects in list order (position, then createdAt), for the export. */
+export async function listProjectImageFiles(
+  db: Database,
+  userId: string,
+  projectId: string,
+): Promise<ImageFileInfo[]> {
+  return (await q.findImagesOfProject(db, userId, projectId)).map(fileInfo);
+}
+
+/**
+ * The stored original of one of the user's images, read into memory (at most MAX_UPLOAD_BYTES), with its
+ * type and size in pixels (as displayed, i.e. after EXIF orientation). 404 when the user has no such
+ * image or its file is gone.
+ */
+export async function readImageFile(
+  ctx: AppContext,
+  userId: string,
+  imageId: string,
+): Promise<ImageFileInfo & { bytes: Buffer }> {
+  const row = await q.findImage(ctx.db, userId, imageId);
+  if (!row) throw notFound('Image');
+  const file = await ctx.store.get(row.storageKey);
+  if (!file) throw notFound('Image file');
+  const chunks: Buffer[] = [];
+  for await (const chunk of file.stream) chunks.push(Buffer.from(chunk as Buffer));
+  return { ...fileInfo(row), bytes: Buffer.concat(chunks) };
+}
+
+// --- A project's children: include=images, duplicate, delete; the cover image -------------------------
+
+/**
+ * Copies a project's images with their files into the duplicate. The copies' sizes are charged first (the
+ * duplicate needs the room: else 403 and nothing is copied); each copied file registers its removal for a
+ * rollback before it is written.
+ */
+async function copyImages(step: DuplicateStep): Promise<void> {
+  const { ctx, tx, userId } = step;
+  await lockStorage(tx, userId);
+  const sources = await q.lockImagesToCopy(tx, userId, step.fromProjectId);
+  if (sources.length === 0) return;
+  await changeStorageUsage(
+    ctx,
+    tx,
+    userId,
+    sources.reduce((sum, image) => sum + image.sizeBytes, 0),
+  );
+  const copies = await settleAll(sources, FILE_CONCURRENCY, async (image) => {
+    const storageKey = fileKey('images', userId, image.mimeType);
+    const thumbnailKey = variantKey(storageKey, 'thumb', contentTypeForKey(image.thumbnailKey));
+    step.onRollback(() => deleteStoredFiles(ctx.store, [storageKey, thumbnailKey], ctx.logger));
+    await ctx.store.copy(image.storageKey, storageKey);
+    await ctx.store.copy(image.thumbnailKey, thumbnailKey);
+    return { image, storageKey, thumbnailKey };
+  });
+  for (const { image, storageKey, thumbnailKey } of copies) {
+    const newId = await q.insertImageCopy(tx, userId, image.id, {
+      projectId: step.toProjectId,
+      storyId: image.storyId ? (step.idMap.get(image.storyId) ?? null) : null,
+      storageKey,
+      thumbnailKey,
+    });
+    step.idMap.set(image.id, newId);
+  }
+}
+
+registerProjectChild({
+  name: 'images',
+  order: 20,
+  load: async (ctx, tx, scope: ProjectScope) =>
+    Promise.all(
+      (await q.findImagesOfProject(tx, scope.userId, scope.projectId)).map((row) => present(ctx, row)),
+    ),
+  copy: copyImages,
+  // Runs first of the file-holding children: takes the user's row, then the project (no new child can
+  // appear), then the images' rows; releases their sizes in the delete's transaction.
+  beforeProjectDelete: async (ctx, tx, scope) => {
+    await lockStorage(tx, scope.userId);
+    await q.lockProjectForDelete(tx, scope.userId, scope.projectId);
+    const files = await q.lockImageFilesOfProject(tx, scope.userId, scope.projectId);
+    if (files.length === 0) return;
+    await changeStorageUsage(ctx, tx, scope.userId, -files.reduce((sum, f) => sum + f.sizeBytes, 0));
+    const keys = files.flatMap((f) => [f.storageKey, f.thumbnailKey]);
+    return async () => {
+      await settleAll(keys, FILE_CONCURRENCY * 2, (key) => deleteStoredFiles(ctx.store, [key], ctx.logger));
+    };
+  },
+});
+
+// A project's cover must be one of its own images (the foreign key on (cover_image_id, id) says the same).
+setCoverImageCheck(
+  async (tx, scope, imageId) => (await q.findImageProjectId(tx, scope.userId, imageId)) === scope.projectId,
+);
