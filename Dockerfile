@@ -22,10 +22,13 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # 3. The image: compiled code, production dependencies, migrations. Files belong to root; the server runs
 #    as the unprivileged `node` user and writes only under DATA_DIR.
 FROM node:20-bookworm-slim
+# MALLOC_ARENA_MAX: sharp's image conversions (export of WebP pages) otherwise leave glibc's per-thread
+# arenas holding ~400 MB; two arenas keep the process near 130 MB (docs/export.md).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules

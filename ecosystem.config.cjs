@@ -44,11 +44,15 @@ module.exports = {
       merge_logs: true,
       // A worker that keeps crashing at start is not restarted in a tight loop.
       exp_backoff_restart_delay: 200,
+      // MALLOC_ARENA_MAX=2: sharp's conversions otherwise leave glibc's per-thread arenas holding hundreds of
+      // MB (see docs/export.md).
       env: {
         NODE_ENV: 'development',
+        MALLOC_ARENA_MAX: '2',
       },
       env_production: {
         NODE_ENV: 'production',
+        MALLOC_ARENA_MAX: '2',
       },
     },
   ],

@@ -45,6 +45,8 @@ const EXPOSED_HEADERS = [
   'Retry-After',
   'Idempotent-Replayed',
   'X-Export-Warnings',
+  'X-Export-Page-Count',
+  'Content-Disposition',
 ];
 
 /** Builds the whole HTTP application on the given dependencies. It does not listen. */

@@ -6,6 +6,7 @@ import { authRoutes } from './auth/auth.routes';
 import { billingRoutes } from './billing/billing.routes';
 import { docsRoutes } from './docs/docs.routes';
 import { drawingRoutes } from './drawings/drawings.routes';
+import { exportRoutes } from './export/export.routes';
 import { fileRoutes } from './files/files.routes';
 import { imageRoutes } from './images/images.routes';
 import { projectRoutes } from './projects/projects.routes';
@@ -28,4 +29,5 @@ export const featureModules: RouteModule[] = [
   billingRoutes,
   fileRoutes,
   templateRoutes,
+  exportRoutes,
 ];

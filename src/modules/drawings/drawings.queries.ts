@@ -279,3 +279,26 @@ export async function insertDrawingCopy(
   );
   return rows[0].id;
 }
+
+/** A drawing that prints: one with a rendered PNG. */
+export interface DrawingPngRow {
+  id: string;
+  imageId: string | null;
+  pngKey: string;
+}
+
+/** The drawings of one of the user's projects that have a rendered PNG, in list order (creation). */
+export async function findDrawingPngsOfProject(
+  db: Database,
+  userId: string,
+  projectId: string,
+): Promise<DrawingPngRow[]> {
+  const { rows } = await db.query<DrawingPngRow>(
+    `SELECT d.id, d.image_id AS "imageId", d.png_key AS "pngKey"
+       FROM drawings d
+      WHERE d.project_id = $1 AND d.user_id = $2 AND d.png_key IS NOT NULL
+      ORDER BY d.created_at, d.id`,
+    [projectId, userId],
+  );
+  return rows;
+}

@@ -268,3 +268,14 @@ registerProjectChild({
     };
   },
 });
+
+export type DrawingPngFile = q.DrawingPngRow;
+
+/** The project's drawings that have a rendered PNG (the export prints them), in list order. */
+export function listProjectDrawingFiles(
+  db: Database,
+  userId: string,
+  projectId: string,
+): Promise<DrawingPngFile[]> {
+  return q.findDrawingPngsOfProject(db, userId, projectId);
+}

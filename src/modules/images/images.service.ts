@@ -399,6 +399,24 @@ export async function readImageFile(
   return { ...fileInfo(row), bytes: Buffer.concat(chunks) };
 }
 
+/**
+ * Which of `imageIds` (images of one of the user's projects) have lost their stored original, in the
+ * order given: the export checks every file before it writes a byte. Ids of no such image are ignored.
+ */
+export async function findImagesWithoutFile(
+  ctx: AppContext,
+  userId: string,
+  projectId: string,
+  imageIds: readonly string[],
+): Promise<string[]> {
+  const keys = new Map(
+    (await q.findImagesOfProject(ctx.db, userId, projectId)).map((row) => [row.id, row.storageKey]),
+  );
+  const wanted = imageIds.filter((id) => keys.has(id));
+  const present = await settleAll(wanted, FILE_CONCURRENCY * 2, (id) => ctx.store.exists(keys.get(id)!));
+  return wanted.filter((_, i) => !present[i]);
+}
+
 // --- A project's children: include=images, duplicate, delete; the cover image -------------------------
 
 /**
