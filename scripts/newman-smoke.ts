@@ -24,6 +24,9 @@ function runNewman(collectionFile: string, baseUrl: string): Promise<number> {
     SMOKE_FOLDER,
     '--env-var',
     `baseUrl=${baseUrl}`,
+    // The upload's file (SMOKE_IMAGE) is a path from the repository root.
+    '--working-dir',
+    projectRoot,
     '--bail',
     '--color',
     'off',

@@ -5,7 +5,8 @@
  *   pair in collection variables, every request sends `Bearer {{accessToken}}` (public ones send nothing),
  *   and a pre-request script refreshes the pair when the access token is about to expire;
  * - a "Smoke flow" folder that walks through the API in order, with tests; `npm run test:postman` runs it
- *   with newman against a live server (scripts/newman-smoke.ts).
+ *   with newman against a live server (scripts/newman-smoke.ts). Its upload sends SMOKE_IMAGE, a path
+ *   relative to the repository root (newman's `--working-dir`; the Postman app's working directory).
  * The output is deterministic (the converter's example faker is seeded, ids are dropped), so the committed
  * file only changes when the API does.
  */
@@ -17,6 +18,8 @@ import { buildOpenApiDocument } from './client-generate';
 
 export const COLLECTION_FILE = path.join(projectRoot, 'postman', 'colorbook.postman_collection.json');
 export const SMOKE_FOLDER = 'Smoke flow';
+/** The smoke flow's upload: a tiny white PNG (64×48), relative to the repository root. */
+export const SMOKE_IMAGE = 'postman/fixtures/page.png';
 
 type Json = Record<string, any>;
 
@@ -149,6 +152,7 @@ export async function buildPostmanCollection(document?: Json): Promise<Json> {
     { key: 'refreshToken', value: '' },
     { key: 'accessTokenExpiresAt', value: '' },
     { key: 'projectId', value: '' },
+    { key: 'imageId', value: '' },
   ];
   collection.auth = { type: 'bearer', bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }] };
   collection.event = [script('prerequest', REFRESH_WHEN_EXPIRING), script('test', STORE_TOKENS)];
@@ -184,7 +188,13 @@ function step(
   name: string,
   operation: string,
   tests: string,
-  extra: { body?: unknown; prerequest?: string; query?: Record<string, string> } = {},
+  extra: {
+    body?: unknown;
+    /** A multipart body instead: text fields, and file fields whose value is a path (`src`). */
+    formdata?: { key: string; value: string; type: 'text' | 'file' }[];
+    prerequest?: string;
+    query?: Record<string, string>;
+  } = {},
 ): Json {
   const [method, expressPath] = operation.split(' ');
   const generated = items.get(`${method} ${expressPath}`);
@@ -193,6 +203,16 @@ function step(
   const request = structuredClone(generated.request);
   request.name = name;
   if (extra.body !== undefined) request.body = rawJson(extra.body);
+  if (extra.formdata) {
+    request.body = {
+      mode: 'formdata',
+      formdata: extra.formdata.map(({ key, value, type }) =>
+        type === 'file' ? { key, type, src: value } : { key, type, value },
+      ),
+    };
+    // The converter's bare `multipart/form-data` header has no boundary: let the runner write its own.
+    request.header = (request.header as Json[]).filter((h) => h.key.toLowerCase() !== 'content-type');
+  }
   if (extra.query) {
     request.url.query = Object.entries(extra.query).map(([key, value]) => ({ key, value }));
   }
@@ -204,7 +224,10 @@ function step(
 function smokeFlow(items: Map<string, Json>): Json {
   return {
     name: SMOKE_FOLDER,
-    description: 'register → login → me → refresh → create a project → list projects, in order, with tests.',
+    description:
+      'register → login → me → refresh → create a project → upload an image → list images → list projects, ' +
+      `in order, with tests. The upload sends ${SMOKE_IMAGE}: run from the repository root (newman ` +
+      "`--working-dir`, or the Postman app's working directory).",
     item: [
       step(
         items,
@@ -264,9 +287,42 @@ pm.test('201 with Location and ETag', () => {
 });`,
         { body: { title: 'Postman smoke book', tags: ['postman'] } },
       ),
-      // TODO(phase 2, images module): "Upload an image" — POST /api/images as form-data (file:
-      // postman/fixtures/page.png, projectId: {{projectId}}) expecting 201 — then "List images"
-      // (GET /api/images?projectId={{projectId}}) expecting the image.
+      step(
+        items,
+        'Upload an image',
+        'POST /api/images',
+        `
+pm.test('201: the PNG is stored with signed URLs', () => {
+  pm.response.to.have.status(201);
+  const image = pm.response.json();
+  pm.expect(pm.response.headers.get('Location')).to.eql('/api/images/' + image.id);
+  pm.expect(image.projectId).to.eql(pm.collectionVariables.get('projectId'));
+  pm.expect(image).to.include({ mimeType: 'image/png', width: 64, height: 48, title: 'Smoke page' });
+  pm.expect(image.url).to.match(/[?&]sig=/);
+  pm.collectionVariables.set('imageId', image.id);
+});`,
+        {
+          formdata: [
+            { key: 'projectId', value: '{{projectId}}', type: 'text' },
+            { key: 'title', value: 'Smoke page', type: 'text' },
+            { key: 'file', value: SMOKE_IMAGE, type: 'file' },
+          ],
+        },
+      ),
+      step(
+        items,
+        'List images',
+        'GET /api/images',
+        `
+pm.test("200: the project's images are the uploaded one", () => {
+  pm.response.to.have.status(200);
+  const body = pm.response.json();
+  pm.expect(body.pagination.total).to.eql(1);
+  pm.expect(body.data[0].id).to.eql(pm.collectionVariables.get('imageId'));
+  pm.expect(body.data[0].thumbnailUrl).to.match(/[?&]sig=/);
+});`,
+        { query: { projectId: '{{projectId}}' } },
+      ),
       step(
         items,
         'List projects',

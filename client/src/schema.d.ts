@@ -948,6 +948,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export the project as a print-ready coloring book (PDF)
+         * @description Streams a PDF: a title page, then the `page` images by `position` (each fitted into the safe area without distortion, followed by the drawings made on it), story text before its first page (`includeStories`), the other drawings, page numbers, and the title and author in its metadata. Every page has a TrimBox and a BleedBox; with `bleed` the page is 0.125 in larger on the top, bottom and outer edge. The page count is always even. See docs/export.md for the layout rules. No project → 404; no coloring page → 400 `EMPTY_PROJECT`; a printed file missing from the store → 409 `FILE_MISSING` with its `imageId` (or `drawingId`) and `missing`, the whole list. Every file is checked before the first byte, so the answer is a whole PDF or a problem; if a file still fails mid-stream the connection is cut, never a short PDF. Not replayable: `Idempotency-Key` is not honoured here (a stream has nothing to replay; repeating the request exports again). `X-Export-Warnings` counts the warnings the preflight reports for the same options (low DPI, page count outside paperback limits).
+         */
+        post: operations["postProjectsByIdExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/export/preflight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check a project before exporting it
+         * @description What the export would print with the same options: the page count (always even), the paperback spine width (0.0025 in per page), binding fit, the margins, and for every page that prints an image its effective DPI at the trim size with its warnings (`LOW_DPI` under 300 DPI, `FILE_MISSING`). Problems the export refuses (no coloring page, missing files) are reported here as warnings, not errors. `X-Export-Warnings` counts the warnings the preflight reports for the same options (low DPI, page count outside paperback limits).
+         */
+        get: operations["getProjectsByIdExportPreflight"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1420,6 +1460,85 @@ export interface components {
              * @description ISO 8601 UTC
              */
             updatedAt: string;
+        };
+        ExportWarning: {
+            /** @description `LOW_DPI`, `FILE_MISSING` (on a page); `NO_PAGES`, `BELOW_PAPERBACK_MINIMUM`, `ABOVE_PAPERBACK_MAXIMUM` (on the book) */
+            code: string;
+            message: string;
+        };
+        ExportPreflightPage: {
+            pageNumber: number;
+            /**
+             * @description `cover`: the title page's image; `page`: a coloring page; `drawing`: a drawing's PNG
+             * @enum {string}
+             */
+            kind: "cover" | "page" | "drawing";
+            /**
+             * Format: uuid
+             * @description The image printed (null for a drawing)
+             */
+            imageId: string | null;
+            /**
+             * Format: uuid
+             * @description The drawing printed (null for an image)
+             */
+            drawingId: string | null;
+            widthPx: number | null;
+            heightPx: number | null;
+            /** @description Its size on the page, in inches */
+            printedSizeIn: {
+                width: number;
+                height: number;
+            } | null;
+            /** @description Pixels per inch at the printed size (null when its file is missing and its size unknown) */
+            effectiveDpi: number | null;
+            warnings: components["schemas"]["ExportWarning"][];
+        };
+        ExportPreflight: {
+            /** @enum {string} */
+            trimSize: "letter" | "a4" | "8x10" | "8.5x8.5" | "6x9";
+            bleed: boolean;
+            includeStories: boolean;
+            blankBacks: boolean;
+            /** @description Always even (a blank last page pads it) */
+            pageCount: number;
+            /** @description Paperback spine at 0.0025 in per page */
+            spineWidthIn: number;
+            trimSizeIn: {
+                width: number;
+                height: number;
+            };
+            /** @description The PDF page (MediaBox): the trim plus the bleed */
+            pageSizeIn: {
+                width: number;
+                height: number;
+            };
+            marginsIn: {
+                /** @description Top, bottom and outer edge */
+                outer: number;
+                /** @description Inner edge; grows with the page count */
+                gutter: number;
+            };
+            binding: {
+                evenPageCount: boolean;
+                paperback: {
+                    fits: boolean;
+                    minPages: number;
+                    maxPages: number;
+                };
+                saddleStitch: {
+                    /** @description A multiple of 4 pages, at most maxPages */
+                    fits: boolean;
+                    maxPages: number;
+                };
+                spineTextAllowed: boolean;
+            };
+            /** @description The pages that print an image, in page order */
+            pages: components["schemas"]["ExportPreflightPage"][];
+            /** @description The book's own warnings */
+            warnings: components["schemas"]["ExportWarning"][];
+            /** @description The book's and the pages' warnings together (what `X-Export-Warnings` says) */
+            warningCount: number;
         };
     };
     responses: {
@@ -4502,6 +4621,123 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    postProjectsByIdExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Only `pdf`
+                     * @constant
+                     */
+                    format: "pdf";
+                    /**
+                     * @description The finished page: `letter` 8.5 × 11 in (default), `a4` 210 × 297 mm, `8x10` 8 × 10 in, `8.5x8.5` 8.5 × 8.5 in, `6x9` 6 × 9 in
+                     * @default letter
+                     * @enum {string}
+                     */
+                    trimSize?: "letter" | "a4" | "8x10" | "8.5x8.5" | "6x9";
+                    /**
+                     * @description Add 0.125 in to the top, the bottom and the outer edge (KDP): letter becomes 8.625 × 11.25 in. Default false
+                     * @default false
+                     */
+                    bleed?: boolean;
+                    /**
+                     * @description Print each story's text on pages before its first coloring page. Default true
+                     * @default true
+                     */
+                    includeStories?: boolean;
+                    /**
+                     * @description Print every coloring page on a right-hand page with a blank page behind it. Default false
+                     * @default false
+                     */
+                    blankBacks?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The PDF, streamed */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description `attachment` with the file name made from the project title */
+                    "Content-Disposition"?: string;
+                    /** @description How many preflight warnings the book has (0 when none) */
+                    "X-Export-Warnings"?: string;
+                    /** @description The number of pages in the PDF */
+                    "X-Export-Page-Count"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            429: components["responses"]["E429"];
+            500: components["responses"]["E500"];
+            503: components["responses"]["E503"];
+        };
+    };
+    getProjectsByIdExportPreflight: {
+        parameters: {
+            query?: {
+                /** @description The finished page: `letter` 8.5 × 11 in (default), `a4` 210 × 297 mm, `8x10` 8 × 10 in, `8.5x8.5` 8.5 × 8.5 in, `6x9` 6 × 9 in */
+                trimSize?: "letter" | "a4" | "8x10" | "8.5x8.5" | "6x9";
+                /** @description Add 0.125 in to the top, the bottom and the outer edge (KDP): letter becomes 8.625 × 11.25 in. Default false */
+                bleed?: boolean;
+                /** @description Print each story's text on pages before its first coloring page. Default true */
+                includeStories?: boolean;
+                /** @description Print every coloring page on a right-hand page with a blank page behind it. Default false */
+                blankBacks?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportPreflight"];
+                };
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import { createLogger } from '../../src/lib/logger';
 import { rotateVaultKeys } from '../../src/modules/api-keys/api-keys.service';
-import { testConfig, useTestApp } from '../helpers/app';
+import { testConfig, useResponseChecks, useTestApp } from '../helpers/app';
 import { createUser, storeApiKey } from '../helpers/factories';
 
 const OLD = `old:${crypto.randomBytes(32).toString('base64')}`;
@@ -11,6 +11,8 @@ const NEW = `new:${crypto.randomBytes(32).toString('base64')}`;
 
 // The file's app still runs on the old master key only: it is what the servers ran before the rotation.
 const t = useTestApp({ env: { ENCRYPTION_KEYS: OLD } });
+// The apps of the other key settings answer what their document says too.
+const checked = useResponseChecks();
 
 /** Another app on the same database with another ENCRYPTION_KEYS, as after a deploy. */
 function appWithKeys(keys: string) {
@@ -20,7 +22,7 @@ function appWithKeys(keys: string) {
     db: t.db,
     logger: createLogger({ level: 'error', json: false, silent: true }),
   });
-  return { config, http: () => request(app) };
+  return { config, http: () => request(checked(app)) };
 }
 
 const sealedRows = async () =>

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import { memoryTokenStorage, type ReplayOutcome } from '../../client/src/index';
 import { useTestApp } from '../helpers/app';
 import { createProject, createUser, type TestUser } from '../helpers/factories';
+import { makePng } from '../helpers/images';
+import { listKeys } from '../storage/stores';
 import { clientOf, useLiveServer } from './live-server';
 
 const t = useTestApp({ validateResponses: true });
@@ -142,6 +144,51 @@ describe('the offline queue', () => {
       ['sent', 201],
     ]);
     expect(await client.queue.pending()).toEqual([]);
+  });
+
+  test('when an uploaded image is edited and then deleted offline, then the replays apply in order and its files are gone', async () => {
+    const user = await createUser(t);
+    const project = await createProject(t, user);
+    const { client, network } = signedInClient(user);
+    const png = await makePng(160, 120, { noise: true });
+    const uploaded = await client.upload<{ id: string; url: string }>('/api/images', {
+      file: new Blob([png], { type: 'image/png' }),
+      filename: 'page.png',
+      fields: { projectId: project.id, title: 'Draft page' },
+    });
+    expect(uploaded.status).toBe(201);
+    const image = uploaded.data!;
+    expect(await listKeys(t.ctx.store, `images/${user.id}/`)).toHaveLength(2);
+
+    network.state.offline = true;
+    const edited = await client.queue.send({
+      method: 'PUT',
+      path: `/api/images/${image.id}`,
+      body: { title: 'Final page', metadata: { edited: 'offline' } },
+    });
+    expect(edited.queued).toBe(true);
+    await client.queue.send({ method: 'DELETE', path: `/api/images/${image.id}` });
+    // Nothing reached the server yet.
+    const before = await t.http().get(`/api/images/${image.id}`).set(user.auth);
+    expect(before.body.title).toBe('Draft page');
+
+    network.state.offline = false;
+    const outcomes = await client.queue.flush();
+
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        kind: 'sent',
+        status: 200,
+        body: expect.objectContaining({ title: 'Final page', metadata: { edited: 'offline' } }),
+      }),
+      expect.objectContaining({ kind: 'sent', status: 204 }),
+    ]);
+    expect(await client.queue.pending()).toEqual([]);
+    expect((await t.http().get(`/api/images/${image.id}`).set(user.auth)).status).toBe(404);
+    expect(await listKeys(t.ctx.store, `images/${user.id}/`)).toEqual([]);
+    expect((await fetch(`${live.baseUrl}${image.url}`)).status).toBe(404);
+    const me = await t.http().get('/api/auth/me').set(user.auth);
+    expect(me.body.storageUsedBytes).toBe(0);
   });
 
   test('when the server cannot be reached during a flush, then the entry stays first in line and the flush stops', async () => {

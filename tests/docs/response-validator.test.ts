@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { useTestApp } from '../helpers/app';
-import { createUser, uniqueEmail } from '../helpers/factories';
+import { createProject, createUser, uniqueEmail } from '../helpers/factories';
 import { ResponseValidator, withResponseValidation } from '../helpers/response-validator';
 
 // Every response in this file is checked against the document; a mismatch fails the test (afterEach).
@@ -75,6 +75,66 @@ describe('responses of the auth and operations routes, checked against the docum
       expect(res.status).toBe(201);
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('every documented operation, probed with input it refuses', () => {
+  /** Each operation of the document with its path filled in: `{id}` by `id`, the others by a plausible value. */
+  function operations(id: string): { method: string; url: string }[] {
+    const document = t.app.locals.openapi() as Record<string, any>;
+    return Object.entries<Record<string, unknown>>(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => ({
+        method,
+        url: path
+          .replace('{provider}', 'openai')
+          .replace('{version}', '1')
+          .replace('{key}', 'images/x/y.png')
+          .replace(/\{[^}]+\}/g, id),
+      })),
+    );
+  }
+
+  const send = (method: string, url: string) =>
+    (t.http() as unknown as Record<string, (url: string) => request.Test>)[method](url);
+
+  test('when each operation gets an unknown id, a malformed id, an unknown query parameter, a wrong Content-Type or broken JSON, then each answer is declared', async () => {
+    const user = await createUser(t);
+    const unknown = crypto.randomUUID();
+    const statuses = new Set<number>();
+    for (const { method, url } of operations(unknown)) {
+      const malformed = url.replace(unknown, 'not-a-uuid');
+      const answers = [
+        await send(method, url).set(user.auth),
+        await send(method, malformed).set(user.auth),
+        await send(method, `${url}?unknownParameter=1`).set(user.auth),
+        await send(method, url).set(user.auth).set('Content-Type', 'text/plain').send('hello'),
+        await send(method, url).set(user.auth).set('Content-Type', 'application/json').send('{"broken'),
+      ];
+      for (const res of answers) statuses.add(res.status);
+    }
+    // The validator (afterEach) checked every answer; none of them was the server failing.
+    expect([...statuses].filter((status) => status === 500)).toEqual([]);
+  });
+
+  test("when a deleted account's still-valid access token is used on each operation, then each answer is declared, and its own account answers 401", async () => {
+    const user = await createUser(t);
+    const project = await createProject(t, user);
+    await t.http().delete('/api/users/me').set(user.auth).send({ password: user.password }).expect(204);
+
+    for (const { method, url } of operations(project.id)) {
+      const res = await send(method, url)
+        .set(user.auth)
+        .send(method === 'get' || method === 'delete' ? undefined : {});
+      expect(res.status).not.toBe(500);
+    }
+    for (const url of ['/api/auth/me', '/api/billing/subscription']) {
+      const res = await t.http().get(url).set(user.auth);
+      expect({ url, status: res.status, code: res.body.code }).toEqual({
+        url,
+        status: 401,
+        code: 'UNAUTHENTICATED',
+      });
     }
   });
 });

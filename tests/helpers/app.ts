@@ -23,7 +23,7 @@ import {
  * test on a mismatch. Turn it on for the whole suite by setting this to true (or run with
  * VALIDATE_RESPONSES=1); a test file can still pass `validateResponses` to useTestApp.
  */
-export const VALIDATE_RESPONSES_BY_DEFAULT = false;
+export const VALIDATE_RESPONSES_BY_DEFAULT = true;
 
 /** Fixed secrets for tests: never used anywhere else. */
 export const TEST_ENV: Record<string, string> = {
@@ -67,6 +67,33 @@ export interface TestAppOptions {
   deps?: Partial<AppDeps>;
   /** Check every response against the OpenAPI document (default: VALIDATE_RESPONSES_BY_DEFAULT). */
   validateResponses?: boolean;
+}
+
+/**
+ * Response checks for apps a test file builds itself with `createApp` (settings other than its `t`'s): the
+ * returned function wraps such an app into a request listener (for supertest or `http.createServer`) whose
+ * responses are checked against the app's own document like `t.http()`'s; a mismatch fails the test in
+ * afterEach. Call it once at the top level of the file.
+ */
+export function useResponseChecks(
+  validate = VALIDATE_RESPONSES_BY_DEFAULT || process.env.VALIDATE_RESPONSES === '1',
+): (app: App) => RequestListener {
+  const checked = new Map<App, { validator: ResponseValidator; handler: RequestListener }>();
+  afterEach(() => {
+    const mismatches = [...checked.values()].flatMap(({ validator }) => validator.take());
+    if (mismatches.length > 0) throw new Error(formatMismatches(mismatches));
+  });
+  afterAll(() => checked.clear());
+  return (app) => {
+    if (!validate) return app;
+    let entry = checked.get(app);
+    if (!entry) {
+      const validator = responseValidatorFor(app);
+      entry = { validator, handler: withResponseValidation(app, validator) };
+      checked.set(app, entry);
+    }
+    return entry.handler;
+  };
 }
 
 /**

@@ -187,7 +187,7 @@ describe('Dockerfile', () => {
 
     test('when the server answers /health, then the image health check command exits 0; when nothing listens, it fails', async () => {
       expect(command[0]).toBe('node');
-      const server = http.createServer(t.app);
+      const server = http.createServer(t.handler);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       try {
         expect(await run((server.address() as AddressInfo).port)).toBe(0);

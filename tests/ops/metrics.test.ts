@@ -1,11 +1,14 @@
 import crypto from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { createLogger } from '../../src/lib/logger';
-import { testConfig, useTestApp } from '../helpers/app';
+import { testConfig, useResponseChecks, useTestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 
 const t = useTestApp();
+// The file's other apps (other settings) are checked against the document too.
+const checked = useResponseChecks();
 const logger = createLogger({ level: 'error', json: false, silent: true });
 
 interface Sample {
@@ -35,7 +38,7 @@ function find(samples: Sample[], name: string, labels: Record<string, string> = 
   );
 }
 
-async function scrape(app = t.app): Promise<Sample[]> {
+async function scrape(app: RequestListener = t.handler): Promise<Sample[]> {
   const res = await request(app).get('/metrics');
   expect(res.status).toBe(200);
   return parse(res.text);
@@ -116,7 +119,7 @@ describe('GET /metrics', () => {
   });
 
   test('when several apps run in one process, then each has its own registry and counts', async () => {
-    const other = createApp({ config: testConfig(), db: t.db, logger });
+    const other = checked(createApp({ config: testConfig(), db: t.db, logger }));
     await request(other).get('/health');
     await request(other).get('/health');
     const otherCount = find(await scrape(other), 'http_request_duration_seconds_count', {
@@ -124,7 +127,7 @@ describe('GET /metrics', () => {
       status: '200',
     });
     expect(otherCount?.value).toBe(2);
-    const fresh = createApp({ config: testConfig(), db: t.db, logger });
+    const fresh = checked(createApp({ config: testConfig(), db: t.db, logger }));
     expect(
       find(await scrape(fresh), 'http_request_duration_seconds_count', { route: '/health' }),
     ).toBeUndefined();
@@ -132,7 +135,7 @@ describe('GET /metrics', () => {
 
   test('when METRICS_TOKEN is set, then /metrics needs it as a bearer token, else 401 problem+json', async () => {
     const token = crypto.randomBytes(24).toString('base64url');
-    const app = createApp({ config: testConfig({ METRICS_TOKEN: token }), db: t.db, logger });
+    const app = checked(createApp({ config: testConfig({ METRICS_TOKEN: token }), db: t.db, logger }));
 
     const none = await request(app).get('/metrics');
     expect(none.status).toBe(401);
@@ -152,7 +155,7 @@ describe('GET /metrics', () => {
   });
 
   test('when the API limit is tiny, then /metrics is still answered: scrapes are not rate limited', async () => {
-    const app = createApp({ config: testConfig({ API_RATE_LIMIT: '1' }), db: t.db, logger });
+    const app = checked(createApp({ config: testConfig({ API_RATE_LIMIT: '1' }), db: t.db, logger }));
     for (let i = 0; i < 4; i++) expect((await request(app).get('/metrics')).status).toBe(200);
   });
 

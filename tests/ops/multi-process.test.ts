@@ -1,5 +1,9 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { uniqueEmail } from '../helpers/factories';
+import { makePng } from '../helpers/images';
 import {
   createOpsDatabase,
   describeIf,
@@ -16,9 +20,9 @@ import {
 } from '../helpers/spawn-server';
 
 /**
- * Two server processes (as PM2 cluster mode runs them) on one PostgreSQL database and one Redis: limits are
- * shared, tokens from one are good on the other, and a worker killed outright leaves the other serving and
- * nothing half-written.
+ * Two server processes (as PM2 cluster mode runs them) on one PostgreSQL database, one Redis and one DATA_DIR:
+ * limits are shared, tokens from one are good on the other, files uploaded through one are served by the
+ * other, and a worker killed outright leaves the other serving and nothing half-written.
  */
 
 const AUTH_LIMIT = 4;
@@ -50,11 +54,16 @@ describeIf(
   let redis: RedisServer;
   let a: SpawnedServer;
   let b: SpawnedServer;
+  /** One DATA_DIR for both, as PM2's workers on one machine share it: the local file store lives there. */
+  let dataDir: string;
 
   beforeAll(async () => {
     database = await createOpsDatabase();
     redis = await startRedisServer();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-ops-shared-'));
     const env = {
+      DATA_DIR: dataDir,
+      STORAGE_DRIVER: 'local',
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: `cbtest_ops_${crypto.randomBytes(4).toString('hex')}:`,
@@ -69,6 +78,7 @@ describeIf(
   afterAll(async () => {
     await killAll();
     await database?.drop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('when both migrate one empty database at once, then each migration is applied exactly once', async () => {
@@ -104,6 +114,44 @@ describeIf(
     expect(again.status).toBe(200);
     // The rotated token is spent for both (no reuse grace here): presenting it again is reuse.
     expect((await post(a, '/api/auth/refresh', { refreshToken }, newIp())).status).toBe(401);
+  });
+
+  test('when an image is uploaded through one process, then the other serves it: the row, and the bytes behind either signed URL', async () => {
+    const created = await register(a);
+    expect(created.status).toBe(201);
+    const auth = { Authorization: `Bearer ${created.body.accessToken}` };
+    const project = await post(
+      a,
+      '/api/projects',
+      { title: 'Two workers' },
+      newIp(),
+      created.body.accessToken,
+    );
+    expect(project.status).toBe(201);
+    const png = await makePng(300, 200, { noise: true });
+    const form = new FormData();
+    form.append('projectId', project.body.id);
+    form.append('file', new Blob([png], { type: 'image/png' }), 'page.png');
+
+    const uploaded = await fetch(`${a.url}/api/images`, { method: 'POST', headers: auth, body: form });
+    expect(uploaded.status).toBe(201);
+    const image = (await uploaded.json()) as { id: string; url: string; thumbnailUrl: string };
+
+    // The URL signed by the first process, fetched from the second.
+    const original = await fetch(`${b.url}${image.url}`);
+    expect(original.status).toBe(200);
+    expect(original.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await original.arrayBuffer()).equals(png)).toBe(true);
+
+    // The second process answers the row with URLs of its own, and the first serves those.
+    const fromB = await fetch(`${b.url}/api/images/${image.id}`, { headers: auth });
+    expect(fromB.status).toBe(200);
+    const seenByB = (await fromB.json()) as { sizeBytes: number; thumbnailUrl: string };
+    expect(seenByB.sizeBytes).toBe(png.length);
+    const thumbnail = await fetch(`${a.url}${seenByB.thumbnailUrl}`);
+    expect(thumbnail.status).toBe(200);
+    expect(thumbnail.headers.get('content-type')).toBe('image/webp');
+    expect((await thumbnail.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 
   test('when one worker is killed (SIGKILL) under load, then the other keeps serving and nothing is half-written', async () => {
@@ -156,9 +204,4 @@ describeIf(
     );
     expect(partial).toEqual([]);
   });
-
-  // Phase 2: needs the images routes (files engineer). Upload an image through one process and fetch it
-  // (GET the image, then its signed URL) through the other: both must serve the same bytes, on local
-  // storage only when DATA_DIR is shared, always on S3.
-  test.todo('when an image is uploaded through one process, then the other serves it');
 });

@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
-import { createApp, type App } from '../../src/app';
+import { createApp } from '../../src/app';
 import type { AppDeps } from '../../src/context';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../../src/http/rate-limit';
 import { createLogger } from '../../src/lib/logger';
 import { connectRedis } from '../../src/server';
-import { testConfig } from '../helpers/app';
+import { testConfig, useResponseChecks } from '../helpers/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { uniqueEmail } from '../helpers/factories';
 import {
@@ -31,12 +32,14 @@ const ANSWER_WITHIN_MS = REDIS_COMMAND_TIMEOUT_MS + 3000;
 
 const logger = createLogger({ level: 'error', json: false, silent: true });
 type Redis = NonNullable<AppDeps['redis']>;
+/** Every app of this file answers what its OpenAPI document says (503s and 429s included). */
+const checked = useResponseChecks();
 
 /** Each test speaks from its own client address (TRUST_PROXY=1), so per-IP counters start at zero. */
 const newIp = () => `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
 
 interface Harness {
-  app: App;
+  app: RequestListener;
   redis: Redis;
   prefix: string;
 }
@@ -51,10 +54,10 @@ async function harness(db: TestDatabase, redisUrl: string): Promise<Harness> {
     REDIS_KEY_PREFIX: prefix,
   });
   const redis = await connectRedis(redisUrl, logger);
-  return { app: createApp({ config, db: db.db, logger, redis }), redis, prefix };
+  return { app: checked(createApp({ config, db: db.db, logger, redis })), redis, prefix };
 }
 
-async function register(app: App, ip: string) {
+async function register(app: RequestListener, ip: string) {
   return request(app)
     .post('/api/auth/register')
     .set('X-Forwarded-For', ip)
@@ -62,14 +65,14 @@ async function register(app: App, ip: string) {
     .send({ email: uniqueEmail('redis'), password: 'correct horse battery' });
 }
 
-const login = (app: App, ip: string) =>
+const login = (app: RequestListener, ip: string) =>
   request(app)
     .post('/api/auth/login')
     .set('X-Forwarded-For', ip)
     .timeout(ANSWER_WITHIN_MS)
     .send({ email: uniqueEmail('nobody'), password: 'wrong password' });
 
-const me = (app: App, token: string) =>
+const me = (app: RequestListener, token: string) =>
   request(app).get('/api/auth/me').set('Authorization', `Bearer ${token}`).timeout(ANSWER_WITHIN_MS);
 
 async function statuses(count: number, send: () => Promise<{ status: number }>): Promise<number[]> {
@@ -216,18 +219,20 @@ describeIf(redisServerInstalled(), 'redis-server is not installed')('Redis failu
     // A second client, as a second process would have, and the same deployment's prefix.
     const otherClient = await connectRedis(redisServer.url, logger);
     clients.push(otherClient);
-    const second = createApp({
-      config: testConfig({
-        AUTH_RATE_LIMIT: String(AUTH_LIMIT),
-        API_RATE_LIMIT: String(API_LIMIT),
-        TRUST_PROXY: '1',
-        REDIS_URL: redisServer.url,
-        REDIS_KEY_PREFIX: h.prefix,
+    const second = checked(
+      createApp({
+        config: testConfig({
+          AUTH_RATE_LIMIT: String(AUTH_LIMIT),
+          API_RATE_LIMIT: String(API_LIMIT),
+          TRUST_PROXY: '1',
+          REDIS_URL: redisServer.url,
+          REDIS_KEY_PREFIX: h.prefix,
+        }),
+        db: db.db,
+        logger,
+        redis: otherClient,
       }),
-      db: db.db,
-      logger,
-      redis: otherClient,
-    });
+    );
     const ip = newIp();
     const answers: number[] = [];
     for (let i = 0; i < AUTH_LIMIT * 2; i++) answers.push((await login(i % 2 ? second : h.app, ip)).status);

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PgliteDatabase } from '../../src/db/pglite-database';
 import { uniqueEmail } from '../helpers/factories';
+import { makePng } from '../helpers/images';
 import {
   connectionRefused,
   connectRaw,
@@ -9,6 +13,7 @@ import {
   spawnServer,
   waitFor,
   type OpsDatabase,
+  type SpawnedServer,
 } from '../helpers/spawn-server';
 
 /**
@@ -18,6 +23,45 @@ import {
 
 let database: OpsDatabase | undefined;
 let env: Record<string, string> = {};
+
+async function postJson(
+  server: SpawnedServer,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<Record<string, any>> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as Record<string, any>;
+}
+
+/** Every regular file below `dir`, as `/`-separated paths relative to it (none when it does not exist). */
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
+}
+
+/** A query on the database the (exited) server used: this file's PostgreSQL one, else its PGlite folder. */
+async function queryAfterExit<T extends Record<string, unknown>>(
+  server: SpawnedServer,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  if (database) return (await database.query<T>(sql, params)).rows;
+  const pglite = await PgliteDatabase.open({ dataDir: path.join(server.dataDir, 'pglite') });
+  try {
+    return (await pglite.query<T>(sql, params)).rows;
+  } finally {
+    await pglite.close();
+  }
+}
 
 beforeAll(async () => {
   ({ env, db: database } = await serverDatabase());
@@ -101,8 +145,64 @@ describe('graceful shutdown', () => {
     expect(server.output()).toContain('shut down cleanly');
   });
 
-  // Phase 2: needs the images upload route (files engineer). Start a multipart upload, SIGTERM mid-body,
-  // then check that it either completed (row + file) or left nothing: no file under DATA_DIR/files (or in
-  // the bucket) without its row, and storage_used_bytes unchanged.
-  test.todo('when SIGTERM arrives during an upload, then it completes or leaves no orphan file');
+  test('when SIGTERM arrives during an upload, then it completes, and after exit the store holds exactly the files the rows point to', async () => {
+    const server = await spawnServer({ ...env, SHUTDOWN_TIMEOUT_MS: '15000' });
+    const user = await postJson(server, '/api/auth/register', {
+      email: uniqueEmail('upload'),
+      password: 'correct horse battery',
+    });
+    const token = user.accessToken as string;
+    const project = await postJson(server, '/api/projects', { title: 'Drained book' }, token);
+
+    const png = await makePng(400, 300, { noise: true });
+    const boundary = 'DrainBoundary';
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="projectId"\r\n\r\n${project.id}\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="page.png"\r\n` +
+          'Content-Type: image/png\r\n\r\n',
+      ),
+      png,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const upload = await connectRaw(server.port);
+    upload.write(
+      `POST /api/images HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer ${token}\r\n` +
+        `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
+    const half = body.length >> 1;
+    upload.socket.write(body.subarray(0, half));
+    // In flight: the server is receiving the file into its temp folder.
+    const uploadsDir = path.join(server.dataDir, 'tmp', 'uploads');
+    await waitFor('the upload to reach the temp folder', () => filesUnder(uploadsDir).length === 1);
+
+    server.child.kill('SIGTERM');
+    await waitFor('the port to refuse new connections', () => connectionRefused(server.port));
+    expect(server.running).toBe(true);
+
+    upload.socket.write(body.subarray(half));
+    await waitFor('the upload to be answered', () => upload.isClosed, 15_000);
+    const answer = lastResponse(upload.text());
+    expect(answer.status).toBe(201);
+    expect(answer.headers.connection).toBe('close');
+    const image = JSON.parse(answer.body);
+    expect(image).toMatchObject({ projectId: project.id, sizeBytes: png.length, width: 400, height: 300 });
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+
+    // Exactly the files the rows point to (the original and its thumbnail), and no temp file left.
+    const stored = filesUnder(path.join(server.dataDir, 'files'));
+    const rows = await queryAfterExit<{ storageKey: string; thumbnailKey: string }>(
+      server,
+      'SELECT storage_key AS "storageKey", thumbnail_key AS "thumbnailKey" FROM images',
+    );
+    expect(rows).toHaveLength(1);
+    expect(stored.sort()).toEqual([rows[0].storageKey, rows[0].thumbnailKey].sort());
+    expect(filesUnder(uploadsDir)).toEqual([]);
+    const [usage] = await queryAfterExit<{ used: number }>(
+      server,
+      'SELECT storage_used_bytes::int AS used FROM users WHERE id = $1',
+      [user.user.id],
+    );
+    expect(usage.used).toBe(png.length);
+  });
 });

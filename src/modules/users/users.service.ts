@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import { forbidden, notFound, unauthenticated } from '../../http/errors';
+import { forbidden, unauthenticated } from '../../http/errors';
 import type { AuthInfo } from '../../http/route';
 import * as q from './users.queries';
 
@@ -20,9 +20,10 @@ export function toUser(config: Config, row: q.UserRow): User {
   return { ...row, storageLimitBytes: storageLimitFor(config, row.plan) };
 }
 
+/** The caller's own account: gone (deleted while its access token is still valid) → 401, as on `/me`. */
 export async function getUser(db: Database, config: Config, id: string): Promise<User> {
   const row = await q.findUserById(db, id);
-  if (!row) throw notFound('User');
+  if (!row) throw unauthenticated('The account for this token no longer exists');
   return toUser(config, row);
 }
 
