@@ -11,7 +11,7 @@ import { buildOpenApi } from './http/openapi';
 import { createRateLimiters } from './http/rate-limit';
 import { requestContextMiddleware } from './http/request-context';
 import type { RouteDef } from './http/route';
-import { mountRoutes } from './http/router';
+import { inSequence, mountRoutes } from './http/router';
 import { Passwords } from './lib/passwords';
 import { projectRoot } from './lib/paths';
 import { AccessTokens } from './lib/tokens';
@@ -88,25 +88,28 @@ export function createApp(deps: AppDeps): App {
   // ETags here are resource versions set by the handlers, not hashes of bodies.
   app.set('etag', false);
 
-  app.use(requestContextMiddleware(logger));
-  app.use(ctx.metrics.middleware);
-  app.use((_req, res, next) => {
-    // While draining, keep-alive connections close after their current response.
-    if (ctx.lifecycle.draining) res.setHeader('Connection', 'close');
-    next();
-  });
-  app.use(helmet());
   const origins =
     config.http.corsOrigins.length > 0 ? config.http.corsOrigins : config.isProduction ? [] : [config.appUrl];
+  // One Express layer for the middleware every request passes (see inSequence).
   app.use(
-    cors({
-      // '*' allows any origin without credentials; a list allows those origins (bearer tokens, no cookies).
-      origin: origins.includes('*') ? '*' : origins,
-      credentials: false,
-      exposedHeaders: EXPOSED_HEADERS,
-      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'],
-      maxAge: 600,
-    }),
+    inSequence([
+      requestContextMiddleware(logger),
+      ctx.metrics.middleware,
+      (_req, res, next) => {
+        // While draining, keep-alive connections close after their current response.
+        if (ctx.lifecycle.draining) res.setHeader('Connection', 'close');
+        next();
+      },
+      helmet(),
+      cors({
+        // '*' allows any origin without credentials; a list allows those origins (bearer tokens, no cookies).
+        origin: origins.includes('*') ? '*' : origins,
+        credentials: false,
+        exposedHeaders: EXPOSED_HEADERS,
+        allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'],
+        maxAge: 600,
+      }),
+    ]),
   );
 
   const routes: RouteDef[] = featureModules.flatMap((module) => module(ctx));

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
+import crypto from 'node:crypto';
 import {
   ipKeyGenerator,
-  rateLimit,
+  MemoryStore,
   type ClientRateLimitInfo,
   type IncrementResponse,
   type Options,
@@ -105,6 +106,23 @@ class RecoveringRedisStore implements Store {
   }
 }
 
+const partitionKeys = new Map<string, string>();
+
+/**
+ * express-rate-limit's `pk` of the draft-8 policy header: the key's SHA-256, shortened, never the key itself.
+ * Remembered for the last few thousand keys (a client sends many requests).
+ */
+function partitionKey(key: string): string {
+  let pk = partitionKeys.get(key);
+  if (pk === undefined) {
+    const hex = crypto.createHash('sha256').update(key).digest('hex').slice(0, 12);
+    pk = Buffer.from(hex).toString('base64');
+    if (partitionKeys.size >= 10_000) partitionKeys.clear();
+    partitionKeys.set(key, pk);
+  }
+  return pk;
+}
+
 /** At most one log line per limiter and kind every 10 s: a Redis outage must not flood the logs. */
 function throttledWarn(logger: Logger, everyMs = 10_000) {
   const last = new Map<string, { at: number; suppressed: number }>();
@@ -172,44 +190,79 @@ export function createRateLimiters(options: {
     );
   };
 
+  /**
+   * A fixed-window limit with express-rate-limit's stores and its IETF draft-8 headers. The request path is
+   * our own: express-rate-limit's middleware awaits each of its options, evaluates debug arguments and runs
+   * checks on every request, which made it one of the largest costs of a request (docs/benchmarks.md). What
+   * a client sees is the same: `RateLimit` and `RateLimit-Policy` on every counted request, 429 with
+   * `Retry-After` past the limit, only failures counted with `onlyFailures`, and on a store failure the
+   * request served uncounted (open) or refused with 503 (closed).
+   */
   const create = (spec: LimiterSpec): RequestHandler => {
-    const limiter = rateLimit({
-      windowMs: spec.windowMs ?? options.windowMs,
-      limit: spec.limit,
-      identifier: spec.name,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      store: storeFor(spec.name),
-      passOnStoreError: !spec.failClosed,
-      skipSuccessfulRequests: spec.onlyFailures ?? false,
-      logger: {
-        error: (error, message) => warn(spec.name, message ?? 'rate limiter error', error),
-        warn: (error, message) => warn(spec.name, message ?? 'rate limiter warning', error),
-      },
-      keyGenerator: (req, res) => spec.key(req, res) ?? '',
-      skip: (req, res) => spec.key(req, res) === undefined,
-      // TRUST_PROXY decides what req.ip is; a client's own X-Forwarded-For is ignored on purpose.
-      validate: { xForwardedForHeader: false, trustProxy: false, keyGeneratorIpFallback: false },
-      handler: (_req, res, next) => {
-        const retryAfter = res.getHeader('Retry-After');
-        next(
-          new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${retryAfter ?? 'a few'} seconds`, {
-            headers: retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
-          }),
-        );
-      },
-    });
-    return (req, res, next) => {
-      limiter(req, res, (error?: unknown) => {
-        if (error === undefined) return next();
-        if (error instanceof AppError) return next(error);
-        warn(spec.name, 'rate-limit store failed; refusing the request', error);
-        next(
-          new AppError(503, 'SERVICE_UNAVAILABLE', 'Rate limiting is unavailable; try again shortly', {
-            headers: { 'Retry-After': '5' },
-          }),
-        );
+    const windowMs = spec.windowMs ?? options.windowMs;
+    const windowSeconds = Math.ceil(windowMs / 1000);
+    const store: Store = storeFor(spec.name) ?? new MemoryStore();
+    // The stores only read windowMs from express-rate-limit's options.
+    void Promise.resolve(store.init?.({ windowMs } as Options)).catch((error: unknown) =>
+      warn(spec.name, 'rate limiter store failed to start', error),
+    );
+    const name = `"${spec.name}"`;
+    // Always promises, whether the store answers at once (memory) or later (Redis), or throws.
+    const increment = async (key: string) => store.increment(key);
+    const decrement = async (key: string) => store.decrement(key);
+    const refuse = (error: unknown) => {
+      warn(spec.name, 'rate-limit store failed; refusing the request', error);
+      return new AppError(503, 'SERVICE_UNAVAILABLE', 'Rate limiting is unavailable; try again shortly', {
+        headers: { 'Retry-After': '5' },
       });
+    };
+
+    return (req, res, next) => {
+      const key = spec.key(req, res);
+      if (key === undefined) return next();
+      increment(key)
+        .then(
+          ({ totalHits, resetTime }) => {
+            const resetAt = resetTime?.getTime();
+            const resetSeconds =
+              resetAt === undefined ? windowSeconds : Math.max(0, Math.ceil((resetAt - Date.now()) / 1000));
+            if (!res.headersSent) {
+              res.appendHeader(
+                'RateLimit',
+                `${name}; r=${Math.max(spec.limit - totalHits, 0)}; t=${resetSeconds}`,
+              );
+              res.appendHeader(
+                'RateLimit-Policy',
+                `${name}; q=${spec.limit}; w=${windowSeconds}; pk=:${partitionKey(key)}:`,
+              );
+            }
+            if (spec.onlyFailures) {
+              // Counted up front (concurrent guesses cannot slip through), given back once it succeeded.
+              res.once('finish', () => {
+                if (res.statusCode >= 400 || (resetAt !== undefined && Date.now() >= resetAt)) return;
+                decrement(key).catch((error: unknown) =>
+                  warn(spec.name, 'rate limiter error from store during decrement', error),
+                );
+              });
+            }
+            if (totalHits > spec.limit) {
+              if (!res.headersSent) res.setHeader('Retry-After', String(resetSeconds));
+              next(
+                new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${resetSeconds} seconds`, {
+                  headers: { 'Retry-After': String(resetSeconds) },
+                }),
+              );
+              return;
+            }
+            next();
+          },
+          (error: unknown) => {
+            if (spec.failClosed) return next(refuse(error));
+            warn(spec.name, 'rate-limit store failed; allowing the request uncounted', error);
+            next();
+          },
+        )
+        .catch((error: unknown) => next(error));
     };
   };
 

@@ -81,23 +81,58 @@ function bodyReader(def: RouteDef, options: RouterOptions): RequestHandler[] {
   }
 }
 
-function makeCtx(def: RouteDef, req: Request, res: Response): Ctx {
-  const auth = res.locals.auth as AuthInfo | undefined;
-  return {
-    req,
-    res,
-    params: res.locals.params,
-    query: res.locals.query,
-    body: res.locals.body,
-    auth,
-    get userId(): string {
-      if (!auth) throw unauthenticated();
-      return auth.userId;
-    },
-    get ifMatch(): number | undefined {
-      return parseIfMatch(req.get('if-match'));
-    },
+/**
+ * Runs middleware in order as one Express handler, under Express's own rules: a thrown error or a rejected
+ * promise goes to `next(error)`, `next('route')` leaves the route and `next('router')` the router. One layer
+ * instead of one per step: Express's per-layer dispatch (and the closures it makes for each) was a
+ * measurable share of every request's time and garbage (bench/, docs/benchmarks.md).
+ */
+export function inSequence(steps: RequestHandler[]): RequestHandler {
+  return (req, res, done) => {
+    let index = 0;
+    const next = (error?: unknown): void => {
+      if (error === 'route') return done();
+      if (error) return done(error);
+      const step = steps[index++];
+      if (step === undefined) return done();
+      try {
+        const returned: unknown = step(req, res, next);
+        if (returned instanceof Promise) {
+          returned.then(undefined, (rejection: unknown) => next(rejection || new Error('Rejected promise')));
+        }
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    next();
   };
+}
+
+/** A handler's context. A class: an object literal with getters is slow to make once per request. */
+class RequestCtx implements Ctx {
+  readonly params: unknown;
+  readonly query: unknown;
+  readonly body: unknown;
+  readonly auth: AuthInfo | undefined;
+
+  constructor(
+    readonly req: Request,
+    readonly res: Response,
+  ) {
+    this.params = res.locals.params;
+    this.query = res.locals.query;
+    this.body = res.locals.body;
+    this.auth = res.locals.auth as AuthInfo | undefined;
+  }
+
+  get userId(): string {
+    if (!this.auth) throw unauthenticated();
+    return this.auth.userId;
+  }
+
+  get ifMatch(): number | undefined {
+    return parseIfMatch(this.req.get('if-match'));
+  }
 }
 
 function send(res: Response, reply: Reply, defaultStatus: number): void {
@@ -138,7 +173,7 @@ export function mountRoutes(app: Express, routes: RouteDef[], options: RouterOpt
       // Re-enter the request's logging context: stream callbacks (body parsing) can lose it.
       await requestContext.run(res.locals.requestContext as RequestContext, async () => {
         try {
-          const ctx = makeCtx(def, req, res);
+          const ctx = new RequestCtx(req, res);
           const reply = idempotent
             ? await options.idempotency.run(ctx, () => def.handler(ctx))
             : await def.handler(ctx);
@@ -148,7 +183,7 @@ export function mountRoutes(app: Express, routes: RouteDef[], options: RouterOpt
         }
       });
     };
-    app[def.method](def.path, ...chain, run);
+    app[def.method](def.path, inSequence([...chain, run]));
     const methods = methodsByPath.get(def.path) ?? new Set<string>();
     methods.add(def.method.toUpperCase());
     if (def.method === 'get') methods.add('HEAD');

@@ -21,9 +21,38 @@ function toFieldErrors(error: Joi.ValidationError, prefix?: string): FieldError[
   });
 }
 
+const isEmptyObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+
+/**
+ * Whether a schema turns `{}` into `{}` (valid, nothing added). Most requests carry no query or path
+ * parameters: for those schemas an empty part needs no validation run after the first.
+ */
+const acceptsEmpty = new WeakMap<Joi.Schema, boolean>();
+
+/**
+ * Each schema with OPTIONS built in, made once: Joi merges options passed to validate() on every call, while
+ * a schema's own preferences are merged once and cached.
+ */
+const withOptions = new WeakMap<Joi.Schema, Joi.Schema>();
+
 /** Validates one part of a request; a failure is a 400 VALIDATION_ERROR listing every field. */
 export function validatePart<T>(schema: Joi.Schema, value: unknown, part: 'params' | 'query' | 'body'): T {
-  const result = schema.validate(value, OPTIONS);
+  let prepared = withOptions.get(schema);
+  if (prepared === undefined) {
+    prepared = schema.prefs(OPTIONS);
+    withOptions.set(schema, prepared);
+  }
+  if (isEmptyObject(value)) {
+    let accepts = acceptsEmpty.get(schema);
+    if (accepts === undefined) {
+      const probe = prepared.validate({});
+      accepts = probe.error === undefined && isEmptyObject(probe.value);
+      acceptsEmpty.set(schema, accepts);
+    }
+    if (accepts) return {} as T;
+  }
+  const result = prepared.validate(value);
   if (result.error) {
     const errors = toFieldErrors(result.error, part);
     const detail = result.error.details.map((d) => d.message).join('; ');

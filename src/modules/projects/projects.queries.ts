@@ -64,9 +64,17 @@ function fieldColumns(alias: string): string {
           ${alias}.settings, ${alias}.cover_image_id AS "coverImageId"`;
 }
 
+const projectColumnsByAlias = new Map<string, string>();
+
+/** The columns of a Project; built once per alias (every project query uses them). */
 function projectColumns(alias: string): string {
-  return `${alias}.id, ${fieldColumns(alias)}, ${alias}.version, ${countsSql(alias)} AS counts,
+  let sql = projectColumnsByAlias.get(alias);
+  if (sql === undefined) {
+    sql = `${alias}.id, ${fieldColumns(alias)}, ${alias}.version, ${countsSql(alias)} AS counts,
           ${alias}.created_at AS "createdAt", ${alias}.updated_at AS "updatedAt"`;
+    projectColumnsByAlias.set(alias, sql);
+  }
+  return sql;
 }
 
 /** The jsonb snapshot of a project row's writable fields (the same keys as ProjectFields). */
