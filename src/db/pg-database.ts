@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../lib/logger';
 import {
@@ -30,13 +31,42 @@ function translate(error: unknown): unknown {
 
 type Client = pg.PoolClient;
 
+/** How many distinct statements are prepared; statements past this many run unnamed (parsed every time). */
+export const MAX_PREPARED_STATEMENTS = 500;
+const statementNames = new Map<string, string>();
+
+/**
+ * A query with parameters as a named (prepared) statement: each connection parses it once, and PostgreSQL
+ * can keep its plan, instead of parsing and planning it on every call. For the project list that was about a
+ * third of the database's time per request (docs/benchmarks.md). The name is the SQL's hash, so every process
+ * and connection agrees on it; pg prepares it on a connection the first time that connection sees it. Our SQL
+ * is written in the code (values always travel as parameters), so the set of texts is small and fixed; the
+ * cap keeps a bug that builds unbounded SQL from preparing without end. Scripts without parameters (BEGIN,
+ * migrations) run as simple queries.
+ */
+export function statement(sql: string, params?: readonly unknown[]): pg.QueryConfig | string {
+  if (params === undefined || params.length === 0) return sql;
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    if (statementNames.size >= MAX_PREPARED_STATEMENTS) return { text: sql, values: params as unknown[] };
+    name = `cb_${crypto.createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values: params as unknown[] };
+}
+
+function run(target: pg.Pool | Client, sql: string, params?: readonly unknown[]): Promise<pg.QueryResult> {
+  const config = statement(sql, params);
+  return typeof config === 'string' ? target.query(config) : target.query(config);
+}
+
 class ClientDatabase implements Database {
   private savepoints = 0;
   constructor(private readonly client: Client) {}
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
     try {
-      const result = await this.client.query(sql, params as unknown[]);
+      const result = await run(this.client, sql, params);
       return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
     } catch (error) {
       throw translate(error);
@@ -96,7 +126,7 @@ export class PgDatabase implements DatabasePool {
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
     try {
-      const result = await this.pool.query(sql, params as unknown[]);
+      const result = await run(this.pool, sql, params);
       return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
     } catch (error) {
       throw translate(error);
