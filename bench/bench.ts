@@ -1,0 +1,596 @@
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import {
+  ADMIN_URL,
+  BENCH_PASSWORD,
+  machineBusy,
+  waitUntilQuiet,
+  buildForBench,
+  BENCH_SECRETS,
+  countLines,
+  createDatabase,
+  describeMachine,
+  envNumber,
+  mb,
+  percentile,
+  pick,
+  root,
+  round1,
+  runLoad,
+  sampleRss,
+  seed,
+  signTokens,
+  startProcess,
+  stopAll,
+  type BenchDatabase,
+  type Machine,
+  type Proc,
+  type RequestSpec,
+  type RunResult,
+} from './common';
+
+/**
+ * `npm run bench`: the project's server against a minimal baseline (bench/baseline.ts) on one freshly seeded
+ * PostgreSQL database, in the same run, scenario by scenario, with alternating A/B rounds (this machine's
+ * speed swings between minutes, so only numbers from one run are compared). Then a login storm. Prints a
+ * table, writes bench/results/<timestamp>.json and bench/results/latest.md. See docs/benchmarks.md.
+ *
+ * Environment (all optional): BENCH_USERS (1000), BENCH_PROJECTS (50 per user), BENCH_CONNECTIONS (50),
+ * BENCH_SECONDS (10 per measured run), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (3),
+ * BENCH_SCENARIOS (list,get,create,list-warn,login-storm), BENCH_STORM_SECONDS (10),
+ * BENCH_STORM_LOGINS (16), BENCH_STORM_READ_CONNECTIONS (50), BENCH_WAIT_QUIET (60: before each round,
+ * wait up to this many seconds for other load on the machine to stop; 0 = no wait),
+ * BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS for the server under test only), BENCH_POSTGRES_URL (the maintenance database,
+ * postgres://postgres@127.0.0.1:5432/postgres), BENCH_DB_PREFIX (colorbook_bench_), BENCH_NO_FILES=1 (print
+ * only; the smoke test uses it).
+ */
+
+const settings = {
+  users: envNumber('BENCH_USERS', 1000),
+  projectsPerUser: envNumber('BENCH_PROJECTS', 50),
+  connections: envNumber('BENCH_CONNECTIONS', 50),
+  seconds: envNumber('BENCH_SECONDS', 10),
+  rounds: envNumber('BENCH_ROUNDS', 3),
+  warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 3),
+  stormSeconds: envNumber('BENCH_STORM_SECONDS', 10),
+  stormLogins: envNumber('BENCH_STORM_LOGINS', 16),
+  stormReadConnections: envNumber('BENCH_STORM_READ_CONNECTIONS', 50),
+  bcryptCost: envNumber('BENCH_BCRYPT_COST', 12),
+  /** Before each round, wait up to this long for the rest of the machine to go quiet (0: do not wait). */
+  waitQuietSeconds: envNumber('BENCH_WAIT_QUIET', 60, { zero: true }),
+  scenarios: (process.env.BENCH_SCENARIOS ?? 'list,get,create,list-warn,login-storm')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+  dbPrefix: process.env.BENCH_DB_PREFIX ?? 'colorbook_bench_',
+  /** NODE_OPTIONS of the server under test only (e.g. --max-semi-space-size=32); the baseline runs without. */
+  serverNodeOptions: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
+  writeFiles: process.env.BENCH_NO_FILES !== '1',
+};
+
+/** The targets of the operations issue. */
+const TARGETS = {
+  list: { ratio: 0.7, p99Ms: 60 },
+  get: { ratio: 0.75 },
+  create: { ratio: 0.7 },
+  rssMB: 200,
+  healthP99Ms: 50,
+};
+
+/** Rate limits raised out of the way: at 50 connections one user would pass 600/min in a moment. */
+const HIGH_LIMIT = '1000000000';
+
+interface Fixture {
+  users: { id: string; email: string; token: string; projectIds: string[] }[];
+}
+
+interface Side {
+  rps: number;
+  requests: number;
+  p50: number;
+  p99: number;
+  peakRssMB: number;
+  statuses: Record<string, number>;
+  errors: number;
+  rounds: { rps: number; p50: number; p99: number }[];
+}
+
+interface ScenarioResult {
+  scenario: string;
+  description: string;
+  ours: Side;
+  baseline: Side;
+  ratio: number;
+  roundRatios: number[];
+  /** Share of all cores the rest of the machine used just before each round. */
+  busyBeforeRounds: number[];
+  target: { ratio?: number; p99Ms?: number; rssMB: number };
+  met: boolean;
+  problems: string[];
+}
+
+interface StormResult {
+  scenario: 'login-storm';
+  quiet: { healthP50: number; healthP99: number; reads: number; readsRps: number };
+  storm: {
+    healthP50: number;
+    healthP99: number;
+    reads: number;
+    readsRps: number;
+    logins: number;
+    loginStatuses: Record<string, number>;
+    loginP50: number;
+    loginP99: number;
+  };
+  peakRssMB: number;
+  target: { healthP99Ms: number };
+  met: boolean;
+  problems: string[];
+}
+
+function scenarioRequest(name: string, fixture: Fixture): { spec: RequestSpec; description: string } {
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+  switch (name) {
+    case 'list':
+    case 'list-warn':
+      return {
+        description:
+          'GET /api/projects?limit=20 (a random one of the users; 50 projects each, counts included)',
+        spec: {
+          make: () => ({ path: '/api/projects?limit=20', headers: auth(pick(fixture.users).token) }),
+        },
+      };
+    case 'get':
+      return {
+        description: 'GET /api/projects/:id (a random project of a random user)',
+        spec: {
+          make: () => {
+            const user = pick(fixture.users);
+            return { path: `/api/projects/${pick(user.projectIds)}`, headers: auth(user.token) };
+          },
+        },
+      };
+    case 'create':
+      return {
+        description:
+          'POST /api/projects {title, description, tags} (insert + version 1 + event, one transaction)',
+        spec: {
+          method: 'POST',
+          make: () => ({
+            path: '/api/projects',
+            headers: { ...auth(pick(fixture.users).token), 'content-type': 'application/json' },
+            body: JSON.stringify({
+              title: `Bench book ${crypto.randomBytes(4).toString('hex')}`,
+              description: 'Made by the benchmark',
+              tags: ['bench', 'kids'],
+            }),
+          }),
+        },
+      };
+    default:
+      throw new Error(`unknown scenario ${name}`);
+  }
+}
+
+function expectedStatus(name: string): string {
+  return name === 'create' ? '201' : '200';
+}
+
+function side(runs: { result: RunResult; peakRss: number }[]): Side {
+  const latencies = runs.flatMap((r) => r.result.latencies);
+  const statuses: Record<string, number> = {};
+  for (const { result } of runs) {
+    for (const [status, n] of Object.entries(result.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+  }
+  const requests = runs.reduce((n, r) => n + r.result.requests, 0);
+  const seconds = runs.reduce((n, r) => n + r.result.seconds, 0);
+  return {
+    rps: Math.round(requests / seconds),
+    requests,
+    p50: round1(percentile(latencies, 0.5)),
+    p99: round1(percentile(latencies, 0.99)),
+    peakRssMB: mb(Math.max(...runs.map((r) => r.peakRss))),
+    statuses,
+    errors: runs.reduce((n, r) => n + r.result.errors + r.result.timeouts, 0),
+    rounds: runs.map(({ result }) => ({
+      rps: Math.round(result.rps),
+      p50: round1(percentile(result.latencies, 0.5)),
+      p99: round1(percentile(result.latencies, 0.99)),
+    })),
+  };
+}
+
+async function measure(target: Proc, spec: RequestSpec, seconds: number, connections = settings.connections) {
+  const rss = sampleRss(target);
+  const result = await runLoad({ url: target.url, connections, seconds, request: spec });
+  return { result, peakRss: rss.stop() };
+}
+
+async function compare(name: string, ours: Proc, baseline: Proc, fixture: Fixture): Promise<ScenarioResult> {
+  const { spec, description } = scenarioRequest(name, fixture);
+  const base = name.replace(/-warn$/, '') as 'list' | 'get' | 'create';
+  console.log(`\n${name}: ${description}`);
+  // Warm-up: JIT, pool connections, PostgreSQL's caches; not measured.
+  for (const target of [baseline, ours]) await measure(target, spec, settings.warmupSeconds);
+  type Run = Awaited<ReturnType<typeof measure>>;
+  const runs: { ours: Run[]; baseline: Run[] } = { ours: [], baseline: [] };
+  const roundRatios: number[] = [];
+  const busyBeforeRounds: number[] = [];
+  for (let round = 0; round < settings.rounds; round++) {
+    if (settings.waitQuietSeconds > 0) {
+      busyBeforeRounds.push(await waitUntilQuiet(settings.waitQuietSeconds * 1000));
+    }
+    // Alternate who goes first, so a slow minute does not always fall on the same side.
+    const order = round % 2 === 0 ? (['baseline', 'ours'] as const) : (['ours', 'baseline'] as const);
+    const got: Partial<Record<'ours' | 'baseline', number>> = {};
+    for (const who of order) {
+      const run = await measure(who === 'ours' ? ours : baseline, spec, settings.seconds);
+      runs[who].push(run);
+      got[who] = run.result.rps;
+      console.log(
+        `  round ${round + 1} ${who.padEnd(8)} ${Math.round(run.result.rps)
+          .toString()
+          .padStart(6)} req/s  p50 ${round1(percentile(run.result.latencies, 0.5))} ms  p99 ${round1(
+          percentile(run.result.latencies, 0.99),
+        )} ms  RSS ${mb(run.peakRss)} MB`,
+      );
+    }
+    roundRatios.push(Math.round((got.ours! / got.baseline!) * 1000) / 1000);
+  }
+  const oursSide = side(runs.ours);
+  const baselineSide = side(runs.baseline);
+  const ratio = Math.round((oursSide.rps / baselineSide.rps) * 1000) / 1000;
+  const target = { ...TARGETS[base], rssMB: TARGETS.rssMB };
+  const problems: string[] = [];
+  const ok = expectedStatus(name);
+  for (const [who, s] of [
+    ['ours', oursSide],
+    ['baseline', baselineSide],
+  ] as const) {
+    const wrong = Object.entries(s.statuses).filter(([status]) => status !== ok);
+    if (wrong.length > 0 || s.errors > 0) {
+      problems.push(
+        `${who}: unexpected answers ${JSON.stringify(Object.fromEntries(wrong))}, errors ${s.errors}`,
+      );
+    }
+  }
+  if (target.ratio !== undefined && ratio < target.ratio) problems.push(`ratio ${ratio} < ${target.ratio}`);
+  if ('p99Ms' in target && target.p99Ms !== undefined && oursSide.p99 > target.p99Ms) {
+    problems.push(`p99 ${oursSide.p99} ms > ${target.p99Ms} ms`);
+  }
+  if (oursSide.peakRssMB > target.rssMB) problems.push(`RSS ${oursSide.peakRssMB} MB > ${target.rssMB} MB`);
+  return {
+    scenario: name,
+    description,
+    ours: oursSide,
+    baseline: baselineSide,
+    ratio,
+    roundRatios,
+    busyBeforeRounds,
+    target,
+    met: problems.length === 0,
+    problems,
+  };
+}
+
+/** autocannon in its own process, so the probe's times are not the load generator's own event-loop delays. */
+function probe(url: string, seconds: number, connections: number): Promise<{ p50: number; p99: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(root, 'node_modules', 'autocannon', 'autocannon.js'),
+        '--json',
+        '-c',
+        String(connections),
+        '-d',
+        String(seconds),
+        url,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      try {
+        const result = JSON.parse(out) as { latency: { p50: number; p99: number }; non2xx: number };
+        if (result.non2xx > 0) reject(new Error(`probe of ${url}: ${result.non2xx} non-2xx answers`));
+        else resolve({ p50: result.latency.p50, p99: result.latency.p99 });
+      } catch {
+        reject(new Error(`probe of ${url} failed (exit ${code}): ${out.slice(0, 500)}`));
+      }
+    });
+  });
+}
+
+/** `count` clients logging in back to back until `until`: statuses and times. */
+async function loginLoops(target: Proc, fixture: Fixture, count: number, until: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: count });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const once = (email: string) =>
+    new Promise<number>((resolve, reject) => {
+      const body = JSON.stringify({ email, password: BENCH_PASSWORD });
+      const req = http.request(
+        `${target.url}/api/auth/login`,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      while (Date.now() < until) {
+        const started = performance.now();
+        const status = await once(pick(fixture.users).email).catch(() => 0);
+        latencies.push(performance.now() - started);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+    }),
+  );
+  agent.destroy();
+  return { latencies, statuses };
+}
+
+async function loginStorm(ours: Proc, fixture: Fixture): Promise<StormResult> {
+  const { spec } = scenarioRequest('list', fixture);
+  const seconds = settings.stormSeconds;
+  console.log(
+    `\nlogin-storm: /health p99 while ${settings.stormReadConnections} connections read ` +
+      `GET /api/projects, first alone, then with ${settings.stormLogins} concurrent logins (BCRYPT_COST=${settings.bcryptCost})`,
+  );
+  await measure(ours, spec, settings.warmupSeconds, settings.stormReadConnections);
+  if (settings.waitQuietSeconds > 0) await waitUntilQuiet(settings.waitQuietSeconds * 1000);
+  const rss = sampleRss(ours);
+  const [quietHealth, quietReads] = await Promise.all([
+    probe(`${ours.url}/health`, seconds, 2),
+    runLoad({ url: ours.url, connections: settings.stormReadConnections, seconds, request: spec }),
+  ]);
+  console.log(
+    `  quiet: /health p50 ${quietHealth.p50} ms p99 ${quietHealth.p99} ms; reads ${Math.round(quietReads.rps)} req/s`,
+  );
+  const until = Date.now() + seconds * 1000;
+  const [stormHealth, stormReads, logins] = await Promise.all([
+    probe(`${ours.url}/health`, seconds, 2),
+    runLoad({ url: ours.url, connections: settings.stormReadConnections, seconds, request: spec }),
+    loginLoops(ours, fixture, settings.stormLogins, until),
+  ]);
+  const peakRss = rss.stop();
+  const loginCount = logins.latencies.length;
+  console.log(
+    `  storm: /health p50 ${stormHealth.p50} ms p99 ${stormHealth.p99} ms; reads ${Math.round(stormReads.rps)} req/s; ` +
+      `${loginCount} logins ${JSON.stringify(logins.statuses)} p50 ${round1(percentile(logins.latencies, 0.5))} ms`,
+  );
+  const problems: string[] = [];
+  if (stormHealth.p99 >= TARGETS.healthP99Ms) problems.push(`/health p99 ${stormHealth.p99} ms >= 50 ms`);
+  const badLogins = Object.entries(logins.statuses).filter(([s]) => s !== '200');
+  if (badLogins.length > 0) problems.push(`logins answered ${JSON.stringify(Object.fromEntries(badLogins))}`);
+  if (loginCount === 0) problems.push('no login completed');
+  const badReads = Object.entries({ ...quietReads.statuses, ...stormReads.statuses }).filter(
+    ([s]) => s !== '200',
+  );
+  if (badReads.length > 0) problems.push(`reads answered ${JSON.stringify(Object.fromEntries(badReads))}`);
+  if (mb(peakRss) > TARGETS.rssMB) problems.push(`RSS ${mb(peakRss)} MB > ${TARGETS.rssMB} MB`);
+  return {
+    scenario: 'login-storm',
+    quiet: {
+      healthP50: quietHealth.p50,
+      healthP99: quietHealth.p99,
+      reads: quietReads.requests,
+      readsRps: Math.round(quietReads.rps),
+    },
+    storm: {
+      healthP50: stormHealth.p50,
+      healthP99: stormHealth.p99,
+      reads: stormReads.requests,
+      readsRps: Math.round(stormReads.rps),
+      logins: loginCount,
+      loginStatuses: logins.statuses,
+      loginP50: Math.round(percentile(logins.latencies, 0.5)),
+      loginP99: Math.round(percentile(logins.latencies, 0.99)),
+    },
+    peakRssMB: mb(peakRss),
+    target: { healthP99Ms: TARGETS.healthP99Ms },
+    met: problems.length === 0,
+    problems,
+  };
+}
+
+function table(
+  machine: Machine,
+  results: ScenarioResult[],
+  storm: StormResult | undefined,
+  busyBefore: number,
+): string {
+  const lines = [
+    `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGB} GB, ${machine.os}; ` +
+      `Node ${machine.node}; PostgreSQL ${machine.postgres} on loopback. ` +
+      `${settings.users} users × ${settings.projectsPerUser} projects; ${settings.connections} connections; ` +
+      `${settings.rounds} alternating rounds of ${settings.seconds} s per side after ${settings.warmupSeconds} s warm-up. ` +
+      (settings.serverNodeOptions
+        ? `Server under test with NODE_OPTIONS=${settings.serverNodeOptions}. `
+        : '') +
+      `Other load on the machine before the run: ${Math.round(busyBefore * 100)}% of all cores.`,
+    '',
+    '| scenario | ours req/s | baseline req/s | ratio (target) | ours p50 / p99 ms | baseline p50 / p99 ms | ours peak RSS MB | met |',
+    '|---|---:|---:|---:|---:|---:|---:|:-:|',
+  ];
+  for (const r of results) {
+    const p99Target = r.target.p99Ms ? ` (≤ ${r.target.p99Ms})` : '';
+    lines.push(
+      `| ${r.scenario} | ${r.ours.rps} | ${r.baseline.rps} | ${Math.round(r.ratio * 100)}% (≥ ${Math.round(
+        (r.target.ratio ?? 0) * 100,
+      )}%) | ${r.ours.p50} / ${r.ours.p99}${p99Target} | ${r.baseline.p50} / ${r.baseline.p99} | ${
+        r.ours.peakRssMB
+      } (≤ ${r.target.rssMB}) | ${r.met ? 'yes' : 'NO'} |`,
+    );
+  }
+  if (storm) {
+    lines.push(
+      '',
+      '| login storm | /health p50 / p99 ms (target p99 < 50) | reads req/s | logins (p50 / p99 ms) | ours peak RSS MB | met |',
+      '|---|---:|---:|---:|---:|:-:|',
+      `| reads only | ${storm.quiet.healthP50} / ${storm.quiet.healthP99} | ${storm.quiet.readsRps} | — | | |`,
+      `| reads + ${settings.stormLogins} concurrent logins | ${storm.storm.healthP50} / ${storm.storm.healthP99} | ${
+        storm.storm.readsRps
+      } | ${storm.storm.logins} (${storm.storm.loginP50} / ${storm.storm.loginP99}) | ${storm.peakRssMB} | ${
+        storm.met ? 'yes' : 'NO'
+      } |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const machine = await describeMachine(ADMIN_URL);
+  console.log(
+    `ColorBook Engine benchmark — ${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, ` +
+      `PostgreSQL ${machine.postgres}, load average ${machine.loadAverage.join(' ')}`,
+  );
+  const busyBefore = await machineBusy(2000);
+  console.log(`other load on the machine before the run: ${Math.round(busyBefore * 100)}% of all cores busy`);
+  if (busyBefore > 0.15) {
+    console.log(
+      '  (the machine is busy: numbers from this run will be low and noisy; ratios are still paired)',
+    );
+  }
+  let db: BenchDatabase | undefined;
+  let build: ReturnType<typeof buildForBench> | undefined;
+  const cleanup = async () => {
+    await stopAll();
+    await db?.drop();
+    build?.remove();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the servers and dropping the database`);
+      cleanup().finally(() => process.exit(130));
+    });
+  }
+  try {
+    db = await createDatabase(settings.dbPrefix);
+    const seeded = await seed(db, {
+      users: settings.users,
+      projectsPerUser: settings.projectsPerUser,
+      bcryptCost: settings.bcryptCost,
+    });
+    console.log(
+      `database ${db.name}: ${seeded.users.length} users, ${seeded.projects} projects, ${seeded.stories} stories ` +
+        `seeded in ${seeded.seconds} s`,
+    );
+    const tokens = await signTokens(seeded.users.map((u) => u.id));
+    const fixture: Fixture = { users: seeded.users.map((u, i) => ({ ...u, token: tokens[i] })) };
+
+    const serverEnv = (logLevel: string) => ({
+      NODE_ENV: 'production',
+      DATABASE_URL: db!.url,
+      ...BENCH_SECRETS,
+      BCRYPT_COST: String(settings.bcryptCost),
+      API_RATE_LIMIT: HIGH_LIMIT,
+      AUTH_RATE_LIMIT: HIGH_LIMIT,
+      LOG_LEVEL: logLevel,
+      ...(settings.serverNodeOptions ? { NODE_OPTIONS: settings.serverNodeOptions } : {}),
+    });
+    build = buildForBench();
+    const serverEntry = build.server;
+    const ours = await startProcess({
+      name: 'server',
+      entry: serverEntry,
+      env: serverEnv('info'),
+      readyPath: '/ready',
+      // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under test.
+      nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    });
+    const baseline = await startProcess({
+      name: 'baseline',
+      entry: build.baseline,
+      env: { DATABASE_URL: db.url, JWT_SECRET: BENCH_SECRETS.JWT_SECRET, DB_POOL_MAX: '10' },
+      readyPath: '/health',
+    });
+    let quiet: Proc | undefined;
+    const results: ScenarioResult[] = [];
+    let storm: StormResult | undefined;
+    for (const name of settings.scenarios) {
+      if (name === 'login-storm') {
+        storm = await loginStorm(ours, fixture);
+      } else if (name === 'list-warn') {
+        // The same server at LOG_LEVEL=warn (no line per request): what the request log costs.
+        quiet ??= await startProcess({
+          name: 'server-warn',
+          entry: serverEntry,
+          env: serverEnv('warn'),
+          readyPath: '/ready',
+        });
+        results.push(await compare(name, quiet, baseline, fixture));
+      } else {
+        results.push(await compare(name, ours, baseline, fixture));
+      }
+    }
+    const logLines = countLines(ours.logFile);
+
+    const output = table(machine, results, storm, busyBefore);
+    console.log(`\n${output}\n`);
+    console.log(`(the server at LOG_LEVEL=info wrote ${logLines} log lines)`);
+    for (const r of [...results, ...(storm ? [storm] : [])]) {
+      if (!r.met) console.log(`MISSED ${r.scenario}: ${r.problems.join('; ')}`);
+    }
+    const report = {
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine,
+      machineBusyBefore: busyBefore,
+      settings,
+      server: {
+        command: 'node src/server.js (compiled with tsconfig.build.json into bench/.build)',
+        env: {
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'info',
+          API_RATE_LIMIT: HIGH_LIMIT,
+          AUTH_RATE_LIMIT: HIGH_LIMIT,
+          NODE_OPTIONS: settings.serverNodeOptions || undefined,
+        },
+        logLines,
+      },
+      seeded: { users: seeded.users.length, projects: seeded.projects, stories: seeded.stories },
+      results,
+      storm,
+      table: output,
+    };
+    if (settings.writeFiles) {
+      const dir = path.join(root, 'bench', 'results');
+      fs.mkdirSync(dir, { recursive: true });
+      const stamp = started.toISOString().replace(/[:.]/g, '-');
+      fs.writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify(report, null, 2));
+      fs.writeFileSync(
+        path.join(dir, 'latest.md'),
+        `# Latest benchmark (${started.toISOString()})\n\n${output}\n`,
+      );
+      console.log(`results: bench/results/${stamp}.json and bench/results/latest.md`);
+    } else {
+      console.log(`BENCH_REPORT ${JSON.stringify({ database: db.name, results, storm, logLines })}`);
+    }
+    const allMet = results.every((r) => r.met) && (storm?.met ?? true);
+    process.exitCode = allMet ? 0 : 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch(async (error) => {
+  console.error(error);
+  await stopAll().catch(() => undefined);
+  process.exit(2);
+});

@@ -1,0 +1,544 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import bcrypt from 'bcrypt';
+import pg from 'pg';
+import { migrate } from '../src/db/migrate';
+import { PgDatabase } from '../src/db/pg-database';
+import { createLogger } from '../src/lib/logger';
+import { AccessTokens } from '../src/lib/tokens';
+
+/**
+ * What the benchmark (bench.ts), the load test (load-test.ts) and their smoke test share: a throw-away
+ * PostgreSQL database seeded with SQL, server processes started the way operators start them, RSS sampling,
+ * and autocannon runs that keep every response time so percentiles can be pooled across rounds.
+ */
+
+export const root = path.resolve(__dirname, '..');
+
+/**
+ * The server as operators run it: compiled JavaScript (`node dist/src/server.js`), not through tsx, whose
+ * loader thread alone adds ~60 MB of RSS. Compiled here into bench/.build/ with the project's own build
+ * settings (tsconfig.build.json) plus the baseline, skipping the type check (that is CI's job, and a
+ * colleague's half-typed module must not stop a benchmark). Answers the two entry files.
+ */
+export function buildForBench(): { server: string; baseline: string; dir: string; remove(): void } {
+  // A folder of its own per run (two runs at once must not share one), inside the repository so that the
+  // compiled server finds package.json, node_modules and database/migrations the way dist/ does.
+  const dir = path.join(root, 'bench', '.build', `${process.pid}-${crypto.randomBytes(3).toString('hex')}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const config = path.join(dir, 'tsconfig.json');
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      extends: '../../../tsconfig.build.json',
+      compilerOptions: { outDir: './out', rootDir: '../../..', incremental: false, sourceMap: false },
+      include: ['../../../src', '../../baseline.ts'],
+    }),
+  );
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const built = spawnSync(process.execPath, [tsc, '-p', config, '--noCheck'], { encoding: 'utf8' });
+  const server = path.join(dir, 'out', 'src', 'server.js');
+  const baseline = path.join(dir, 'out', 'bench', 'baseline.js');
+  const remove = () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      fs.rmdirSync(path.dirname(dir)); // bench/.build itself, once no other run uses it
+    } catch {
+      // another run's folder is still there
+    }
+  };
+  if (!fs.existsSync(server) || !fs.existsSync(baseline)) {
+    remove();
+    throw new Error(`building the server failed:\n${built.stdout}${built.stderr}`);
+  }
+  return { server, baseline, dir, remove };
+}
+
+/** Secrets of the throw-away servers only (never a real deployment's). */
+export const BENCH_SECRETS = {
+  JWT_SECRET: 'bench-jwt-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+  ENCRYPTION_KEYS: `bench1:${Buffer.alloc(32, 9).toString('base64')}`,
+};
+export const JWT_ISSUER = 'colorbook-engine';
+export const JWT_AUDIENCE = 'colorbook-api';
+export const BENCH_PASSWORD = 'bench password 1';
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function envNumber(name: string, fallback: number, options: { zero?: boolean } = {}): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !options.zero)) {
+    throw new Error(`${name} must be a ${options.zero ? 'non-negative' : 'positive'} number`);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The machine
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGB: number;
+  node: string;
+  postgres: string;
+  os: string;
+  loadAverage: number[];
+}
+
+export async function describeMachine(adminUrl: string): Promise<Machine> {
+  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const line = fs
+      .readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line) cpuModel = line.split(':')[1].trim();
+  } catch {
+    // not Linux: os.cpus() it is
+  }
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+  await client.end();
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel,
+    memoryGB: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    postgres: rows[0].server_version,
+    os: `${os.type()} ${os.release()}`,
+    loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
+  };
+}
+
+function cpuTimes(): { busy: number; total: number } | undefined {
+  try {
+    const fields = fs
+      .readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const idle = fields[3] + (fields[4] ?? 0);
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The share of all cores busy over the next `ms` (0..1; NaN without /proc). Measured before a run it says
+ * how much else the machine is doing: other work there skews every number, so the reports carry it.
+ */
+export async function machineBusy(ms: number): Promise<number> {
+  const before = cpuTimes();
+  await sleep(ms);
+  const after = cpuTimes();
+  if (!before || !after || after.total === before.total) return Number.NaN;
+  return Math.round(((after.busy - before.busy) / (after.total - before.total)) * 100) / 100;
+}
+
+/**
+ * Waits (at most `maxMs`) until the rest of the machine is nearly idle (under `threshold` of all cores busy
+ * over a second): answers the last reading. Other people's test runs on a shared machine otherwise decide
+ * the numbers.
+ */
+export async function waitUntilQuiet(maxMs: number, threshold = 0.2): Promise<number> {
+  const until = Date.now() + maxMs;
+  for (;;) {
+    const busy = await machineBusy(1000);
+    if (!(busy >= threshold) || Date.now() >= until) return busy;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The database
+
+export const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function urlFor(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database `<prefix><random>`, migrated with the project's own migrations. */
+export async function createDatabase(prefix = 'colorbook_bench_'): Promise<BenchDatabase> {
+  if (!/^[a-z0-9_]+$/.test(prefix)) throw new Error(`bad database prefix ${prefix}`);
+  const name = `${prefix}${crypto.randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = urlFor(ADMIN_URL, name);
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', () => undefined);
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    await pool.end().catch(() => undefined);
+    const cleanup = new pg.Client({ connectionString: ADMIN_URL });
+    await cleanup.connect();
+    try {
+      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await cleanup.end();
+    }
+  };
+  try {
+    // The server's own migration code, so the schema is exactly what the server expects.
+    const logger = createLogger({ level: 'error', json: true, silent: true });
+    const db = new PgDatabase({ url, max: 2, connectionTimeoutMs: 5000, statementTimeoutMs: 60_000 }, logger);
+    try {
+      await migrate(db, logger);
+    } finally {
+      await db.close();
+    }
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { name, url, pool, drop };
+}
+
+export interface Seeded {
+  users: { id: string; email: string; projectIds: string[] }[];
+  projects: number;
+  stories: number;
+  seconds: number;
+}
+
+/**
+ * `users` accounts (all with the password BENCH_PASSWORD, hashed once at `bcryptCost`), each with
+ * `projectsPerUser` projects (version 1 recorded, varied timestamps, statuses and categories) and two stories
+ * in about a quarter of the projects. Plain SQL with generate_series: 50,000 projects take a few seconds.
+ */
+export async function seed(
+  db: BenchDatabase,
+  options: { users: number; projectsPerUser: number; bcryptCost: number },
+): Promise<Seeded> {
+  const started = Date.now();
+  const hash = await bcrypt.hash(BENCH_PASSWORD, options.bcryptCost);
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO users (email, password_hash, display_name, email_verified)
+       SELECT 'bench-user-' || n || '@example.test', $1, 'Bench user ' || n, true
+         FROM generate_series(1, $2::int) AS n`,
+      [hash, options.users],
+    );
+    await client.query(
+      `INSERT INTO projects (user_id, title, description, category, status, tags, settings, created_at, updated_at)
+       SELECT s.user_id,
+              'Coloring book ' || s.n || ' — ' || (ARRAY['Dinosaurs','Space','Ocean','Castles','Farm'])[1 + s.n % 5],
+              CASE WHEN s.n % 3 = 0 THEN NULL ELSE 'Pages for children aged 4 to 8, line art, one scene a page.' END,
+              (ARRAY['animals','fantasy','vehicles','nature',NULL])[1 + s.n % 5],
+              (ARRAY['draft','in_progress','completed','archived'])[1 + s.n % 4],
+              CASE WHEN s.n % 2 = 0 THEN ARRAY['kids','line-art'] ELSE ARRAY['bench'] END,
+              '{"pageSize":"letter","style":"line-art","ageGroup":"4-8"}'::jsonb,
+              s.created, s.created + (random() * interval '30 days')
+         FROM (SELECT u.id AS user_id, n, now() - random() * interval '365 days' AS created
+                 FROM users u CROSS JOIN generate_series(1, $1::int) AS n) s`,
+      [options.projectsPerUser],
+    );
+    await client.query(
+      `INSERT INTO project_versions (project_id, version, changed_fields, snapshot, created_at)
+       SELECT id, 1, ARRAY['title','description','category','status','tags','settings','coverImageId'],
+              jsonb_build_object('title', title, 'description', description, 'category', category,
+                'status', status, 'tags', tags, 'settings', settings, 'coverImageId', cover_image_id),
+              created_at
+         FROM projects`,
+    );
+    await client.query(
+      `INSERT INTO stories (user_id, project_id, title, content, word_count, position)
+       SELECT p.user_id, p.id, 'Story ' || k, 'Once upon a time a little dragon learned to draw.', 9, k
+         FROM projects p CROSS JOIN generate_series(1, 2) AS k
+        WHERE (hashtext(p.id::text) & 3) = 0`,
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+  await db.pool.query('VACUUM ANALYZE');
+  const { rows } = await db.pool.query<{ id: string; email: string; project_ids: string[] }>(
+    `SELECT u.id, u.email, array_agg(p.id ORDER BY p.id) AS project_ids
+       FROM users u JOIN projects p ON p.user_id = u.id
+      GROUP BY u.id, u.email ORDER BY u.email`,
+  );
+  const counts = await db.pool.query<{ projects: number; stories: number }>(
+    'SELECT (SELECT count(*)::int FROM projects) AS projects, (SELECT count(*)::int FROM stories) AS stories',
+  );
+  return {
+    users: rows.map((r) => ({ id: r.id, email: r.email, projectIds: r.project_ids })),
+    projects: counts.rows[0].projects,
+    stories: counts.rows[0].stories,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+}
+
+/** Access tokens as the server signs them (src/lib/tokens.ts), one per user, valid for `ttlSeconds`. */
+export async function signTokens(userIds: string[], ttlSeconds = 3600): Promise<string[]> {
+  const tokens = new AccessTokens({
+    secret: BENCH_SECRETS.JWT_SECRET,
+    issuer: JWT_ISSUER,
+    audience: JWT_AUDIENCE,
+    ttlSeconds,
+  });
+  return userIds.map((userId) => tokens.sign({ userId, sessionId: crypto.randomUUID() }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Processes
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  port: number;
+  url: string;
+  /** Where its stdout and stderr go (the server's JSON request log). */
+  logFile: string;
+  dir: string;
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+const running = new Set<Proc>();
+
+/** Kills every process started here that still runs (SIGKILL after 3 s of SIGTERM). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((p) => p.stop()));
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Starts `node <entry>` (compiled JavaScript) in a temporary folder (no developer `.env` is read there) with exactly
+ * `env` (plus PATH/HOME), its output written to a file — as PM2 or Docker would keep it, and so that a
+ * slow reader can never hold the server's event loop. Resolves once `readyPath` answers 200.
+ */
+export async function startProcess(options: {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+  readyPath: string;
+  nodeArgs?: string[];
+  timeoutMs?: number;
+}): Promise<Proc> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `colorbook-bench-${options.name}-`));
+  const logFile = path.join(dir, 'output.log');
+  const out = fs.openSync(logFile, 'a');
+  const port = Number(options.env.PORT) || (await freePort());
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATA_DIR: dir,
+      HOST: '127.0.0.1',
+      ...options.env,
+      PORT: String(port),
+    },
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  const url = `http://127.0.0.1:${port}`;
+  const proc: Proc = {
+    name: options.name,
+    child,
+    port,
+    url,
+    logFile,
+    dir,
+    rssBytes: () => rssOf(child.pid),
+    stop: async () => {
+      running.delete(proc);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited(child);
+        clearTimeout(timer);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  running.add(proc);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const output = fs.readFileSync(logFile, 'utf8').slice(-4000);
+      await proc.stop();
+      throw new Error(`${options.name} exited before it was ready:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${url}${options.readyPath}`, { signal: AbortSignal.timeout(1000) });
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      const output = fs.readFileSync(logFile, 'utf8').slice(-4000);
+      await proc.stop();
+      throw new Error(`${options.name} was not ready within ${options.timeoutMs ?? 60_000} ms:\n${output}`);
+    }
+    await sleep(100);
+  }
+  return proc;
+}
+
+/** Resident set size of a process from /proc (0 where there is no /proc). */
+export function rssOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; answers the peak. */
+export function sampleRss(proc: Proc, everyMs = 100): { stop(): number } {
+  let peak = proc.rssBytes();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, proc.rssBytes());
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, proc.rssBytes());
+    },
+  };
+}
+
+/** Lines in a log file (the server's one JSON line per request at LOG_LEVEL=info). */
+export function countLines(file: string): number {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.length === 0 ? 0 : text.split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Load
+
+export interface RunResult {
+  requests: number;
+  seconds: number;
+  rps: number;
+  /** Every response time of the run in ms (for pooled percentiles). */
+  latencies: number[];
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+}
+
+export interface RequestSpec {
+  method?: 'GET' | 'POST' | 'PUT';
+  /** Called for every request: path, headers and body (e.g. a random user's token). */
+  make: () => { path: string; headers?: Record<string, string>; body?: string | Buffer };
+}
+
+/** One autocannon run against `url`; every response's status and time is kept. */
+export async function runLoad(options: {
+  url: string;
+  connections: number;
+  seconds: number;
+  request: RequestSpec;
+  timeoutS?: number;
+  /** Requests per second across all connections (default: as fast as the server answers). */
+  overallRate?: number;
+}): Promise<RunResult> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const first = options.request.make();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.seconds,
+        timeout: options.timeoutS ?? 10,
+        ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+        requests: [
+          {
+            method: options.request.method ?? 'GET',
+            path: first.path,
+            headers: first.headers,
+            body: first.body,
+            setupRequest: (req) => {
+              const next = options.request.make();
+              return { ...req, path: next.path, headers: next.headers, body: next.body };
+            },
+          },
+        ],
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+    });
+  });
+  const requests = latencies.length;
+  return {
+    requests,
+    seconds: result.duration,
+    rps: requests / result.duration,
+    latencies,
+    statuses,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+/** The q-quantile (0..1) of the values, nearest rank. */
+export function percentile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export const round1 = (n: number) => Math.round(n * 10) / 10;
+export const mb = (bytes: number) => Math.round(bytes / 1024 ** 2);
+
+export const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];

@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
+import { describeIf, POSTGRES_ADMIN_URL, postgresAddress, postgresReachable } from '../helpers/spawn-server';
+
+/**
+ * Keeps `npm run bench` from rotting: the whole harness (build, database, seeding, server and baseline
+ * processes, autocannon, report, clean-up) runs for about a second on one scenario. It asserts that the
+ * harness ran and cleaned up after itself, never how fast anything was.
+ */
+
+const root = path.resolve(__dirname, '..', '..');
+
+function runBench(
+  env: Record<string, string>,
+  script = 'bench/bench.ts',
+): Promise<{ code: number | null; stdout: string; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => resolve({ code, stdout, output }));
+  });
+}
+
+describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${postgresAddress.port}`)(
+  'the benchmark harness',
+  () => {
+    test('when it runs one short scenario, then it reports both sides and drops its database', async () => {
+      const { code, stdout, output } = await runBench({
+        BENCH_POSTGRES_URL: POSTGRES_ADMIN_URL,
+        BENCH_DB_PREFIX: 'colorbook_test_bench_',
+        BENCH_USERS: '10',
+        BENCH_PROJECTS: '3',
+        BENCH_SECONDS: '1',
+        BENCH_WARMUP_SECONDS: '1',
+        BENCH_ROUNDS: '1',
+        BENCH_CONNECTIONS: '4',
+        BENCH_BCRYPT_COST: '4',
+        BENCH_SCENARIOS: 'get',
+        BENCH_NO_FILES: '1',
+        BENCH_WAIT_QUIET: '0',
+      });
+      // 0: targets met, 1: missed (a one-second run on a busy test machine says nothing about speed).
+      if (code !== 0 && code !== 1) throw new Error(`bench exited with ${code}:\n${output.slice(-3000)}`);
+      const line = stdout.split('\n').find((l) => l.startsWith('BENCH_REPORT '));
+      if (!line) throw new Error(`no BENCH_REPORT line (exit ${code}):\n${output.slice(-3000)}`);
+      const report = JSON.parse(line.slice('BENCH_REPORT '.length)) as {
+        database: string;
+        results: {
+          scenario: string;
+          ours: { requests: number; statuses: Record<string, number> };
+          baseline: { requests: number; statuses: Record<string, number> };
+        }[];
+        logLines: number;
+      };
+      expect(report.results).toHaveLength(1);
+      const [get] = report.results;
+      expect(get.scenario).toBe('get');
+      expect(get.ours.requests).toBeGreaterThan(0);
+      expect(get.baseline.requests).toBeGreaterThan(0);
+      expect(Object.keys(get.ours.statuses)).toEqual(['200']);
+      expect(Object.keys(get.baseline.statuses)).toEqual(['200']);
+      // The server under test logs one line per request at the default level.
+      expect(report.logLines).toBeGreaterThanOrEqual(get.ours.requests);
+
+      const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [report.database]);
+        expect(rows).toHaveLength(0);
+      } finally {
+        await admin.end();
+      }
+    }, 180_000);
+
+    test('when the load test runs for a few seconds, then two processes answer no 5xx and every 201 is readable', async () => {
+      // `npm run test:load` in small: the same harness and checks, minutes shorter. Correctness is asserted
+      // (the script exits 0 only on a pass), never speed.
+      const { code, stdout, output } = await runBench(
+        {
+          BENCH_POSTGRES_URL: POSTGRES_ADMIN_URL,
+          BENCH_DB_PREFIX: 'colorbook_test_load_',
+          LOAD_SECONDS: '3',
+          LOAD_CONNECTIONS: '8',
+          LOAD_USERS: '6',
+          LOAD_PROJECTS: '2',
+          LOAD_BCRYPT_COST: '4',
+          BENCH_NO_FILES: '1',
+        },
+        'bench/load-test.ts',
+      );
+      if (code !== 0) throw new Error(`load test exited with ${code}:\n${output.slice(-3000)}`);
+      expect(stdout).toContain('Result: PASS');
+      expect(stdout).toMatch(/5xx: 0, connection errors: 0/);
+      expect(stdout).toMatch(/rows in the database match: yes/);
+    }, 180_000);
+  },
+);
