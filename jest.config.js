@@ -13,6 +13,31 @@ const esmOnly = [
   '@borewit',
 ];
 
+/**
+ * Suites that do exactly the same thing whatever DATABASE_URL says: they use no database, or make their own
+ * PostgreSQL database (the ops and benchmark harness tests), or test a page that never reads one. CI runs
+ * `npm test` twice, on the embedded database and with DATABASE_URL; these run in the first pass only, which
+ * keeps CI well under its time limit. `TEST_ALL_SUITES=1` runs them with DATABASE_URL as well.
+ */
+const databaseIndependent = [
+  'tests/bench/',
+  'tests/config/config.test.ts',
+  'tests/db/prepared-statements.test.ts',
+  'tests/docs/docs-page.test.ts',
+  'tests/export/layout.test.ts',
+  'tests/export/render.test.ts',
+  'tests/http/route.test.ts',
+  'tests/lib/',
+  'tests/ops/database-failure.test.ts',
+  'tests/ops/multi-process.test.ts',
+  'tests/ops/shutdown.test.ts',
+  'tests/ops/slow-clients.test.ts',
+  'tests/storage/file-store.contract.test.ts',
+  'tests/storage/signed-urls.test.ts',
+  'tests/stories/word-count.test.ts',
+];
+const skipDatabaseIndependent = Boolean(process.env.DATABASE_URL) && process.env.TEST_ALL_SUITES !== '1';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -24,6 +49,10 @@ module.exports = {
   },
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...(skipDatabaseIndependent ? databaseIndependent.map((p) => `<rootDir>/${p}`) : []),
+  ],
   transform: {
     '^.+\\.(t|j|mj)s$': [
       '@swc/jest',

@@ -27,6 +27,17 @@ export const root = path.resolve(__dirname, '..');
  * colleague's half-typed module must not stop a benchmark). Answers the two entry files.
  */
 export function buildForBench(): { server: string; baseline: string; dir: string; remove(): void } {
+  // BENCH_BUILD_DIR: a folder an earlier buildForBench() made (the harness smoke test builds once for both
+  // harnesses); it is used as it is and left for its maker to remove.
+  const given = process.env.BENCH_BUILD_DIR;
+  if (given) {
+    const server = path.join(given, 'out', 'src', 'server.js');
+    const baseline = path.join(given, 'out', 'bench', 'baseline.js');
+    if (!fs.existsSync(server) || !fs.existsSync(baseline)) {
+      throw new Error(`BENCH_BUILD_DIR ${given} holds no build (out/src/server.js, out/bench/baseline.js)`);
+    }
+    return { server, baseline, dir: given, remove: () => undefined };
+  }
   // A folder of its own per run (two runs at once must not share one), inside the repository so that the
   // compiled server finds package.json, node_modules and database/migrations the way dist/ does.
   const dir = path.join(root, 'bench', '.build', `${process.pid}-${crypto.randomBytes(3).toString('hex')}`);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
+import { buildForBench } from '../../bench/common';
 import { describeIf, POSTGRES_ADMIN_URL, postgresAddress, postgresReachable } from '../helpers/spawn-server';
 
 /**
@@ -10,6 +11,9 @@ import { describeIf, POSTGRES_ADMIN_URL, postgresAddress, postgresReachable } fr
  */
 
 const root = path.resolve(__dirname, '..', '..');
+
+/** One compiled server and baseline for both harnesses (compiling takes seconds). */
+let build: ReturnType<typeof buildForBench> | undefined;
 
 function runBench(
   env: Record<string, string>,
@@ -21,7 +25,7 @@ function runBench(
       [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script],
       {
         cwd: root,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_BUILD_DIR: build?.dir ?? '', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -39,6 +43,11 @@ function runBench(
 describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${postgresAddress.port}`)(
   'the benchmark harness',
   () => {
+    beforeAll(() => {
+      build = buildForBench();
+    }, 120_000);
+    afterAll(() => build?.remove());
+
     test('when it runs one short scenario, then it reports both sides and drops its database', async () => {
       const { code, stdout, output } = await runBench({
         BENCH_POSTGRES_URL: POSTGRES_ADMIN_URL,

@@ -19,10 +19,18 @@ function migrationsDir(files: Record<string, string>): string {
   return dir;
 }
 
+let emptyDump: Promise<Blob> | undefined;
+
 /** An empty database of this test's own on the server being tested (PostgreSQL or a fresh PGlite). */
 async function emptyDatabase(): Promise<{ open: () => Promise<DatabasePool>; drop: () => Promise<void> }> {
   if (!usingPostgres()) {
-    const db = await PgliteDatabase.open({});
+    // initdb once per file (seconds), then each test starts from a copy of that empty cluster.
+    emptyDump ??= PgliteDatabase.open({}).then(async (first) => {
+      const dump = await first.pglite.dumpDataDir('none');
+      await first.close();
+      return dump;
+    });
+    const db = await PgliteDatabase.open({ loadDataDir: await emptyDump });
     return { open: async () => db, drop: () => db.close() };
   }
   const serverUrl = process.env.DATABASE_URL!;

@@ -336,5 +336,6 @@ export function storeSuite(t: TestApp, driver: 'local' | 's3'): void {
     });
     expect(await filesInStore(t)).toEqual(referenced);
     expect(await storedBytes(t, orphans[0])).toBeNull();
-  });
+    // Two runs of the script, each its own process opening the database (on PGlite a copy of it: seconds each).
+  }, 120_000);
 }
