@@ -30,6 +30,7 @@ const databaseIndependent = [
   'tests/lib/',
   'tests/ops/database-failure.test.ts',
   'tests/ops/multi-process.test.ts',
+  'tests/ops/quick-build.test.ts',
   'tests/ops/shutdown.test.ts',
   'tests/ops/slow-clients.test.ts',
   'tests/storage/file-store.contract.test.ts',

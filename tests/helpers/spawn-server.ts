@@ -189,7 +189,8 @@ export interface SpawnedServer {
  */
 export async function spawnServer(
   env: Record<string, string | undefined> = {},
-  options: { startTimeoutMs?: number } = {},
+  /** `entry`: a compiled server (JavaScript) to run with plain node instead of src/server.ts through tsx. */
+  options: { startTimeoutMs?: number; entry?: string } = {},
 ): Promise<SpawnedServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-ops-'));
   tempDirs.add(dataDir);
@@ -207,10 +208,10 @@ export async function spawnServer(
   })) {
     if (value !== undefined) childEnv[key] = value;
   }
-  const child = fork(serverEntry, [], {
+  const child = fork(options.entry ?? serverEntry, [], {
     cwd: dataDir,
     env: childEnv,
-    execArgv: ['--import', tsxLoader],
+    execArgv: options.entry ? [] : ['--import', tsxLoader],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   children.add(child);
