@@ -9,6 +9,7 @@ import {
   machineBusy,
   waitUntilQuiet,
   buildForBench,
+  cleanUpOnSignal,
   BENCH_SECRETS,
   countLines,
   createDatabase,
@@ -474,12 +475,7 @@ async function main(): Promise<void> {
     await db?.drop();
     build?.remove();
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.error(`\n${signal}: stopping the servers and dropping the database`);
-      cleanup().finally(() => process.exit(130));
-    });
-  }
+  cleanUpOnSignal(cleanup);
   try {
     db = await createDatabase(settings.dbPrefix);
     const seeded = await seed(db, {

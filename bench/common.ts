@@ -353,6 +353,16 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((p) => p.stop()));
 }
 
+/** On Ctrl-C or SIGTERM: run `cleanup` (stop the servers, drop the database…), then exit 130. */
+export function cleanUpOnSignal(cleanup: () => Promise<void>): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the servers and dropping the database`);
+      cleanup().finally(() => process.exit(130));
+    });
+  }
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));

@@ -10,6 +10,7 @@ import {
   BENCH_PASSWORD,
   BENCH_SECRETS,
   buildForBench,
+  cleanUpOnSignal,
   countLines,
   createDatabase,
   describeMachine,
@@ -185,12 +186,7 @@ async function main(): Promise<void> {
     fs.rmSync(scratch, { recursive: true, force: true });
     build?.remove();
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.error(`\n${signal}: stopping the servers and dropping the database`);
-      cleanup().finally(() => process.exit(130));
-    });
-  }
+  cleanUpOnSignal(cleanup);
   try {
     db = await createDatabase(settings.dbPrefix);
     const seeded = await seed(db, {
