@@ -26,7 +26,13 @@ import {
   type StoredFileInfo,
   type StoredFileStream,
 } from './file-store';
-import { presignS3Get } from './signed-urls';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+
+/** A presigned S3 GET URL for `key`, valid `ttlS` seconds (S3 itself refuses it once expired or altered). */
+export function presignS3Get(client: S3Client, bucket: string, key: string, ttlS: number): Promise<string> {
+  assertFileKey(key);
+  return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: ttlS });
+}
 
 export interface S3FileStoreOptions {
   bucket: string;

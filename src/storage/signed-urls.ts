@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Config } from '../config';
 import { assertFileKey } from './file-store';
 
@@ -74,10 +72,4 @@ export function createUrlSigner(options: UrlSignerOptions): UrlSigner {
 /** The signer for a configuration: key from `JWT_SECRET`, lifetime `SIGNED_URL_TTL`. */
 export function urlSignerFromConfig(config: Config, options: { now?: () => number } = {}): UrlSigner {
   return createUrlSigner({ secret: config.auth.jwtSecret, ttlS: config.storage.signedUrlTtlS, ...options });
-}
-
-/** A presigned S3 GET URL for `key`, valid `ttlS` seconds (S3 itself refuses it once expired or altered). */
-export function presignS3Get(client: S3Client, bucket: string, key: string, ttlS: number): Promise<string> {
-  assertFileKey(key);
-  return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: ttlS });
 }

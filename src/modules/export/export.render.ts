@@ -1,6 +1,6 @@
 import { finished } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
-import PDFDocument from 'pdfkit';
+import type PDFDocumentClass from 'pdfkit';
 import sharp from 'sharp';
 import {
   boxArray,
@@ -24,11 +24,20 @@ const FONTS = { regular: 'Helvetica', bold: 'Helvetica-Bold' } as const;
  */
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
+let pdfkit: typeof PDFDocumentClass | undefined;
+
+/** PDFKit, loaded on the first export or preflight: ~0.4 s and its font tables, for nothing until then. */
+function newPdf(options: PDFKit.PDFDocumentOptions): PDFKit.PDFDocument {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  pdfkit ??= require('pdfkit') as typeof PDFDocumentClass;
+  return new pdfkit(options);
+}
+
 let measuringDoc: PDFKit.PDFDocument | undefined;
 
 /** Text width with PDFKit's metrics for the standard fonts (what the renderer draws with). */
 export const measureText: MeasureText = (text, font, size) => {
-  measuringDoc ??= new PDFDocument({ autoFirstPage: false });
+  measuringDoc ??= newPdf({ autoFirstPage: false });
   return measuringDoc.font(FONTS[font]).fontSize(size).widthOfString(text);
 };
 
@@ -244,7 +253,7 @@ export async function writePdf(
   read: (image: PrintImage) => Promise<Buffer>,
   out: Writable,
 ): Promise<void> {
-  const doc = new PDFDocument({
+  const doc = newPdf({
     autoFirstPage: false,
     bufferPages: false,
     compress: true,
