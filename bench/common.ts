@@ -22,9 +22,9 @@ export const root = path.resolve(__dirname, '..');
 
 /**
  * The server as operators run it: compiled JavaScript (`node dist/src/server.js`), not through tsx, whose
- * loader thread alone adds ~60 MB of RSS. Compiled here into bench/.build/ with the project's own build
- * settings (tsconfig.build.json) plus the baseline, skipping the type check (that is CI's job, and a
- * colleague's half-typed module must not stop a benchmark). Answers the two entry files.
+ * loader thread alone adds ~60 MB of RSS. Compiled here into bench/.build/ by `npm start`'s build
+ * (scripts/quick-build.mjs: SWC, well under a second) plus the baseline, without a type check (that is CI's
+ * job, and a colleague's half-typed module must not stop a benchmark). Answers the two entry files.
  */
 export function buildForBench(): { server: string; baseline: string; dir: string; remove(): void } {
   // BENCH_BUILD_DIR: a folder an earlier buildForBench() made (the harness smoke test builds once for both
@@ -42,17 +42,17 @@ export function buildForBench(): { server: string; baseline: string; dir: string
   // compiled server finds package.json, node_modules and database/migrations the way dist/ does.
   const dir = path.join(root, 'bench', '.build', `${process.pid}-${crypto.randomBytes(3).toString('hex')}`);
   fs.mkdirSync(dir, { recursive: true });
-  const config = path.join(dir, 'tsconfig.json');
-  fs.writeFileSync(
-    config,
-    JSON.stringify({
-      extends: '../../../tsconfig.build.json',
-      compilerOptions: { outDir: './out', rootDir: '../../..', incremental: false, sourceMap: false },
-      include: ['../../../src', '../../baseline.ts'],
-    }),
+  const built = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'scripts', 'quick-build.mjs'),
+      '--out',
+      path.join(dir, 'out'),
+      '--with',
+      path.join('bench', 'baseline.ts'),
+    ],
+    { encoding: 'utf8' },
   );
-  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const built = spawnSync(process.execPath, [tsc, '-p', config, '--noCheck'], { encoding: 'utf8' });
   const server = path.join(dir, 'out', 'src', 'server.js');
   const baseline = path.join(dir, 'out', 'bench', 'baseline.js');
   const remove = () => {

@@ -20,8 +20,14 @@ function* sources(dir) {
   }
 }
 
+// --with <file or folder>: compile it too (the benchmark adds bench/baseline.ts).
+const extra = process.argv.flatMap((arg, i) => (process.argv[i - 1] === '--with' ? [arg] : []));
+
 const started = Date.now();
-const files = ['src', 'scripts'].flatMap((dir) => [...sources(path.join(root, dir))]);
+const files = ['src', 'scripts', ...extra].flatMap((entry) => {
+  const full = path.join(root, entry);
+  return fs.statSync(full).isDirectory() ? [...sources(full)] : [full];
+});
 await Promise.all(
   files.map(async (file) => {
     const out = path.join(outDir, path.relative(root, file)).replace(/\.ts$/, '.js');
