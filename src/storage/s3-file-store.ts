@@ -14,6 +14,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   assertContentTypeMatchesKey,
   assertFileKey,
@@ -26,7 +27,6 @@ import {
   type StoredFileInfo,
   type StoredFileStream,
 } from './file-store';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 /** A presigned S3 GET URL for `key`, valid `ttlS` seconds (S3 itself refuses it once expired or altered). */
 export function presignS3Get(client: S3Client, bucket: string, key: string, ttlS: number): Promise<string> {
