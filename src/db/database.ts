@@ -69,3 +69,20 @@ export function isUnavailableError(error: unknown): boolean {
   if (error instanceof AggregateError) return error.errors.some(isUnavailableError);
   return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
 }
+
+/**
+ * One page of a list and the list's total. Every row of `pageSql` carries the total in a `total` column
+ * (`count(*) OVER ()`, or a count subquery), which is taken off the rows. A page past the end has no rows to
+ * carry it: then `countSql` (one row, one `total` column) answers it.
+ */
+export async function pageWithTotal<T>(
+  db: Database,
+  pageSql: string,
+  pageParams: readonly unknown[],
+  countSql: string,
+  countParams: readonly unknown[],
+): Promise<{ rows: T[]; total: number }> {
+  const { rows } = await db.query<T & { total: number }>(pageSql, pageParams);
+  const total = rows[0]?.total ?? (await db.query<{ total: number }>(countSql, countParams)).rows[0].total;
+  return { rows: rows.map(({ total: _total, ...row }) => row as T), total };
+}

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database';
+import { pageWithTotal, type Database } from '../../db/database';
 
 export interface SessionRow {
   id: string;
@@ -119,7 +119,8 @@ export async function findLiveSessions(
   limit: number,
   offset: number,
 ): Promise<{ rows: SessionRow[]; total: number }> {
-  const { rows } = await db.query<SessionRow & { total: number }>(
+  return pageWithTotal<SessionRow>(
+    db,
     `SELECT id, created_at AS "createdAt", last_used_at AS "lastUsedAt", user_agent AS "userAgent", ip,
             count(*) OVER ()::int AS total
        FROM sessions
@@ -127,17 +128,9 @@ export async function findLiveSessions(
       ORDER BY created_at DESC, id
       LIMIT $2 OFFSET $3`,
     [userId, limit, offset],
+    `SELECT count(*)::int AS total FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()`,
+    [userId],
   );
-  let total = rows[0]?.total;
-  if (total === undefined) {
-    // A page past the end has no rows to carry the count.
-    const count = await db.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()`,
-      [userId],
-    );
-    total = count.rows[0].total;
-  }
-  return { rows: rows.map(({ total: _t, ...row }) => row), total };
 }
 
 /** Sessions that ended over a week ago go, with their tokens (cascade). */

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database';
+import { pageWithTotal, type Database } from '../../db/database';
 
 export interface DrawingFields {
   projectId: string;
@@ -52,7 +52,8 @@ export async function findDrawings(
     AND ($3::uuid IS NULL OR d.image_id = $3::uuid)`;
   const params = [userId, filters.projectId, filters.imageId];
   // The page is chosen from an order index first: `data` (up to 5 MB) is only read for the page's rows.
-  const { rows } = await db.query<DrawingRow & { total: number }>(
+  return pageWithTotal<DrawingRow>(
+    db,
     `WITH page AS (
        SELECT d.id, count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${DRAWING_ORDER}) AS n
          FROM drawings d
@@ -64,16 +65,9 @@ export async function findDrawings(
        FROM page JOIN drawings d ON d.id = page.id AND d.user_id = $1
       ORDER BY page.n`,
     [...params, limit, offset],
+    `SELECT count(*)::int AS total FROM drawings d WHERE ${where}`,
+    params,
   );
-  let total = rows[0]?.total;
-  if (total === undefined) {
-    const count = await db.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM drawings d WHERE ${where}`,
-      params,
-    );
-    total = count.rows[0].total;
-  }
-  return { rows: rows.map(({ total: _t, ...row }) => row), total };
 }
 
 /** Every drawing of one project in list order (`include=drawings`). */

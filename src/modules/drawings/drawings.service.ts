@@ -21,20 +21,8 @@ import {
 import * as q from './drawings.queries';
 
 /** The `Drawing` the API answers: the row without its file key, with a fresh signed URL of its PNG. */
-export interface Drawing {
-  id: string;
-  projectId: string;
-  imageId: string | null;
-  title: string | null;
-  data: unknown;
-  width: number;
-  height: number;
-  mimeType: 'image/png' | null;
-  sizeBytes: number | null;
+export interface Drawing extends Omit<q.DrawingRow, 'pngKey'> {
   url: string | null;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 const FILE_CONCURRENCY = 4;

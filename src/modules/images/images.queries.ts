@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database';
+import { pageWithTotal, type Database } from '../../db/database';
 import type { ImageKind } from './images.schemas';
 
 export interface ImageFields {
@@ -58,7 +58,8 @@ export async function findImages(
     AND ($3::uuid IS NULL OR i.story_id = $3::uuid)`;
   const params = [userId, filters.projectId, filters.storyId];
   // The page and the total come from an order index; only the page's rows are then read whole.
-  const { rows } = await db.query<ImageRow & { total: number }>(
+  return pageWithTotal<ImageRow>(
+    db,
     `WITH page AS (
        SELECT i.id, count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${IMAGE_ORDER}) AS n
          FROM images i
@@ -70,17 +71,9 @@ export async function findImages(
        FROM page JOIN images i ON i.id = page.id AND i.user_id = $1
       ORDER BY page.n`,
     [...params, limit, offset],
+    `SELECT count(*)::int AS total FROM images i WHERE ${where}`,
+    params,
   );
-  let total = rows[0]?.total;
-  if (total === undefined) {
-    // A page past the end has no rows to carry the count.
-    const count = await db.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM images i WHERE ${where}`,
-      params,
-    );
-    total = count.rows[0].total;
-  }
-  return { rows: rows.map(({ total: _t, ...row }) => row), total };
 }
 
 /** Every image of one project in list order (`include=images`). */

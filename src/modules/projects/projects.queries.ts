@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database';
+import { pageWithTotal, type Database } from '../../db/database';
 import type { ProjectSort, ProjectStatus } from './projects.schemas';
 
 export interface ProjectCounts {
@@ -124,7 +124,8 @@ export async function findProjects(
     AND ($5::text IS NULL OR p.tags @> ARRAY[$5::text])`;
   // The page is chosen first and only its rows are counted: counts cost one index probe per child
   // table per row of the page, never per matching project.
-  const { rows } = await db.query<ProjectRow & { total: number }>(
+  return pageWithTotal<ProjectRow>(
+    db,
     `WITH page AS (
        SELECT p.id, count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${ORDER_BY[sort]}) AS n
          FROM projects p
@@ -136,17 +137,9 @@ export async function findProjects(
        FROM page JOIN projects p ON p.id = page.id AND p.user_id = $1
       ORDER BY page.n`,
     [...params, limit, offset],
+    `SELECT count(*)::int AS total FROM projects p WHERE ${where}`,
+    params,
   );
-  let total = rows[0]?.total;
-  if (total === undefined) {
-    // A page past the end has no rows to carry the count.
-    const count = await db.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM projects p WHERE ${where}`,
-      params,
-    );
-    total = count.rows[0].total;
-  }
-  return { rows: rows.map(({ total: _t, ...row }) => row), total };
 }
 
 export async function findProject(db: Database, userId: string, id: string): Promise<ProjectRow | null> {
@@ -313,7 +306,8 @@ export async function findProjectVersions(
   limit: number,
   offset: number,
 ): Promise<{ rows: ProjectVersionSummary[]; total: number }> {
-  const { rows } = await db.query<ProjectVersionSummary & { total: number }>(
+  return pageWithTotal<ProjectVersionSummary>(
+    db,
     `SELECT v.version, v.created_at AS "createdAt", v.changed_fields AS "changedFields",
             count(*) OVER ()::int AS total
        FROM project_versions v
@@ -322,18 +316,11 @@ export async function findProjectVersions(
       ORDER BY v.version DESC
       LIMIT $3 OFFSET $4`,
     [id, userId, limit, offset],
-  );
-  let total = rows[0]?.total;
-  if (total === undefined) {
-    const count = await db.query<{ total: number }>(
-      `SELECT count(*)::int AS total
+    `SELECT count(*)::int AS total
          FROM project_versions v JOIN projects p ON p.id = v.project_id
         WHERE p.id = $1 AND p.user_id = $2`,
-      [id, userId],
-    );
-    total = count.rows[0].total;
-  }
-  return { rows: rows.map(({ total: _t, ...row }) => row), total };
+    [id, userId],
+  );
 }
 
 export async function findProjectVersion(

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database';
+import { pageWithTotal, type Database } from '../../db/database';
 
 export interface StoryFields {
   projectId: string;
@@ -45,7 +45,8 @@ export async function findStories(
 ): Promise<{ rows: StoryRow[]; total: number }> {
   // The page and the total come from the order index alone (an index-only scan); only the page's rows
   // are then read whole, so a long content is never fetched for a row that is not shown.
-  const { rows } = await db.query<StoryRow & { total: number }>(
+  return pageWithTotal<StoryRow>(
+    db,
     `WITH page AS (
        SELECT s.id, count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${STORY_ORDER}) AS n
          FROM stories s
@@ -57,18 +58,10 @@ export async function findStories(
        FROM page JOIN stories s ON s.id = page.id AND s.user_id = $1
       ORDER BY page.n`,
     [userId, projectId, limit, offset],
-  );
-  let total = rows[0]?.total;
-  if (total === undefined) {
-    // A page past the end has no rows to carry the count.
-    const count = await db.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM stories s
+    `SELECT count(*)::int AS total FROM stories s
         WHERE s.user_id = $1 AND ($2::uuid IS NULL OR s.project_id = $2::uuid)`,
-      [userId, projectId],
-    );
-    total = count.rows[0].total;
-  }
-  return { rows: rows.map(({ total: _t, ...row }) => row), total };
+    [userId, projectId],
+  );
 }
 
 /** Every story of one project in list order (`include=stories`). */

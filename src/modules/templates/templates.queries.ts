@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database';
+import { pageWithTotal, type Database } from '../../db/database';
 import type { TemplateSort } from './templates.schemas';
 
 export interface TemplateStory {
@@ -122,7 +122,8 @@ export async function findTemplates(
   const privateBranch = `FROM templates t WHERE t.owner_id = $1::uuid AND NOT t.is_public AND ${matches}`;
   const keys = 't.id, t.created_at, t.use_count, t.rating_average, t.rating_count';
   const totalSql = `(SELECT count(*) ${publicBranch})::int + (SELECT count(*) ${privateBranch})::int`;
-  const { rows } = await db.query<TemplateRow & { total: number }>(
+  return pageWithTotal<TemplateRow>(
+    db,
     `WITH page AS (
        SELECT t.id, row_number() OVER (ORDER BY ${ORDER_BY[sort]}) AS n
          FROM ((SELECT ${keys} ${publicBranch} ORDER BY ${ORDER_BY[sort]} LIMIT $5)
@@ -135,14 +136,9 @@ export async function findTemplates(
        FROM page JOIN templates t ON t.id = page.id
       ORDER BY page.n`,
     [...params, offset + limit, limit, offset],
+    `SELECT ${totalSql} AS total`,
+    params,
   );
-  let total = rows[0]?.total;
-  if (total === undefined) {
-    // A page past the end has no rows to carry the count.
-    const count = await db.query<{ total: number }>(`SELECT ${totalSql} AS total`, params);
-    total = count.rows[0].total;
-  }
-  return { rows: rows.map(({ total: _t, ...row }) => row), total };
 }
 
 /** The template when the caller may read it (see `readableBy`); null otherwise. */
@@ -334,21 +330,15 @@ export async function findRatings(
   limit: number,
   offset: number,
 ): Promise<{ rows: RatingRow[]; total: number }> {
-  const { rows } = await db.query<RatingRow & { total: number }>(
+  return pageWithTotal<RatingRow>(
+    db,
     `SELECT ${RATING_COLUMNS}, count(*) OVER ()::int AS total
        FROM template_ratings r JOIN users u ON u.id = r.user_id
       WHERE r.template_id = $1
       ORDER BY r.updated_at DESC, r.user_id DESC
       LIMIT $2 OFFSET $3`,
     [templateId, limit, offset],
+    'SELECT count(*)::int AS total FROM template_ratings WHERE template_id = $1',
+    [templateId],
   );
-  let total = rows[0]?.total;
-  if (total === undefined) {
-    const count = await db.query<{ total: number }>(
-      'SELECT count(*)::int AS total FROM template_ratings WHERE template_id = $1',
-      [templateId],
-    );
-    total = count.rows[0].total;
-  }
-  return { rows: rows.map(({ total: _t, ...row }) => row), total };
 }
