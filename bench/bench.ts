@@ -94,9 +94,11 @@ interface Side {
   p50: number;
   p99: number;
   peakRssMB: number;
+  /** The server's own CPU time (user + system) per request, in µs: steadier than req/s here. */
+  cpuUsPerRequest: number;
   statuses: Record<string, number>;
   errors: number;
-  rounds: { rps: number; p50: number; p99: number }[];
+  rounds: { rps: number; p50: number; p99: number; cpuUsPerRequest: number }[];
 }
 
 interface ScenarioResult {
@@ -180,7 +182,9 @@ function expectedStatus(name: string): string {
   return name === 'create' ? '201' : '200';
 }
 
-function side(runs: { result: RunResult; peakRss: number }[]): Side {
+const usPerRequest = (cpuMs: number, requests: number) => (requests > 0 ? Math.round((cpuMs * 1000) / requests) : 0);
+
+function side(runs: { result: RunResult; peakRss: number; cpuMs: number }[]): Side {
   const latencies = runs.flatMap((r) => r.result.latencies);
   const statuses: Record<string, number> = {};
   for (const { result } of runs) {
@@ -194,20 +198,26 @@ function side(runs: { result: RunResult; peakRss: number }[]): Side {
     p50: round1(percentile(latencies, 0.5)),
     p99: round1(percentile(latencies, 0.99)),
     peakRssMB: mb(Math.max(...runs.map((r) => r.peakRss))),
+    cpuUsPerRequest: usPerRequest(
+      runs.reduce((n, r) => n + r.cpuMs, 0),
+      requests,
+    ),
     statuses,
     errors: runs.reduce((n, r) => n + r.result.errors + r.result.timeouts, 0),
-    rounds: runs.map(({ result }) => ({
+    rounds: runs.map(({ result, cpuMs }) => ({
       rps: Math.round(result.rps),
       p50: round1(percentile(result.latencies, 0.5)),
       p99: round1(percentile(result.latencies, 0.99)),
+      cpuUsPerRequest: usPerRequest(cpuMs, result.requests),
     })),
   };
 }
 
 async function measure(target: Proc, spec: RequestSpec, seconds: number, connections = settings.connections) {
   const rss = sampleRss(target);
+  const cpuBefore = target.cpuMs();
   const result = await runLoad({ url: target.url, connections, seconds, request: spec });
-  return { result, peakRss: rss.stop() };
+  return { result, peakRss: rss.stop(), cpuMs: target.cpuMs() - cpuBefore };
 }
 
 async function compare(name: string, ours: Proc, baseline: Proc, fixture: Fixture): Promise<ScenarioResult> {
@@ -236,7 +246,7 @@ async function compare(name: string, ours: Proc, baseline: Proc, fixture: Fixtur
           .toString()
           .padStart(6)} req/s  p50 ${round1(percentile(run.result.latencies, 0.5))} ms  p99 ${round1(
           percentile(run.result.latencies, 0.99),
-        )} ms  RSS ${mb(run.peakRss)} MB`,
+        )} ms  CPU ${usPerRequest(run.cpuMs, run.result.requests)} µs/req  RSS ${mb(run.peakRss)} MB`,
       );
     }
     roundRatios.push(Math.round((got.ours! / got.baseline!) * 1000) / 1000);
@@ -425,8 +435,8 @@ function table(
         : '') +
       `Other load on the machine before the run: ${Math.round(busyBefore * 100)}% of all cores.`,
     '',
-    '| scenario | ours req/s | baseline req/s | ratio (target) | ours p50 / p99 ms | baseline p50 / p99 ms | ours peak RSS MB | met |',
-    '|---|---:|---:|---:|---:|---:|---:|:-:|',
+    '| scenario | ours req/s | baseline req/s | ratio (target) | ours p50 / p99 ms | baseline p50 / p99 ms | server CPU µs/req ours / baseline | ours peak RSS MB | met |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|:-:|',
   ];
   for (const r of results) {
     const p99Target = r.target.p99Ms ? ` (≤ ${r.target.p99Ms})` : '';
@@ -434,8 +444,8 @@ function table(
       `| ${r.scenario} | ${r.ours.rps} | ${r.baseline.rps} | ${Math.round(r.ratio * 100)}% (≥ ${Math.round(
         (r.target.ratio ?? 0) * 100,
       )}%) | ${r.ours.p50} / ${r.ours.p99}${p99Target} | ${r.baseline.p50} / ${r.baseline.p99} | ${
-        r.ours.peakRssMB
-      } (≤ ${r.target.rssMB}) | ${r.met ? 'yes' : 'NO'} |`,
+        r.ours.cpuUsPerRequest
+      } / ${r.baseline.cpuUsPerRequest} | ${r.ours.peakRssMB} (≤ ${r.target.rssMB}) | ${r.met ? 'yes' : 'NO'} |`,
     );
   }
   if (storm) {

@@ -343,6 +343,8 @@ export interface Proc {
   logFile: string;
   dir: string;
   rssBytes(): number;
+  /** CPU time it has used so far (user + system), in ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -407,6 +409,7 @@ export async function startProcess(options: {
     logFile,
     dir,
     rssBytes: () => rssOf(child.pid),
+    cpuMs: () => cpuMsOf(child.pid),
     stop: async () => {
       running.delete(proc);
       if (child.exitCode === null && child.signalCode === null) {
@@ -449,6 +452,22 @@ export function rssOf(pid: number | undefined): number {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = /VmRSS:\s+(\d+) kB/.exec(status);
     return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time a process has used (user + system) in ms, from /proc (clock ticks of 10 ms). CPU per request is
+ * steadier than req/s on a machine whose speed swings: it does not count the time the process waited.
+ */
+export function cpuMsOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    // Fields after the command name (which is in parentheses and may hold spaces): utime is the 12th, stime the 13th.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return 0;
   }
