@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { TEST_ENV, useTestApp } from '../helpers/app';
 import { createUser, type TestUser } from '../helpers/factories';
+import { AccessTokens } from '../../src/lib/tokens';
 
 const t = useTestApp();
 const secret = TEST_ENV.JWT_SECRET;
@@ -101,5 +102,67 @@ describe('access tokens', () => {
     const gone = await createUser(t);
     await t.db.query('DELETE FROM users WHERE id = $1', [gone.id]);
     await expect401(gone.accessToken);
+  });
+});
+
+describe('verified tokens remembered by AccessTokens', () => {
+  const options = { secret, issuer: 'colorbook-engine', audience: 'colorbook-api', ttlSeconds: 60 };
+  const claims = { userId: '6f9a4a52-7a0c-4c55-9b7e-1f2a3b4c5d6e', sessionId: 'c1d2e3f4-0000-4000-8000-000000000001' };
+
+  function withClock(start: number, cacheSize?: number) {
+    const clock = { ms: start };
+    const tokens = new AccessTokens({ ...options, cacheSize, now: () => clock.ms });
+    return { clock, tokens };
+  }
+
+  test('when a remembered token reaches its exp, then it is refused, to the second', () => {
+    const start = Date.now();
+    const { clock, tokens } = withClock(start);
+    const token = tokens.sign(claims);
+    const { exp } = jwt.decode(token) as { exp: number };
+    expect(tokens.verify(token)).toEqual(claims);
+    expect(tokens.cachedCount).toBe(1);
+    clock.ms = exp * 1000 - 1;
+    expect(tokens.verify(token)).toEqual(claims);
+    clock.ms = exp * 1000;
+    expect(tokens.verify(token)).toBeNull();
+    expect(tokens.cachedCount).toBe(0);
+    // Forgotten, then verified again from scratch: still expired.
+    expect(tokens.verify(token)).toBeNull();
+  });
+
+  test('when a token is forged from a remembered one, then it is checked and refused', () => {
+    const { tokens } = withClock(Date.now());
+    const token = tokens.sign(claims);
+    expect(tokens.verify(token)).toEqual(claims);
+    const [header, payload, signature] = token.split('.');
+    const changed = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const forged = `${header}.${base64url({ ...changed, sub: '00000000-0000-4000-8000-000000000000' })}.${signature}`;
+    expect(tokens.verify(forged)).toBeNull();
+    expect(tokens.verify(`${token}x`)).toBeNull();
+    expect(tokens.cachedCount).toBe(1);
+  });
+
+  test('when tokens are invalid, then none is remembered', () => {
+    const { tokens } = withClock(Date.now());
+    expect(tokens.verify('not.a.token')).toBeNull();
+    expect(tokens.verify(jwt.sign({ typ: 'refresh', sid: 's', sub: 'u' }, secret, { expiresIn: 60 }))).toBeNull();
+    expect(tokens.cachedCount).toBe(0);
+  });
+
+  test('when more tokens are verified than it keeps, then the oldest are forgotten and still verify', () => {
+    const { tokens } = withClock(Date.now(), 2);
+    const issued = [1, 2, 3].map((n) => tokens.sign({ ...claims, sessionId: `session-${n}` }));
+    for (const token of issued) expect(tokens.verify(token)).not.toBeNull();
+    expect(tokens.cachedCount).toBe(2);
+    expect(tokens.verify(issued[0])).toEqual({ ...claims, sessionId: 'session-1' });
+    expect(tokens.cachedCount).toBe(2);
+  });
+
+  test('when the cache size is 0, then nothing is remembered', () => {
+    const { tokens } = withClock(Date.now(), 0);
+    const token = tokens.sign(claims);
+    expect(tokens.verify(token)).toEqual(claims);
+    expect(tokens.cachedCount).toBe(0);
   });
 });
