@@ -93,8 +93,7 @@ export function createApp(deps: AppDeps): App {
   // One Express layer for the middleware every request passes (see inSequence).
   app.use(
     inSequence([
-      requestContextMiddleware(logger),
-      ctx.metrics.middleware,
+      requestContextMiddleware(logger, ctx.metrics.recordRequest),
       (_req, res, next) => {
         // While draining, keep-alive connections close after their current response.
         if (ctx.lifecycle.draining) res.setHeader('Connection', 'close');

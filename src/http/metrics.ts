@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DatabasePool } from '../db/database';
 
@@ -13,8 +13,11 @@ export const UNMATCHED_ROUTE = 'unmatched';
  */
 export interface Metrics {
   registry: Registry;
-  /** Times every request; mounted first so that 404s, 429s and errors are counted too. */
-  middleware: RequestHandler;
+  /**
+   * Counts one finished request (not one the client gave up on: it has no status to count it under).
+   * Called by the request-context middleware, which is mounted first, so 404s, 429s and errors count too.
+   */
+  recordRequest(req: Request, res: Response, seconds: number): void;
 }
 
 export function createMetrics(db: DatabasePool): Metrics {
@@ -51,18 +54,12 @@ export function createMetrics(db: DatabasePool): Metrics {
     (s) => s.waiting,
   );
 
-  const middleware: RequestHandler = (req, res, next) => {
-    const started = process.hrtime.bigint();
-    // 'finish' only: a response the client gave up on (aborted) has no status to count it under.
-    res.once('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = typeof res.locals.routePath === 'string' ? res.locals.routePath : UNMATCHED_ROUTE;
-      duration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-    });
-    next();
+  const recordRequest = (req: Request, res: Response, seconds: number): void => {
+    const route = typeof res.locals.routePath === 'string' ? res.locals.routePath : UNMATCHED_ROUTE;
+    duration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
   };
 
-  return { registry, middleware };
+  return { registry, recordRequest };
 }
 
 /** Compares a presented bearer token with the configured one in constant time (hashes first: equal lengths). */

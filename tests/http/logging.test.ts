@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { createLogger } from '../../src/lib/logger';
+import { createLogger, logEntry } from '../../src/lib/logger';
 import { requestContext } from '../../src/lib/request-context';
 import { useTestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 
 const t = useTestApp({ captureLogs: true });
 
-function memoryLogger() {
+function memoryLogger(json = true) {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
@@ -17,7 +17,7 @@ function memoryLogger() {
   });
   const logger = createLogger({
     level: 'debug',
-    json: true,
+    json,
     transports: [new winston.transports.Stream({ stream })],
   });
   return { logger, lines };
@@ -80,6 +80,95 @@ describe('the logger', () => {
       requestId: 'ctx-42',
       userId: 'u-1',
       message: 'deep in a service',
+    });
+  });
+
+  test('when a JSON line is written, then it starts with timestamp, level and message, then the fields as given', () => {
+    const { logger, lines } = memoryLogger();
+    logger.info('ordered', { zeta: 1, alpha: 2 });
+    const entry = JSON.parse(lines[0]);
+    expect(Object.keys(entry)).toEqual(['timestamp', 'level', 'message', 'zeta', 'alpha']);
+    expect(new Date(entry.timestamp).toISOString()).toBe(entry.timestamp);
+  });
+
+  test('when fields hold a cycle, a bigint, a date, a buffer or deep nesting, then the line is still written', () => {
+    const { logger, lines } = memoryLogger();
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < 10; i++) deep = { deep };
+    const at = new Date('2026-01-02T03:04:05.000Z');
+    logger.warn('odd values', { cyclic, big: 12345678901234567890n, at, file: Buffer.alloc(2048), deep });
+    const entry = JSON.parse(lines[0]);
+    expect(entry.big).toBe('12345678901234567890');
+    expect(entry.at).toBe('2026-01-02T03:04:05.000Z');
+    expect(entry.file).toBe('[2048 bytes]');
+    expect(entry.cyclic.name).toBe('loop');
+    expect(JSON.stringify(entry.cyclic)).toContain('[nested too deep]');
+    expect(JSON.stringify(entry.deep)).toContain('[nested too deep]');
+  });
+
+  test('when a field cannot be turned into JSON, then the line keeps its message and says why', () => {
+    const { logger, lines } = memoryLogger();
+    logger.error('bad field', {
+      thing: {
+        toJSON: () => {
+          throw new Error('no JSON for you');
+        },
+      },
+    });
+    expect(JSON.parse(lines[0])).toMatchObject({
+      level: 'error',
+      message: 'bad field',
+      logError: 'no JSON for you',
+    });
+  });
+
+  test('when the logger writes text (development), then a line is timestamp, level, message and the fields as JSON', () => {
+    const { logger, lines } = memoryLogger(false);
+    requestContext.run({ requestId: 'ctx-7' }, () => logger.info('hello', { token: 't0ps3cret', n: 1 }));
+    logger.info('bare');
+    expect(lines[0]).toMatch(
+      /^\d{4}-\d\d-\d\dT[\d:.]+Z info hello \{"token":"\[redacted\]","n":1,"requestId":"ctx-7"\}\n?$/,
+    );
+    expect(lines[1]).toMatch(/^\S+ info bare\n?$/);
+  });
+
+  test('when the server writes its per-request line directly, then it is the line logger.log writes', async () => {
+    const logger = createLogger({ level: 'info', json: true, batchWrites: true });
+    const written: string[] = [];
+    const original = process.stdout.write;
+    process.stdout.write = ((chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const fields = { requestId: 'r-1', method: 'GET', status: 200, token: 'secret' };
+      logEntry(logger, 'info', 'request', fields);
+      logger.log('info', 'request', fields);
+      logEntry(logger, 'debug', 'below the level', {});
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.stdout.write = original;
+    }
+    const lines = written
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    const [direct, piped] = lines.map(({ timestamp, ...rest }) => {
+      expect(typeof timestamp).toBe('string');
+      return rest;
+    });
+    expect(direct).toEqual(piped);
+    expect(direct).toEqual({
+      level: 'info',
+      message: 'request',
+      requestId: 'r-1',
+      method: 'GET',
+      status: 200,
+      token: '[redacted]',
     });
   });
 });
