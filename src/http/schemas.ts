@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { acceptPlainlyValid } from './validate';
 
 /**
  * Shared Joi pieces. `component(name, schema)` marks a schema as a named OpenAPI component: the document
@@ -9,7 +10,20 @@ export function component<T extends Joi.Schema>(name: string, schema: T): T {
 }
 
 export const uuid = Joi.string().guid({ version: ['uuidv4', 'uuidv5', 'uuidv7', 'uuidv1'] });
-export const idParams = Joi.object({ id: uuid.required() });
+/**
+ * A lower- or upper-case dashed UUID of one of `uuid`'s versions (1, 4, 5, 7) and the RFC 4122 variant:
+ * a strict subset of what `uuid` accepts (it also takes braces and other separators), which `uuid` returns
+ * unchanged.
+ */
+const PLAIN_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1457][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** A path with one `:id`: most routes. A plain id skips Joi; anything else gets Joi's answer. */
+export const idParams = acceptPlainlyValid(Joi.object({ id: uuid.required() }), (value) => {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id } = value as { id?: unknown };
+  if (typeof id !== 'string' || !PLAIN_UUID.test(id) || Object.keys(value).length !== 1) return undefined;
+  return { id };
+});
 export const isoDate = Joi.date().iso();
 export const timestamp = Joi.string().isoDate().description('ISO 8601 UTC');
 

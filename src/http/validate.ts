@@ -36,8 +36,24 @@ const acceptsEmpty = new WeakMap<Joi.Schema, boolean>();
  */
 const withOptions = new WeakMap<Joi.Schema, Joi.Schema>();
 
+/** Shortcuts declared with `acceptPlainlyValid`. */
+const plainlyValid = new WeakMap<Joi.Schema, (value: unknown) => unknown>();
+
+/**
+ * Declares a shortcut for `schema`: `check` returns the value Joi would return for input it recognises as
+ * plainly valid, and undefined for anything else, which Joi then validates (and words the error for) as
+ * usual. Only for the hottest tiny schemas, such as a path's `:id`, where Joi's own run was a visible share
+ * of a small request (docs/benchmarks.md); tests/http/fast-paths.test.ts holds each to Joi's answers.
+ */
+export function acceptPlainlyValid<S extends Joi.Schema>(schema: S, check: (value: unknown) => unknown): S {
+  plainlyValid.set(schema, check);
+  return schema;
+}
+
 /** Validates one part of a request; a failure is a 400 VALIDATION_ERROR listing every field. */
 export function validatePart<T>(schema: Joi.Schema, value: unknown, part: 'params' | 'query' | 'body'): T {
+  const shortcut = plainlyValid.get(schema)?.(value);
+  if (shortcut !== undefined) return shortcut as T;
   let prepared = withOptions.get(schema);
   if (prepared === undefined) {
     prepared = schema.prefs(OPTIONS);

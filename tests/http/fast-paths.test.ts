@@ -5,6 +5,7 @@ import Joi from 'joi';
 import request from 'supertest';
 import { createRateLimiters } from '../../src/http/rate-limit';
 import { inSequence } from '../../src/http/router';
+import { idParams } from '../../src/http/schemas';
 import { validatePart } from '../../src/http/validate';
 import { createLogger } from '../../src/lib/logger';
 import { useTestApp } from '../helpers/app';
@@ -115,6 +116,58 @@ describe('validating an empty part', () => {
     for (let i = 0; i < 2; i++) {
       expect(() => validatePart(schema, {}, 'params')).toThrow(expect.objectContaining({ status: 400 }));
     }
+  });
+});
+
+describe("a path's :id validated without Joi when it is plainly valid", () => {
+  /** What Joi alone answers, with the options validatePart uses. */
+  const joi = (value: unknown) => {
+    const result = idParams.validate(value, { abortEarly: false, convert: true, allowUnknown: false });
+    return result.error ? 'invalid' : result.value;
+  };
+  const ours = (value: unknown) => {
+    try {
+      return validatePart(idParams, value, 'params');
+    } catch (error) {
+      expect(error).toMatchObject({ status: 400, code: 'VALIDATION_ERROR' });
+      return 'invalid';
+    }
+  };
+  const v4 = '0b5e6f3a-2c1d-4e8f-9a7b-6c5d4e3f2a1b';
+  const cases: unknown[] = [
+    { id: v4 },
+    { id: v4.toUpperCase() },
+    { id: '0b5e6f3a-2c1d-1e8f-8a7b-6c5d4e3f2a1b' }, // v1
+    { id: '0b5e6f3a-2c1d-5e8f-aa7b-6c5d4e3f2a1b' }, // v5
+    { id: '019a1b2c-3d4e-7f60-b123-456789abcdef' }, // v7
+    { id: '0b5e6f3a-2c1d-3e8f-9a7b-6c5d4e3f2a1b' }, // v3: not accepted
+    { id: '0b5e6f3a-2c1d-4e8f-ca7b-6c5d4e3f2a1b' }, // another variant
+    { id: `{${v4}}` }, // Joi's wrapper
+    { id: v4.replace(/-/g, '') }, // no separators
+    { id: v4.replace(/-/g, ':') },
+    { id: `${v4} ` },
+    { id: `${v4}\n` },
+    { id: v4.slice(1) },
+    { id: '' },
+    { id: 42 },
+    { id: v4, extra: 'x' },
+    {},
+    null,
+    'not an object',
+  ];
+
+  test.each(cases.map((value) => [JSON.stringify(value), value]))(
+    "when the params are %s, then the answer is Joi's",
+    (_name, value) => {
+      expect(ours(value)).toEqual(joi(value));
+    },
+  );
+
+  test('when the id is plainly valid, then the answer is a new object with just the id', () => {
+    const params = { id: v4 };
+    const validated = validatePart<{ id: string }>(idParams, params, 'params');
+    expect(validated).toEqual({ id: v4 });
+    expect(validated).not.toBe(params);
   });
 });
 
