@@ -525,6 +525,8 @@ async function main(): Promise<void> {
       entry: build.baseline,
       env: { DATABASE_URL: db.url, JWT_SECRET: BENCH_SECRETS.JWT_SECRET, DB_POOL_MAX: '10' },
       readyPath: '/health',
+      // The same for the baseline: BENCH_BASELINE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof-baseline".
+      nodeArgs: (process.env.BENCH_BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean),
     });
     let quiet: Proc | undefined;
     const results: ScenarioResult[] = [];

@@ -11,6 +11,18 @@ const SECRET_KEY =
 
 const MAX_DEPTH = 6;
 
+/** SECRET_KEY's answers per key name: the same few names recur on every line. Bounded, for odd data. */
+const secretKeyAnswers = new Map<string, boolean>();
+
+function isSecretKey(key: string): boolean {
+  let secret = secretKeyAnswers.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key);
+    if (secretKeyAnswers.size < 1000) secretKeyAnswers.set(key, secret);
+  }
+  return secret;
+}
+
 /**
  * A copy of a logged value that is safe to print: secrets by key name become `[redacted]`, errors their
  * name, message and stack, buffers their size, bigints strings; nesting deeper than MAX_DEPTH (and so any
@@ -25,7 +37,7 @@ function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = SECRET_KEY.test(k) ? REDACTED : redact(v, depth + 1);
+    out[k] = isSecretKey(k) ? REDACTED : redact(v, depth + 1);
   }
   return out;
 }
@@ -43,33 +55,52 @@ function stringify(entry: Record<string, unknown>): string {
 }
 
 /**
- * The request context (id and user), redaction, the timestamp and the line itself, in one pass over the
- * entry: one format instead of four, because the server writes a line per request (docs/benchmarks.md).
- * JSON lines read `timestamp`, `level`, `message`, then the fields in the order they were given.
+ * One line: `timestamp`, `level`, `message`, then each field redacted, in the order given (undefined ones
+ * left out, as JSON leaves them out). `into` receives the redacted fields too (winston's entry object).
+ */
+function renderLine(
+  json: boolean,
+  level: string,
+  message: unknown,
+  fields: Record<string, unknown>,
+  into?: Record<string, unknown>,
+): string {
+  const timestamp = new Date().toISOString();
+  const entry: Record<string, unknown> = { timestamp, level, message };
+  const rest: Record<string, unknown> = {};
+  let count = 0;
+  for (const key of Object.keys(fields)) {
+    if (key === 'level' || key === 'message' || key === 'timestamp') continue;
+    const value = fields[key];
+    if (value === undefined) continue;
+    const safe = isSecretKey(key) ? REDACTED : redact(value);
+    if (into) into[key] = safe;
+    if (json) entry[key] = safe;
+    else rest[key] = safe;
+    count++;
+  }
+  if (into) into.timestamp = timestamp;
+  if (json) return stringify(entry);
+  return `${timestamp} ${level} ${String(message)}${count > 0 ? ` ${stringify(rest)}` : ''}`;
+}
+
+/** The request's id and user, for a line written while a request runs that does not name them itself. */
+function addRequestContext(fields: Record<string, unknown>): void {
+  const ctx = requestContext.getStore();
+  if (ctx) {
+    fields.requestId ??= ctx.requestId;
+    if (ctx.userId) fields.userId ??= ctx.userId;
+  }
+}
+
+/**
+ * The request context, redaction, the timestamp and the line itself in one pass over the entry: one format
+ * instead of four, because the server writes a line per request (docs/benchmarks.md).
  */
 const lineFormat = winston.format((info, options) => {
   const json = (options as { json?: boolean } | undefined)?.json === true;
-  const ctx = requestContext.getStore();
-  if (ctx) {
-    info.requestId ??= ctx.requestId;
-    if (ctx.userId) info.userId ??= ctx.userId;
-  }
-  const timestamp = new Date().toISOString();
-  const fields: Record<string, unknown> = {};
-  let count = 0;
-  // for…in: the entry's own string keys (winston's own are symbols).
-  for (const key in info) {
-    if (key === 'level' || key === 'message' || key === 'timestamp') continue;
-    const safe = SECRET_KEY.test(key) ? REDACTED : redact(info[key]);
-    info[key] = safe;
-    fields[key] = safe;
-    count++;
-  }
-  info.timestamp = timestamp;
-  const { level, message } = info;
-  (info as Record<symbol, unknown>)[MESSAGE] = json
-    ? stringify({ timestamp, level, message, ...fields })
-    : `${timestamp} ${level} ${String(message)}${count > 0 ? ` ${stringify(fields)}` : ''}`;
+  addRequestContext(info);
+  (info as Record<symbol, unknown>)[MESSAGE] = renderLine(json, info.level, info.message, info, info);
   return info;
 });
 
@@ -107,19 +138,18 @@ class BatchedConsoleTransport extends TransportStream {
   }
 
   override log(info: Record<string | symbol, unknown>, callback: () => void): void {
-    pendingLines.push({
-      stderr: this.stderrLevels.has(info.level as string),
-      text: `${info[MESSAGE] as string}${os.EOL}`,
-    });
+    this.writeLine(info.level as string, info[MESSAGE] as string);
+    callback();
+  }
+
+  writeLine(level: string, line: string): void {
+    pendingLines.push({ stderr: this.stderrLevels.has(level), text: `${line}${os.EOL}` });
     if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(flushLines);
     }
-    callback();
   }
 }
-
-const LEVEL = Symbol.for('level');
 
 type EntryWriter = (level: string, message: string, fields: Record<string, unknown>) => void;
 
@@ -157,6 +187,7 @@ export function createLogger(options: {
   batchWrites?: boolean;
 }): Logger {
   const format = lineFormat({ json: options.json });
+  const json = options.json;
   const batched =
     options.transports === undefined && options.batchWrites
       ? new BatchedConsoleTransport({ stderrLevels: ['error'] })
@@ -172,11 +203,12 @@ export function createLogger(options: {
   if (batched) {
     directWriters.set(logger, (level, message, fields) => {
       if (logger.silent || !logger.isLevelEnabled(level)) return;
-      const info = { ...fields, level, message, [LEVEL]: level };
-      batched.log(
-        format.transform(info, format.options) as Record<string | symbol, unknown>,
-        () => undefined,
-      );
+      let entry = fields;
+      if (fields.requestId === undefined && requestContext.getStore()) {
+        entry = { ...fields };
+        addRequestContext(entry);
+      }
+      batched.writeLine(level, renderLine(json, level, message, entry));
     });
   }
   return logger;
