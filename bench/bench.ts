@@ -44,7 +44,8 @@ import {
  * BENCH_SCENARIOS (list,get,create,list-warn,login-storm), BENCH_STORM_SECONDS (10),
  * BENCH_STORM_LOGINS (16), BENCH_STORM_READ_CONNECTIONS (50), BENCH_WAIT_QUIET (60: before each round,
  * wait up to this many seconds for other load on the machine to stop; 0 = no wait),
- * BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS for the server under test only), BENCH_POSTGRES_URL (the maintenance database,
+ * BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS for the server under test only), BENCH_SERVER_NODE_ARGS and
+ * BENCH_BASELINE_NODE_ARGS (node flags of each, e.g. --cpu-prof), BENCH_POSTGRES_URL (the maintenance database,
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_DB_PREFIX (colorbook_bench_), BENCH_NO_FILES=1 (print
  * only; the smoke test uses it).
  */
