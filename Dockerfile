@@ -46,4 +46,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM drains in-flight requests for up to SHUTDOWN_TIMEOUT_MS (25 s): stop with a longer grace period
 # (docker stop -t 30; compose: stop_grace_period: 30s).
-CMD ["node", "dist/src/server.js"]
+# Node flags: scripts/server-node-flags.cjs (the same in package.json start and ecosystem.config.cjs).
+CMD ["node", "--max-semi-space-size=32", "dist/src/server.js"]

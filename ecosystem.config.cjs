@@ -26,6 +26,8 @@ module.exports = {
     {
       name: 'colorbook-engine',
       script: 'dist/src/server.js',
+      // V8 heap flags, the same for every launcher (see that file).
+      node_args: require('./scripts/server-node-flags.cjs'),
       // The server reads .env and finds database/migrations from here.
       cwd: __dirname,
       exec_mode: 'cluster',

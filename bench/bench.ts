@@ -22,6 +22,7 @@ import {
   round1,
   runLoad,
   sampleRss,
+  SERVER_NODE_FLAGS,
   seed,
   signTokens,
   startProcess,
@@ -183,7 +184,8 @@ function expectedStatus(name: string): string {
   return name === 'create' ? '201' : '200';
 }
 
-const usPerRequest = (cpuMs: number, requests: number) => (requests > 0 ? Math.round((cpuMs * 1000) / requests) : 0);
+const usPerRequest = (cpuMs: number, requests: number) =>
+  requests > 0 ? Math.round((cpuMs * 1000) / requests) : 0;
 
 function side(runs: { result: RunResult; peakRss: number; cpuMs: number }[]): Side {
   const latencies = runs.flatMap((r) => r.result.latencies);
@@ -519,7 +521,10 @@ async function main(): Promise<void> {
       env: serverEnv('info'),
       readyPath: '/ready',
       // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under test.
-      nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      nodeArgs: [
+        ...SERVER_NODE_FLAGS,
+        ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ],
     });
     const baseline = await startProcess({
       name: 'baseline',
@@ -542,6 +547,7 @@ async function main(): Promise<void> {
           entry: serverEntry,
           env: serverEnv('warn'),
           readyPath: '/ready',
+          nodeArgs: SERVER_NODE_FLAGS,
         });
         results.push(await compare(name, quiet, baseline, fixture));
       } else {

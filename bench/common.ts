@@ -334,6 +334,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The node flags every launcher gives the server (scripts/server-node-flags.cjs: npm start, PM2, Docker).
+ * The benchmarks start it with them too, so they measure the server as it runs.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS file shared with PM2's config
+export const SERVER_NODE_FLAGS = require('../scripts/server-node-flags.cjs') as string[];
+
 export interface Proc {
   name: string;
   child: ChildProcess;

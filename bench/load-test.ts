@@ -27,6 +27,7 @@ import {
   signTokens,
   sleep,
   startProcess,
+  SERVER_NODE_FLAGS,
   stopAll,
   type BenchDatabase,
   type Proc,
@@ -213,8 +214,20 @@ async function main(): Promise<void> {
       BCRYPT_COST: String(settings.bcryptCost),
     };
     const servers: Proc[] = await Promise.all([
-      startProcess({ name: 'load-a', entry: build.server, env, readyPath: '/ready' }),
-      startProcess({ name: 'load-b', entry: build.server, env, readyPath: '/ready' }),
+      startProcess({
+        name: 'load-a',
+        entry: build.server,
+        env,
+        readyPath: '/ready',
+        nodeArgs: SERVER_NODE_FLAGS,
+      }),
+      startProcess({
+        name: 'load-b',
+        entry: build.server,
+        env,
+        readyPath: '/ready',
+        nodeArgs: SERVER_NODE_FLAGS,
+      }),
     ]);
     console.log(
       `database ${db.name} (${seeded.projects} projects); servers on ${servers.map((s) => s.port).join(' and ')}; ` +

@@ -177,7 +177,8 @@ if (require.main === module) {
   // With memory to spare V8 lets the old generation grow to about four times the live heap between full
   // collections: under load this server's RSS reached ~250 MB for ~35 MB of live objects. Growing by half
   // keeps it near 160 MB at no measurable cost in throughput (docs/benchmarks.md). A value given on the
-  // command line (node --heap-growing-percent=N) wins.
+  // command line (node --heap-growing-percent=N) wins. Flags that size the heap (the young generation) only
+  // work on the command line: every launcher passes scripts/server-node-flags.cjs.
   if (!process.execArgv.some((arg) => /^--heap[-_]growing[-_]percent/.test(arg))) {
     v8.setFlagsFromString('--heap-growing-percent=50');
   }

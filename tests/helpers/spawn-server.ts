@@ -189,8 +189,11 @@ export interface SpawnedServer {
  */
 export async function spawnServer(
   env: Record<string, string | undefined> = {},
-  /** `entry`: a compiled server (JavaScript) to run with plain node instead of src/server.ts through tsx. */
-  options: { startTimeoutMs?: number; entry?: string } = {},
+  /**
+   * `entry`: a compiled server (JavaScript) to run with plain node instead of src/server.ts through tsx.
+   * `nodeArgs`: node flags before it (scripts/server-node-flags.cjs, as npm start passes them).
+   */
+  options: { startTimeoutMs?: number; entry?: string; nodeArgs?: string[] } = {},
 ): Promise<SpawnedServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-ops-'));
   tempDirs.add(dataDir);
@@ -211,7 +214,7 @@ export async function spawnServer(
   const child = fork(options.entry ?? serverEntry, [], {
     cwd: dataDir,
     env: childEnv,
-    execArgv: options.entry ? [] : ['--import', tsxLoader],
+    execArgv: [...(options.nodeArgs ?? []), ...(options.entry ? [] : ['--import', tsxLoader])],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   children.add(child);

@@ -15,6 +15,8 @@ import { freePort } from '../helpers/spawn-server';
 
 const root = path.resolve(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+/** The node flags every launcher must pass (scripts/server-node-flags.cjs). */
+const serverNodeFlags = jest.requireActual(path.join(root, 'scripts', 'server-node-flags.cjs')) as string[];
 const pkg = JSON.parse(read('package.json')) as {
   main: string;
   dependencies: Record<string, string>;
@@ -95,7 +97,7 @@ describe('production dependencies', () => {
       .join(base.compilerOptions.outDir, path.relative(base.compilerOptions.rootDir, 'src/server.ts'))
       .replace(/\.ts$/, '.js');
     expect(pkg.main).toBe(compiled);
-    expect(pkg.scripts.start).toBe(`node ${pkg.main}`);
+    expect(pkg.scripts.start.endsWith(` ${pkg.main}`)).toBe(true);
   });
 });
 
@@ -130,7 +132,11 @@ describe('Dockerfile', () => {
     const user = final.filter((l) => l.instruction === 'USER').at(-1)?.args;
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user);
-    expect(JSON.parse(final.find((l) => l.instruction === 'CMD')!.args)).toEqual(['node', pkg.main]);
+    expect(JSON.parse(final.find((l) => l.instruction === 'CMD')!.args)).toEqual([
+      'node',
+      ...serverNodeFlags,
+      pkg.main,
+    ]);
   });
 
   test('when the final image is assembled, then it has the compiled code, production modules and the files read at run time', () => {
@@ -199,6 +205,32 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('node flags of the server', () => {
+  test('when npm start runs the server, then it passes the same node flags as PM2 and the image', () => {
+    expect(serverNodeFlags.length).toBeGreaterThan(0);
+    expect(pkg.scripts.start).toBe(['node', ...serverNodeFlags, pkg.main].join(' '));
+  });
+
+  test('when node is given the flags, then it accepts them and the young generation grows to the size they name', async () => {
+    // Churn through short-lived objects until V8 has grown the young generation as far as it may.
+    const script =
+      'let keep = []; for (let i = 0; i < 3e6; i++) { keep.push({ i, s: "x" + i }); if (keep.length > 50000) keep = []; }' +
+      "const s = require('v8').getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');" +
+      'process.stdout.write(String(s.space_size));';
+    const youngMB = (flags: string[]) =>
+      new Promise<number>((resolve, reject) =>
+        execFile(process.execPath, [...flags, '-e', script], (error, stdout) =>
+          error ? reject(error) : resolve(Number(stdout) / 1024 / 1024),
+        ),
+      );
+    const semiMB = Number(/--max-semi-space-size=(\d+)/.exec(serverNodeFlags.join(' '))?.[1]);
+    expect(semiMB).toBeGreaterThan(0);
+    // Two semi-spaces; without the flag V8's default (2 × 16 MB on 64-bit) would be smaller.
+    expect(await youngMB(serverNodeFlags)).toBe(2 * semiMB);
+    expect(await youngMB([])).toBeLessThan(2 * semiMB);
+  }, 30_000);
+});
+
 describe('PM2 ecosystem file', () => {
   const load = (env: Record<string, string | undefined>) => {
     const saved = process.env.WEB_CONCURRENCY;
@@ -227,6 +259,7 @@ describe('PM2 ecosystem file', () => {
     expect(app.listen_timeout).toBeGreaterThan(60_000);
     expect(app.kill_timeout).toBeGreaterThan(testConfig().http.shutdownTimeoutMs);
     expect(app.env_production.NODE_ENV).toBe('production');
+    expect(app.node_args).toEqual(serverNodeFlags);
   });
 
   test('when WEB_CONCURRENCY is set, then it is the number of workers', () => {

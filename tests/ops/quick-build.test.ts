@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { killAll, serverDatabase, spawnServer, type OpsDatabase } from '../helpers/spawn-server';
 
 /**
- * `npm start` compiles with scripts/quick-build.mjs (SWC, no type check) before `node dist/src/server.js`.
+ * `npm start` compiles with scripts/quick-build.mjs (SWC, no type check) before `node <flags> dist/src/server.js`.
  * Its output must run as a server the way tsc's does: it listens, migrates, says ready, serves the API and
  * its document, and stops cleanly.
  */
@@ -26,7 +26,9 @@ test('when npm start builds, then the compiled server starts, serves the API and
     scripts: Record<string, string>;
   };
   expect(pkg.scripts.prestart).toBe('node scripts/quick-build.mjs');
-  expect(pkg.scripts.start).toBe('node dist/src/server.js');
+  // Run as npm start runs it: with the node flags every launcher passes.
+  const nodeFlags = jest.requireActual(path.join(root, 'scripts', 'server-node-flags.cjs')) as string[];
+  expect(pkg.scripts.start).toBe(['node', ...nodeFlags, 'dist/src/server.js'].join(' '));
 
   const { stderr } = await promisify(execFile)(
     process.execPath,
@@ -41,6 +43,7 @@ test('when npm start builds, then the compiled server starts, serves the API and
   database = db.db;
   const server = await spawnServer(db.env, {
     entry: path.join(out, 'src', 'server.js'),
+    nodeArgs: nodeFlags,
     startTimeoutMs: 60_000,
   });
   expect(server.sentReady).toBe(true);
