@@ -107,7 +107,10 @@ describe('access tokens', () => {
 
 describe('verified tokens remembered by AccessTokens', () => {
   const options = { secret, issuer: 'colorbook-engine', audience: 'colorbook-api', ttlSeconds: 60 };
-  const claims = { userId: '6f9a4a52-7a0c-4c55-9b7e-1f2a3b4c5d6e', sessionId: 'c1d2e3f4-0000-4000-8000-000000000001' };
+  const claims = {
+    userId: '6f9a4a52-7a0c-4c55-9b7e-1f2a3b4c5d6e',
+    sessionId: 'c1d2e3f4-0000-4000-8000-000000000001',
+  };
 
   function withClock(start: number, cacheSize?: number) {
     const clock = { ms: start };
@@ -146,7 +149,9 @@ describe('verified tokens remembered by AccessTokens', () => {
   test('when tokens are invalid, then none is remembered', () => {
     const { tokens } = withClock(Date.now());
     expect(tokens.verify('not.a.token')).toBeNull();
-    expect(tokens.verify(jwt.sign({ typ: 'refresh', sid: 's', sub: 'u' }, secret, { expiresIn: 60 }))).toBeNull();
+    expect(
+      tokens.verify(jwt.sign({ typ: 'refresh', sid: 's', sub: 'u' }, secret, { expiresIn: 60 })),
+    ).toBeNull();
     expect(tokens.cachedCount).toBe(0);
   });
 
