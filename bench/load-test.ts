@@ -212,6 +212,9 @@ async function main(): Promise<void> {
       API_RATE_LIMIT: HIGH_LIMIT,
       AUTH_RATE_LIMIT: HIGH_LIMIT,
       BCRYPT_COST: String(settings.bcryptCost),
+      // As PM2 and the Docker image run it: sharp's thumbnails otherwise leave glibc's per-thread arenas
+      // holding memory (docs/export.md).
+      MALLOC_ARENA_MAX: '2',
     };
     const servers: Proc[] = await Promise.all([
       startProcess({
