@@ -66,8 +66,8 @@ function renderLine(
   into?: Record<string, unknown>,
 ): string {
   const timestamp = new Date().toISOString();
-  const entry: Record<string, unknown> = { timestamp, level, message };
-  const rest: Record<string, unknown> = {};
+  // JSON: the whole entry. Text: only the fields, printed after the timestamp, level and message.
+  const out: Record<string, unknown> = json ? { timestamp, level, message } : {};
   let count = 0;
   for (const key of Object.keys(fields)) {
     if (key === 'level' || key === 'message' || key === 'timestamp') continue;
@@ -75,13 +75,12 @@ function renderLine(
     if (value === undefined) continue;
     const safe = isSecretKey(key) ? REDACTED : redact(value);
     if (into) into[key] = safe;
-    if (json) entry[key] = safe;
-    else rest[key] = safe;
+    out[key] = safe;
     count++;
   }
   if (into) into.timestamp = timestamp;
-  if (json) return stringify(entry);
-  return `${timestamp} ${level} ${String(message)}${count > 0 ? ` ${stringify(rest)}` : ''}`;
+  if (json) return stringify(out);
+  return `${timestamp} ${level} ${String(message)}${count > 0 ? ` ${stringify(out)}` : ''}`;
 }
 
 /** The request's id and user, for a line written while a request runs that does not name them itself. */
