@@ -18,6 +18,7 @@ import {
   mb,
   percentile,
   pick,
+  samplePostgresCpu,
   root,
   round1,
   runLoad,
@@ -31,7 +32,6 @@ import {
   type Machine,
   type Proc,
   type RequestSpec,
-  type RunResult,
 } from './common';
 
 /**
@@ -47,8 +47,8 @@ import {
  * wait up to this many seconds for other load on the machine to stop; 0 = no wait),
  * BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS for the server under test only), BENCH_SERVER_NODE_ARGS and
  * BENCH_BASELINE_NODE_ARGS (node flags of each, e.g. --cpu-prof), BENCH_POSTGRES_URL (the maintenance database,
- * postgres://postgres@127.0.0.1:5432/postgres), BENCH_DB_PREFIX (colorbook_bench_), BENCH_NO_FILES=1 (print
- * only; the smoke test uses it).
+ * postgres://postgres@127.0.0.1:5432/postgres), BENCH_DB_PREFIX (colorbook_bench_), BENCH_DB_POOL_MAX (10: the
+ * pool of both servers), BENCH_NO_FILES=1 (print only; the smoke test uses it).
  */
 
 const settings = {
@@ -69,6 +69,8 @@ const settings = {
     .map((s) => s.trim())
     .filter(Boolean),
   dbPrefix: process.env.BENCH_DB_PREFIX ?? 'colorbook_bench_',
+  /** DB_POOL_MAX of both servers (the server's default is 10). */
+  poolMax: envNumber('BENCH_DB_POOL_MAX', 10),
   /** NODE_OPTIONS of the server under test only (e.g. --max-semi-space-size=32); the baseline runs without. */
   serverNodeOptions: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
   writeFiles: process.env.BENCH_NO_FILES !== '1',
@@ -98,9 +100,20 @@ interface Side {
   peakRssMB: number;
   /** The server's own CPU time (user + system) per request, in µs: steadier than req/s here. */
   cpuUsPerRequest: number;
+  /** PostgreSQL's CPU time per request (its backends and background work), in µs. */
+  postgresCpuUsPerRequest: number;
+  /** The load generator's (autocannon in this process) CPU time per request, in µs. */
+  loadGeneratorCpuUsPerRequest: number;
   statuses: Record<string, number>;
   errors: number;
-  rounds: { rps: number; p50: number; p99: number; cpuUsPerRequest: number }[];
+  rounds: {
+    rps: number;
+    p50: number;
+    p99: number;
+    cpuUsPerRequest: number;
+    postgresCpuUsPerRequest: number;
+    loadGeneratorCpuUsPerRequest: number;
+  }[];
 }
 
 interface ScenarioResult {
@@ -187,7 +200,9 @@ function expectedStatus(name: string): string {
 const usPerRequest = (cpuMs: number, requests: number) =>
   requests > 0 ? Math.round((cpuMs * 1000) / requests) : 0;
 
-function side(runs: { result: RunResult; peakRss: number; cpuMs: number }[]): Side {
+type Run = Awaited<ReturnType<typeof measure>>;
+
+function side(runs: Run[]): Side {
   const latencies = runs.flatMap((r) => r.result.latencies);
   const statuses: Record<string, number> = {};
   for (const { result } of runs) {
@@ -205,13 +220,23 @@ function side(runs: { result: RunResult; peakRss: number; cpuMs: number }[]): Si
       runs.reduce((n, r) => n + r.cpuMs, 0),
       requests,
     ),
+    postgresCpuUsPerRequest: usPerRequest(
+      runs.reduce((n, r) => n + r.postgresCpuMs, 0),
+      requests,
+    ),
+    loadGeneratorCpuUsPerRequest: usPerRequest(
+      runs.reduce((n, r) => n + r.loadGeneratorCpuMs, 0),
+      requests,
+    ),
     statuses,
     errors: runs.reduce((n, r) => n + r.result.errors + r.result.timeouts, 0),
-    rounds: runs.map(({ result, cpuMs }) => ({
+    rounds: runs.map(({ result, cpuMs, postgresCpuMs, loadGeneratorCpuMs }) => ({
       rps: Math.round(result.rps),
       p50: round1(percentile(result.latencies, 0.5)),
       p99: round1(percentile(result.latencies, 0.99)),
       cpuUsPerRequest: usPerRequest(cpuMs, result.requests),
+      postgresCpuUsPerRequest: usPerRequest(postgresCpuMs, result.requests),
+      loadGeneratorCpuUsPerRequest: usPerRequest(loadGeneratorCpuMs, result.requests),
     })),
   };
 }
@@ -219,8 +244,18 @@ function side(runs: { result: RunResult; peakRss: number; cpuMs: number }[]): Si
 async function measure(target: Proc, spec: RequestSpec, seconds: number, connections = settings.connections) {
   const rss = sampleRss(target);
   const cpuBefore = target.cpuMs();
+  const postgres = samplePostgresCpu();
+  // autocannon runs in this process: its CPU time is this process's.
+  const loadGeneratorBefore = process.cpuUsage();
   const result = await runLoad({ url: target.url, connections, seconds, request: spec });
-  return { result, peakRss: rss.stop(), cpuMs: target.cpuMs() - cpuBefore };
+  const loadGenerator = process.cpuUsage(loadGeneratorBefore);
+  return {
+    result,
+    peakRss: rss.stop(),
+    cpuMs: target.cpuMs() - cpuBefore,
+    postgresCpuMs: postgres.stop(),
+    loadGeneratorCpuMs: (loadGenerator.user + loadGenerator.system) / 1000,
+  };
 }
 
 async function compare(name: string, ours: Proc, baseline: Proc, fixture: Fixture): Promise<ScenarioResult> {
@@ -229,7 +264,6 @@ async function compare(name: string, ours: Proc, baseline: Proc, fixture: Fixtur
   console.log(`\n${name}: ${description}`);
   // Warm-up: JIT, pool connections, PostgreSQL's caches; not measured.
   for (const target of [baseline, ours]) await measure(target, spec, settings.warmupSeconds);
-  type Run = Awaited<ReturnType<typeof measure>>;
   const runs: { ours: Run[]; baseline: Run[] } = { ours: [], baseline: [] };
   const roundRatios: number[] = [];
   const busyBeforeRounds: number[] = [];
@@ -249,7 +283,10 @@ async function compare(name: string, ours: Proc, baseline: Proc, fixture: Fixtur
           .toString()
           .padStart(6)} req/s  p50 ${round1(percentile(run.result.latencies, 0.5))} ms  p99 ${round1(
           percentile(run.result.latencies, 0.99),
-        )} ms  CPU ${usPerRequest(run.cpuMs, run.result.requests)} µs/req  RSS ${mb(run.peakRss)} MB`,
+        )} ms  CPU µs/req: server ${usPerRequest(run.cpuMs, run.result.requests)}, PostgreSQL ${usPerRequest(
+          run.postgresCpuMs,
+          run.result.requests,
+        )}, load generator ${usPerRequest(run.loadGeneratorCpuMs, run.result.requests)}  RSS ${mb(run.peakRss)} MB`,
       );
     }
     roundRatios.push(Math.round((got.ours! / got.baseline!) * 1000) / 1000);
@@ -451,6 +488,24 @@ function table(
       } / ${r.baseline.cpuUsPerRequest} | ${r.ours.peakRssMB} (≤ ${r.target.rssMB}) | ${r.met ? 'yes' : 'NO'} |`,
     );
   }
+  if (results.length > 0) {
+    // The server, PostgreSQL and the load generator share the machine's cores: what each spends per request.
+    lines.push(
+      '',
+      '| CPU µs per request, ours / baseline | server | PostgreSQL | load generator | all three |',
+      '|---|---:|---:|---:|---:|',
+    );
+    const all = (s: Side) => s.cpuUsPerRequest + s.postgresCpuUsPerRequest + s.loadGeneratorCpuUsPerRequest;
+    for (const r of results) {
+      lines.push(
+        `| ${r.scenario} | ${r.ours.cpuUsPerRequest} / ${r.baseline.cpuUsPerRequest} | ${
+          r.ours.postgresCpuUsPerRequest
+        } / ${r.baseline.postgresCpuUsPerRequest} | ${r.ours.loadGeneratorCpuUsPerRequest} / ${
+          r.baseline.loadGeneratorCpuUsPerRequest
+        } | ${all(r.ours)} / ${all(r.baseline)} |`,
+      );
+    }
+  }
   if (storm) {
     lines.push(
       '',
@@ -528,6 +583,7 @@ async function main(): Promise<void> {
       API_RATE_LIMIT: HIGH_LIMIT,
       AUTH_RATE_LIMIT: HIGH_LIMIT,
       LOG_LEVEL: logLevel,
+      DB_POOL_MAX: String(settings.poolMax),
       ...(settings.serverNodeOptions ? { NODE_OPTIONS: settings.serverNodeOptions } : {}),
     });
     build = buildForBench();
@@ -546,7 +602,11 @@ async function main(): Promise<void> {
     const baseline = await startProcess({
       name: 'baseline',
       entry: build.baseline,
-      env: { DATABASE_URL: db.url, JWT_SECRET: BENCH_SECRETS.JWT_SECRET, DB_POOL_MAX: '10' },
+      env: {
+        DATABASE_URL: db.url,
+        JWT_SECRET: BENCH_SECRETS.JWT_SECRET,
+        DB_POOL_MAX: String(settings.poolMax),
+      },
       readyPath: '/health',
       // The same for the baseline: BENCH_BASELINE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof-baseline".
       nodeArgs: (process.env.BENCH_BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean),

@@ -480,6 +480,58 @@ export function cpuMsOf(pid: number | undefined): number {
   }
 }
 
+/** CPU time (ms) of every process named `postgres` on this machine, by pid (empty where there is no /proc). */
+function postgresCpuByPid(): Map<number, number> {
+  const cpu = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return cpu;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const fields = stat.slice(close + 2).split(' ');
+      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return cpu;
+}
+
+/**
+ * What PostgreSQL spends on a run: the CPU time of its backends (both sides') and its own background work,
+ * read every `everyMs` so that a backend that ends during the run (a pool closing an idle connection) is
+ * counted up to its last reading, and one that starts during the run is counted from zero. Only one side
+ * runs at a time, so the total is that side's.
+ */
+export function samplePostgresCpu(everyMs = 250): { stop(): number } {
+  const seen = new Map<number, { first: number; last: number }>();
+  for (const [pid, ms] of postgresCpuByPid()) seen.set(pid, { first: ms, last: ms });
+  const read = () => {
+    for (const [pid, ms] of postgresCpuByPid()) {
+      const known = seen.get(pid);
+      if (known) known.last = ms;
+      else seen.set(pid, { first: 0, last: ms });
+    }
+  };
+  const timer = setInterval(read, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      let total = 0;
+      for (const { first, last } of seen.values()) total += Math.max(0, last - first);
+      return total;
+    },
+  };
+}
+
 /** Samples a process's RSS every `everyMs` until stopped; answers the peak. */
 export function sampleRss(proc: Proc, everyMs = 100): { stop(): number } {
   let peak = proc.rssBytes();

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
-import { buildForBench } from '../../bench/common';
+import { buildForBench, samplePostgresCpu } from '../../bench/common';
 import { describeIf, POSTGRES_ADMIN_URL, postgresAddress, postgresReachable } from '../helpers/spawn-server';
 
 /**
@@ -71,8 +71,8 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
         database: string;
         results: {
           scenario: string;
-          ours: { requests: number; statuses: Record<string, number> };
-          baseline: { requests: number; statuses: Record<string, number> };
+          ours: { requests: number; statuses: Record<string, number>; loadGeneratorCpuUsPerRequest: number };
+          baseline: { requests: number; statuses: Record<string, number>; postgresCpuUsPerRequest: number };
         }[];
         logLines: number;
       };
@@ -83,6 +83,9 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
       expect(get.baseline.requests).toBeGreaterThan(0);
       expect(Object.keys(get.ours.statuses)).toEqual(['200']);
       expect(Object.keys(get.baseline.statuses)).toEqual(['200']);
+      // autocannon runs in the harness's process, so its CPU time is always measured.
+      expect(get.ours.loadGeneratorCpuUsPerRequest).toBeGreaterThan(0);
+      expect(get.baseline.postgresCpuUsPerRequest).toBeGreaterThanOrEqual(0);
       // The server under test logs one line per request at the default level.
       expect(report.logLines).toBeGreaterThanOrEqual(get.ours.requests);
 
@@ -95,6 +98,17 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
         await admin.end();
       }
     }, 180_000);
+
+    test('when a PostgreSQL backend works and then ends during a run, then its CPU time is still counted', async () => {
+      const sampler = samplePostgresCpu(50);
+      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await client.connect();
+      // Busy for ~0.5 s or more, then the backend exits before the sampler stops.
+      await client.query('SELECT count(*) FROM generate_series(1, 5000000) AS g WHERE g % 7 = 3');
+      await client.end();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(sampler.stop()).toBeGreaterThanOrEqual(100);
+    }, 60_000);
 
     test('when the load test runs for a few seconds, then two processes answer no 5xx and every 201 is readable', async () => {
       // `npm run test:load` in small: the same harness and checks, minutes shorter. Correctness is asserted
