@@ -465,19 +465,30 @@ export function rssOf(pid: number | undefined): number {
 }
 
 /**
- * CPU time a process has used (user + system) in ms, from /proc (clock ticks of 10 ms). CPU per request is
- * steadier than req/s on a machine whose speed swings: it does not count the time the process waited.
+ * A process's command name and the CPU time it has used (user + system) in ms, from its /proc stat line
+ * (clock ticks of 10 ms); undefined when the process is gone or there is no /proc.
+ */
+function readStat(pid: number | string): { command: string; cpuMs: number } | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may hold spaces; after it, utime is the 12th field, stime the 13th.
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    return {
+      command: stat.slice(stat.indexOf('(') + 1, close),
+      cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time a process has used (user + system) in ms. CPU per request is steadier than req/s on a machine
+ * whose speed swings: it does not count the time the process waited.
  */
 export function cpuMsOf(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    // Fields after the command name (which is in parentheses and may hold spaces): utime is the 12th, stime the 13th.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
+  return pid ? (readStat(pid)?.cpuMs ?? 0) : 0;
 }
 
 /** CPU time (ms) of every process named `postgres` on this machine, by pid (empty where there is no /proc). */
@@ -491,15 +502,8 @@ function postgresCpuByPid(): Map<number, number> {
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-      const fields = stat.slice(close + 2).split(' ');
-      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) * 10);
-    } catch {
-      // the process ended while we looked
-    }
+    const stat = readStat(entry);
+    if (stat?.command === 'postgres') cpu.set(Number(entry), stat.cpuMs);
   }
   return cpu;
 }

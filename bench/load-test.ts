@@ -216,22 +216,12 @@ async function main(): Promise<void> {
       // holding memory (docs/export.md).
       MALLOC_ARENA_MAX: '2',
     };
-    const servers: Proc[] = await Promise.all([
-      startProcess({
-        name: 'load-a',
-        entry: build.server,
-        env,
-        readyPath: '/ready',
-        nodeArgs: SERVER_NODE_FLAGS,
-      }),
-      startProcess({
-        name: 'load-b',
-        entry: build.server,
-        env,
-        readyPath: '/ready',
-        nodeArgs: SERVER_NODE_FLAGS,
-      }),
-    ]);
+    const entry = build.server;
+    const servers: Proc[] = await Promise.all(
+      ['load-a', 'load-b'].map((name) =>
+        startProcess({ name, entry, env, readyPath: '/ready', nodeArgs: SERVER_NODE_FLAGS }),
+      ),
+    );
     console.log(
       `database ${db.name} (${seeded.projects} projects); servers on ${servers.map((s) => s.port).join(' and ')}; ` +
         (redis ? `Redis ${redis.url}` : 'no redis-server here: each process counts limits on its own'),
