@@ -19,7 +19,7 @@ import {
   type Reply,
   type RouteDef,
 } from './route';
-import { validatePart } from './validate';
+import { validatePart, validateQuery } from './validate';
 
 const NO_QUERY = Joi.object({});
 const EMPTY_BODY = Joi.object({});
@@ -50,6 +50,13 @@ export function authenticate(tokens: AccessTokens, mode: RouteDef['auth']): Requ
     (res.locals.requestContext as RequestContext | undefined)!.userId = auth.userId;
     next();
   };
+}
+
+/** What follows `?` in the request's URL ('' without one): the input Express parses `req.query` from. */
+function rawQueryOf(req: Request): string {
+  const url = req.originalUrl;
+  const mark = url.indexOf('?');
+  return mark === -1 ? '' : url.slice(mark + 1);
 }
 
 function hasBody(req: Request): boolean {
@@ -158,7 +165,7 @@ export function mountRoutes(app: Express, routes: RouteDef[], options: RouterOpt
       ...bodyReader(def, options),
       (req, res, next) => {
         res.locals.params = validatePart(def.params ?? NO_QUERY, req.params ?? {}, 'params');
-        res.locals.query = validatePart(def.query ?? NO_QUERY, req.query ?? {}, 'query');
+        res.locals.query = validateQuery(def.query ?? NO_QUERY, rawQueryOf(req), () => req.query ?? {});
         if (kind === 'json' || kind === 'multipart') {
           res.locals.body = validatePart(def.body ?? EMPTY_BODY, req.body ?? {}, 'body');
         } else if (kind === 'raw') {

@@ -76,3 +76,58 @@ export function validatePart<T>(schema: Joi.Schema, value: unknown, part: 'param
   }
   return result.value as T;
 }
+
+/**
+ * Validated query parts by their raw query string, per schema. A list endpoint is asked the same few query
+ * strings again and again (`?limit=20`, `?page=2&limit=20`), and parsing and validating them was ~3% of a
+ * list's server CPU, with its garbage (docs/benchmarks.md). Only an answer made of plain values (strings,
+ * numbers, booleans, arrays of them) is kept, frozen, so no request can change what a later one is given;
+ * a Date, say, is validated anew each time. A failure is never kept: Joi words it again. Bounded per
+ * schema (the oldest entry goes first); a long query string is never kept.
+ */
+const rememberedQueries = new WeakMap<Joi.Schema, Map<string, object>>();
+export const REMEMBERED_QUERIES_PER_SCHEMA = 500;
+const REMEMBERED_QUERY_CHARS = 256;
+
+const isPrimitive = (value: unknown): boolean =>
+  value === null || (typeof value !== 'object' && typeof value !== 'function');
+
+/** A plain object of primitives and arrays of primitives, frozen (arrays included); undefined otherwise. */
+function frozenPlain(value: unknown): object | undefined {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
+    return undefined;
+  }
+  for (const member of Object.values(value)) {
+    if (Array.isArray(member)) {
+      if (!member.every(isPrimitive)) return undefined;
+    } else if (!isPrimitive(member)) {
+      return undefined;
+    }
+  }
+  for (const member of Object.values(value)) if (Array.isArray(member)) Object.freeze(member);
+  return Object.freeze(value);
+}
+
+/**
+ * Validates a request's query part, given its raw query string (what follows `?`) and how to parse it. The
+ * same answer as `validatePart(schema, parse(), 'query')`, frozen when it is kept for the next request with
+ * the same query string (tests/http/fast-paths.test.ts holds the two to each other).
+ */
+export function validateQuery<T>(schema: Joi.Schema, rawQuery: string, parse: () => unknown): T {
+  if (rawQuery.length > REMEMBERED_QUERY_CHARS) return validatePart<T>(schema, parse(), 'query');
+  let remembered = rememberedQueries.get(schema);
+  const known = remembered?.get(rawQuery);
+  if (known !== undefined) return known as T;
+  const value = validatePart<T>(schema, parse(), 'query');
+  const kept = frozenPlain(value);
+  if (kept === undefined) return value;
+  if (remembered === undefined) {
+    remembered = new Map();
+    rememberedQueries.set(schema, remembered);
+  }
+  if (remembered.size >= REMEMBERED_QUERIES_PER_SCHEMA) {
+    remembered.delete(remembered.keys().next().value as string);
+  }
+  remembered.set(rawQuery, kept);
+  return kept as T;
+}

@@ -6,9 +6,10 @@ import request from 'supertest';
 import { createRateLimiters } from '../../src/http/rate-limit';
 import { inSequence } from '../../src/http/router';
 import { idParams } from '../../src/http/schemas';
-import { validatePart } from '../../src/http/validate';
+import { REMEMBERED_QUERIES_PER_SCHEMA, validatePart, validateQuery } from '../../src/http/validate';
 import { createLogger } from '../../src/lib/logger';
 import { useTestApp } from '../helpers/app';
+import { createProject, createUser } from '../helpers/factories';
 
 /**
  * The request path's performance shortcuts (see docs/benchmarks.md) change nothing a client can see:
@@ -116,6 +117,125 @@ describe('validating an empty part', () => {
     for (let i = 0; i < 2; i++) {
       expect(() => validatePart(schema, {}, 'params')).toThrow(expect.objectContaining({ status: 400 }));
     }
+  });
+});
+
+describe('a query part kept by its raw query string (validateQuery)', () => {
+  const t = useTestApp();
+  const listQuery = () =>
+    Joi.object({
+      page: Joi.number().integer().min(1).default(1),
+      limit: Joi.number().integer().min(1).max(100).default(20),
+      q: Joi.string().trim(),
+      include: Joi.string().custom((value: string) => value.split(',')),
+    });
+  /** The query string parsed as Express parses it, counting the parses (a kept answer needs none). */
+  const parser = () => {
+    const parse = (raw: string) => () => {
+      parse.calls += 1;
+      return Object.fromEntries(new URLSearchParams(raw));
+    };
+    parse.calls = 0;
+    return parse;
+  };
+
+  test.each([
+    '',
+    'limit=20',
+    'page=2&limit=5',
+    'q=%20cats%20&include=stories,images',
+    'limit=0',
+    'limit=x',
+    'page=1&page=2',
+    'bogus=1',
+  ])(
+    "when the query string is '%s', then the answer is validatePart's, the first time and the second",
+    (raw) => {
+      const schema = listQuery();
+      const parse = parser();
+      const direct = () => validatePart(schema, Object.fromEntries(new URLSearchParams(raw)), 'query');
+      let expected: unknown;
+      try {
+        expected = direct();
+      } catch (error) {
+        expected = error;
+      }
+      for (let i = 0; i < 2; i++) {
+        if (expected instanceof Error) {
+          expect(() => validateQuery(schema, raw, parse(raw))).toThrow(expected.message);
+        } else {
+          expect(validateQuery(schema, raw, parse(raw))).toEqual(expected);
+        }
+      }
+      // Kept when valid (parsed once), validated anew when not (a failure is never kept).
+      expect(parse.calls).toBe(expected instanceof Error ? 2 : 1);
+    },
+  );
+
+  test('when an answer is kept, then it is frozen, arrays included, so no request can change the next one', () => {
+    const schema = listQuery();
+    const parse = parser();
+    const first = validateQuery<{ limit: number; include: string[] }>(
+      schema,
+      'include=a,b',
+      parse('include=a,b'),
+    );
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first.include)).toBe(true);
+    expect(() => {
+      (first as { limit: number }).limit = 99;
+    }).toThrow(TypeError);
+    expect(validateQuery(schema, 'include=a,b', parse('include=a,b'))).toEqual({
+      page: 1,
+      limit: 20,
+      include: ['a', 'b'],
+    });
+  });
+
+  test('when an answer holds an object such as a Date, then it is not kept: each request validates anew', () => {
+    const schema = Joi.object({ from: Joi.date().iso() });
+    const parse = parser();
+    const first = validateQuery<{ from: Date }>(schema, 'from=2026-01-01', parse('from=2026-01-01'));
+    const second = validateQuery<{ from: Date }>(schema, 'from=2026-01-01', parse('from=2026-01-01'));
+    expect(parse.calls).toBe(2);
+    expect(second.from).toEqual(new Date('2026-01-01'));
+    expect(second.from).not.toBe(first.from);
+    expect(Object.isFrozen(second)).toBe(false);
+  });
+
+  test('when more query strings come than are kept, then the oldest is dropped and long ones are never kept', () => {
+    const schema = listQuery();
+    const parse = parser();
+    for (let page = 1; page <= REMEMBERED_QUERIES_PER_SCHEMA + 1; page++) {
+      validateQuery(schema, `page=${page}`, parse(`page=${page}`));
+    }
+    expect(parse.calls).toBe(REMEMBERED_QUERIES_PER_SCHEMA + 1);
+    validateQuery(schema, `page=${REMEMBERED_QUERIES_PER_SCHEMA + 1}`, parse('')); // the newest: kept
+    expect(parse.calls).toBe(REMEMBERED_QUERIES_PER_SCHEMA + 1);
+    validateQuery(schema, 'page=1', parse('page=1')); // the oldest: dropped, parsed again
+    expect(parse.calls).toBe(REMEMBERED_QUERIES_PER_SCHEMA + 2);
+
+    const long = `q=${'x'.repeat(300)}`;
+    validateQuery(schema, long, parse(long));
+    validateQuery(schema, long, parse(long));
+    expect(parse.calls).toBe(REMEMBERED_QUERIES_PER_SCHEMA + 4);
+  });
+
+  test('when a list is asked for with the same query string again, then it answers from the data of the moment, and a bad query is still a 400', async () => {
+    const user = await createUser(t);
+    const list = async () => {
+      const res = await t.http().get('/api/projects?limit=2&sort=-createdAt').set(user.auth);
+      expect(res.status).toBe(200);
+      expect(res.body.pagination).toMatchObject({ page: 1, limit: 2 });
+      return (res.body.data as { id: string }[]).map((p) => p.id);
+    };
+    const first = await createProject(t, user);
+    expect(await list()).toEqual([first.id]);
+    const second = await createProject(t, user);
+    expect(await list()).toEqual([second.id, first.id]);
+    const bad = await t.http().get('/api/projects?limit=2&sort=-createdAt&limit=3').set(user.auth);
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('VALIDATION_ERROR');
   });
 });
 
