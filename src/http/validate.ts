@@ -94,9 +94,10 @@ const isPrimitive = (value: unknown): boolean =>
 
 /** A plain object of primitives and arrays of primitives, frozen (arrays included); undefined otherwise. */
 function frozenPlain(value: unknown): object | undefined {
-  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
-    return undefined;
-  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  // Express's query parser (node:querystring) makes objects without a prototype, and Joi keeps that.
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
   for (const member of Object.values(value)) {
     if (Array.isArray(member)) {
       if (!member.every(isPrimitive)) return undefined;
