@@ -4,18 +4,21 @@ import net from 'node:net';
  * A loopback TCP proxy to put between the app and PostgreSQL, to cut the database off without touching the
  * shared server. `forward` passes bytes both ways; `cut` resets every open connection and closes the listening
  * port (connection refused); `blackhole` resets every open connection and then accepts new ones without ever
- * forwarding a byte (a network partition: the client waits for its own timeout).
+ * forwarding a byte (a network partition: the client waits for its own timeout); `stall` keeps every open
+ * connection open but forwards nothing more either way, and holds new ones (a server paused or partitioned
+ * after the connection was made: no reset, no answer).
  */
 export interface TcpProxy {
   readonly host: string;
   readonly port: number;
-  readonly mode: 'forward' | 'cut' | 'blackhole';
+  readonly mode: 'forward' | 'cut' | 'blackhole' | 'stall';
   /** Connections open through the proxy (forwarded or held). */
   readonly openConnections: number;
   /** Back to forwarding (listens again on the same port when cut). */
   forward(): Promise<void>;
   cut(): Promise<void>;
   blackhole(): Promise<void>;
+  stall(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let port = 0;
   let mode: TcpProxy['mode'] = 'forward';
   const sockets = new Set<net.Socket>();
+  const pairs = new Set<[net.Socket, net.Socket]>();
   let server: net.Server | undefined;
 
   const track = (socket: net.Socket) => {
@@ -44,6 +48,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     track(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
+    const pair: [net.Socket, net.Socket] = [client, upstream];
+    pairs.add(pair);
+    client.on('close', () => pairs.delete(pair));
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   };
@@ -83,8 +90,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       return sockets.size;
     },
     async forward() {
-      // Held (blackholed) sockets are reset: their clients see the failure and reconnect.
-      if (mode === 'blackhole') resetAll();
+      // Held (blackholed) and stalled sockets are reset: their clients see the failure and reconnect.
+      if (mode === 'blackhole' || mode === 'stall') resetAll();
       mode = 'forward';
       if (!server) await listen();
     },
@@ -95,6 +102,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     async blackhole() {
       mode = 'blackhole';
       resetAll();
+      if (!server) await listen();
+    },
+    async stall() {
+      mode = 'stall';
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
       if (!server) await listen();
     },
     async close() {
