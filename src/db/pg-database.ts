@@ -74,7 +74,7 @@ const socketOf = (client: Client): { destroy(error?: Error): void } | undefined 
  * rows. Anything made before a request waits for the database and still referenced when the rows arrive
  * tends to be promoted to V8's old generation under load, and then keeps those rows alive past the next
  * scavenges: with `query_timeout`, twice as many young objects survived each scavenge under the list
- * benchmark (5.3 against 2.6 MB) and the server's CPU per list was ~20% higher (docs/benchmarks.md). So the
+ * benchmark (5.3 against 2.6 MB) and the server's CPU per list ~15–20% higher (docs/benchmarks.md). So the
  * guard adds no closure, promise or async step to a query: for `pool.query` it follows the pool's `acquire`
  * and `release` events, and a transaction's statements mark their own start and end.
  */
