@@ -17,8 +17,8 @@ import { createRouteApp } from '../storage/upload-app';
 /**
  * The request path's performance shortcuts (see docs/benchmarks.md) change nothing a client can see:
  * helmet's headers on every answer, a route's middleware run as one Express layer, an empty
- * query or path part validated once per schema, and rate limits counted without express-rate-limit's
- * middleware (its stores, headers and answers stay the same).
+ * query or path part validated once per schema, a query string's answer kept per route, and rate limits
+ * counted without express-rate-limit's middleware (its stores, headers and answers stay the same).
  */
 
 const IGNORED = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
