@@ -9,6 +9,7 @@ import { createIdempotency } from './http/idempotency';
 import { createMetrics } from './http/metrics';
 import { buildOpenApi } from './http/openapi';
 import { createRateLimiters } from './http/rate-limit';
+import { MAX_JSON_DEPTH } from './http/schemas';
 import { requestContextMiddleware } from './http/request-context';
 import type { RouteDef } from './http/route';
 import { inSequence, mountRoutes } from './http/router';
@@ -119,7 +120,9 @@ export function createApp(deps: AppDeps): App {
       version,
       description:
         'The REST API behind ColorBook: projects, stories, images, drawings, templates, AI-provider keys, ' +
-        'analytics and billing. Errors are RFC 9457 problem+json.',
+        'analytics and billing. Errors are RFC 9457 problem+json. Text in a request may not contain U+0000, ' +
+        `and free-JSON fields (settings, metadata, properties, drawing data) nest at most ${MAX_JSON_DEPTH} levels deep: ` +
+        'either is a 400 VALIDATION_ERROR naming the field.',
     }));
   const allRoutes: RouteDef[] = [...opsRoutes(ctx, openapi), ...routes];
 

@@ -20,6 +20,10 @@ function fromPostgres(error: { code?: string; constraint?: string }): AppError |
     case '23514':
     case '22023':
       return new AppError(400, 'VALIDATION_ERROR', 'A value is out of range or malformed');
+    case '22021':
+    case '22P05':
+      // Text the database cannot store (U+0000 that got past validation, say).
+      return new AppError(400, 'VALIDATION_ERROR', 'A text holds a character that cannot be stored');
     case '40001':
     case '40P01':
       return new AppError(503, 'SERVICE_UNAVAILABLE', 'A concurrent change interfered; try again', {
@@ -62,6 +66,10 @@ export function toAppError(error: unknown): AppError {
   }
   const parsing = fromHttpParsing(e);
   if (parsing) return parsing;
+  if (e instanceof URIError && (e as URIError & { status?: number }).status === 400) {
+    // Express's router could not decode a path parameter (a broken percent-encoding such as `%E0%A4%A`).
+    return new AppError(400, 'VALIDATION_ERROR', 'A path parameter is not valid percent-encoded UTF-8');
+  }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     return new AppError(e.status, 'VALIDATION_ERROR', e.message);
   }

@@ -62,14 +62,53 @@ export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }
 
-/** A free-JSON object field limited to `maxBytes` of serialised UTF-8. */
+/**
+ * Most levels of nesting a free-JSON field may have (`{}` is one level). Far more than a client needs; far
+ * less than where serialising the value would overflow the call stack (a few thousand levels) or PostgreSQL's
+ * jsonb parser would refuse it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a JSON value nests deeper than `max` levels; walked without recursion, scalars never pushed. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const current = values.pop() as object;
+    const depth = (depths.pop() as number) + 1;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The check of a free-JSON field: at most MAX_JSON_DEPTH levels deep (tested first: serialising a deeper
+ * value could overflow the stack), then at most `maxBytes` of serialised UTF-8.
+ */
+export function freeJsonCheck(maxBytes: number): Joi.CustomValidator {
+  return (value, helpers) => {
+    if (nestsDeeperThan(value, MAX_JSON_DEPTH))
+      return helpers.error('any.jsonDepth', { maxDepth: MAX_JSON_DEPTH });
+    if (jsonBytes(value) > maxBytes) return helpers.error('any.jsonBytes', { maxBytes });
+    return value;
+  };
+}
+
+export const FREE_JSON_MESSAGES = {
+  'any.jsonBytes': '{{#label}} must be at most {{#maxBytes}} bytes of JSON',
+  'any.jsonDepth': '{{#label}} must be nested at most {{#maxDepth}} levels deep',
+};
+
+/** A free-JSON object field limited to `maxBytes` of serialised UTF-8 and MAX_JSON_DEPTH levels. */
 export function jsonObject(maxBytes: number): Joi.ObjectSchema {
-  return Joi.object()
-    .unknown(true)
-    .custom((value, helpers) =>
-      jsonBytes(value) > maxBytes ? helpers.error('object.jsonBytes', { maxBytes }) : value,
-    )
-    .messages({ 'object.jsonBytes': '{{#label}} must be at most {{#maxBytes}} bytes of JSON' });
+  return Joi.object().unknown(true).custom(freeJsonCheck(maxBytes)).messages(FREE_JSON_MESSAGES);
 }
 
 export const ProblemSchema = component(

@@ -74,7 +74,43 @@ export function validatePart<T>(schema: Joi.Schema, value: unknown, part: 'param
     const detail = result.error.details.map((d) => d.message).join('; ');
     throw validationError(part === 'body' ? detail : `${part}: ${detail}`, errors);
   }
+  const nul = pathHoldingNul(result.value);
+  if (nul !== undefined) {
+    const path = nul || part;
+    throw validationError(
+      `${part === 'body' ? '' : `${part}: `}"${path}" must not contain the character U+0000`,
+      [{ path, message: 'must not contain the character U+0000' }],
+    );
+  }
   return result.value as T;
+}
+
+/**
+ * The path (`a.0.b`; '' for the value itself) of the first string or key holding U+0000, or undefined.
+ * PostgreSQL stores that character in neither text nor jsonb, so it is refused here with the field named,
+ * not by the database halfway through a request. Walked with a stack of its own: a free-form object may be
+ * nested deeper than the call stack allows.
+ */
+export function pathHoldingNul(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [current, path] = stack.pop()!;
+    if (typeof current === 'string') {
+      if (current.includes('\0')) return path;
+    } else if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--)
+        stack.push([current[i], path ? `${path}.${i}` : String(i)]);
+    } else if (typeof current === 'object' && current !== null && !(current instanceof Date)) {
+      const keys = Object.keys(current);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i];
+        const at = path ? `${path}.${key}` : key;
+        if (key.includes('\0')) return at;
+        stack.push([(current as Record<string, unknown>)[key], at]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -1,5 +1,13 @@
 import Joi from 'joi';
-import { component, jsonBytes, listOf, pagination, timestamp, uuid } from '../../http/schemas';
+import {
+  component,
+  FREE_JSON_MESSAGES,
+  freeJsonCheck,
+  listOf,
+  pagination,
+  timestamp,
+  uuid,
+} from '../../http/schemas';
 
 /** Limits the contract names (`data` 5 MB, title) and the ones chosen here (canvas sides). */
 export const DRAWING_LIMITS = {
@@ -11,12 +19,8 @@ export const DRAWING_LIMITS = {
 const title = Joi.string().trim().min(1).max(DRAWING_LIMITS.titleChars);
 const data = Joi.alternatives()
   .try(Joi.object().unknown(true), Joi.array())
-  .custom((value, helpers) =>
-    jsonBytes(value) > DRAWING_LIMITS.dataBytes
-      ? helpers.error('any.jsonBytes', { maxBytes: DRAWING_LIMITS.dataBytes })
-      : value,
-  )
-  .messages({ 'any.jsonBytes': '{{#label}} must be at most {{#maxBytes}} bytes of JSON' })
+  .custom(freeJsonCheck(DRAWING_LIMITS.dataBytes))
+  .messages(FREE_JSON_MESSAGES)
   .description(
     "The canvas's vector JSON (strokes): an object or an array, at most 5 MB serialised " +
       '(in the multipart form: a JSON string)',
