@@ -461,6 +461,8 @@ registerProjectChild({
     Promise.all(
       (await q.findImagesOfProject(tx, scope.userId, scope.projectId)).map((row) => present(ctx, row)),
     ),
+  // The user's row before the source project (see ProjectChild.beforeProjectCopy).
+  beforeProjectCopy: (_ctx, tx, scope) => lockStorage(tx, scope.userId),
   copy: copyImages,
   // Runs first of the file-holding children: takes the user's row, then the project (no new child can
   // appear), then the images' rows; releases their sizes in the delete's transaction.

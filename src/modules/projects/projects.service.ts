@@ -47,6 +47,12 @@ export interface ProjectChild {
   order: number;
   /** The project's children for `include=<name>`, in list order. Ownership is checked; filter by userId too. */
   load(ctx: AppContext, tx: Database, scope: ProjectScope): Promise<unknown[]>;
+  /**
+   * Runs first in the duplicate's transaction, before the source project is locked: the files module takes
+   * the user's row here, so a duplicate locks in the order every file write and project delete does (user,
+   * then project, then child rows). Taking it later, in `copy`, deadlocked with a concurrent delete.
+   */
+  beforeProjectCopy?(ctx: AppContext, tx: Database, scope: ProjectScope): Promise<void>;
   /** Copies the children of `fromProjectId` into `toProjectId` (each starting at version 1); adds to idMap. */
   copy(step: DuplicateStep): Promise<void>;
   /**
@@ -277,6 +283,8 @@ export async function duplicateProject(
   const undos: Array<() => Promise<void>> = [];
   try {
     return await ctx.db.transaction(async (tx) => {
+      for (const child of orderedChildren())
+        await child.beforeProjectCopy?.(ctx, tx, { userId, projectId: id });
       if (!(await q.lockProjectForCopy(tx, userId, id))) throw notFound('Project');
       const source = await q.findProject(tx, userId, id);
       if (!source) throw notFound('Project');
