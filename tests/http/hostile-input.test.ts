@@ -13,6 +13,8 @@ import {
   type TestUser,
 } from '../helpers/factories';
 import { makePng } from '../helpers/images';
+import { collectGarbage } from '../../src/storage/gc';
+import { referencedFileKeys } from '../../src/storage/file-references';
 import { stripeEnv } from '../billing/billing-helpers';
 import { useStripeStandIn } from '../billing/stripe-stand-in';
 
@@ -30,6 +32,22 @@ useStripeStandIn(env);
 const t = useTestApp({ env });
 
 const PROBLEM = /^application\/problem\+json/;
+
+/** Nothing lost, nothing left: every stored file has its row and every row its file (a dry run of storage:gc). */
+async function expectNoOrphanFiles(): Promise<void> {
+  const report = await collectGarbage({
+    store: t.ctx.store,
+    referencedKeys: () => referencedFileKeys(t.db),
+    graceMs: -1,
+    dryRun: true,
+  });
+  expect(report.scanned).toBeGreaterThan(0);
+  expect({ orphans: report.orphans, missing: report.missing, young: report.young }).toEqual({
+    orphans: [],
+    missing: [],
+    young: 0,
+  });
+}
 
 /** Values that are wrong for nearly every field, each in its own way. */
 const HOSTILE_VALUES: unknown[] = [
@@ -404,5 +422,99 @@ describe('every route, asked with hostile input', () => {
     }
     expect(failures).toEqual([]);
     expect(asked).toBeGreaterThan(2000);
+    await expectNoOrphanFiles();
   }, 240_000);
+});
+
+/** The route's plausible request: owned resources in the path, a plausible body or form with a real PNG. */
+function plausibleRequest(
+  route: RouteDef,
+  r: Resources,
+  png: Buffer,
+  headers: Record<string, string> = {},
+): Test {
+  const req = t.http()[route.method](fillPath(route, r)).set(r.user.auth).set(headers);
+  const description = route.body?.describe();
+  const body =
+    description?.type === 'object' ? (plausible('', description, r) as Record<string, unknown>) : {};
+  if (route.bodyKind !== 'multipart') return route.method === 'get' ? req : req.send(body);
+  let form = req;
+  for (const [name, value] of Object.entries(body)) {
+    form = form.field(name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return form.attach('file', png, 'page.png');
+}
+
+function fiveHundreds(
+  route: RouteDef,
+  label: string,
+  responses: { status: number; body: unknown }[],
+): string[] {
+  return responses
+    .filter((res) => res.status >= 500)
+    .map(
+      (res) =>
+        `${route.method.toUpperCase()} ${route.path} — ${label}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`,
+    );
+}
+
+describe('every route, raced against itself and the others', () => {
+  test('when the same write is sent 8 times at once (with and without one Idempotency-Key), then no answer is a 5xx', async () => {
+    const png = await makePng(16, 16);
+    const writes = (t.app.locals.routes as RouteDef[]).filter((r) => !r.hidden && r.method !== 'get');
+    const failures: string[] = [];
+    for (const route of writes) {
+      const resources = await resourcesFor(route);
+      const same = await Promise.all(
+        Array.from({ length: 8 }, () => plausibleRequest(route, resources, png)),
+      );
+      failures.push(...fiveHundreds(route, '8 at once', same));
+      if (route.method === 'post') {
+        const key = `race-${Math.random()}`;
+        const keyed = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            plausibleRequest(route, resources, png, { 'Idempotency-Key': key }),
+          ),
+        );
+        failures.push(...fiveHundreds(route, '8 at once with one Idempotency-Key', keyed));
+      }
+    }
+    expect(failures).toEqual([]);
+    await expectNoOrphanFiles();
+  }, 120_000);
+
+  test('when every route is asked at once on one user and their resources, then no answer is a 5xx', async () => {
+    const png = await makePng(16, 16);
+    const routes = (t.app.locals.routes as RouteDef[]).filter((r) => !r.hidden);
+    const failures: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const resources = await resourcesFor({ ...routes[0], path: '/api/projects/:id', body: undefined });
+      resources.ids.template = (await createTemplate(t, resources.user)).id;
+      // Every other round the account itself is deleted (with its real password) in the middle of it all.
+      const accountDeletion =
+        round % 2 === 1
+          ? t
+              .http()
+              .delete('/api/users/me')
+              .set(resources.user.auth)
+              .send({ password: resources.user.password })
+          : undefined;
+      const answers = await Promise.all(
+        routes.map(async (route) => ({ route, res: await plausibleRequest(route, resources, png) })),
+      );
+      for (const { route, res } of answers) failures.push(...fiveHundreds(route, `round ${round}`, [res]));
+      if (accountDeletion) {
+        const deleted = await accountDeletion;
+        failures.push(
+          ...fiveHundreds({ method: 'delete', path: '/api/users/me' } as RouteDef, `round ${round}`, [
+            deleted,
+          ]),
+        );
+      } else {
+        expect(answers.filter(({ res }) => res.status < 300).length).toBeGreaterThan(30);
+      }
+    }
+    expect(failures).toEqual([]);
+    await expectNoOrphanFiles();
+  }, 120_000);
 });
