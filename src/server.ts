@@ -2,6 +2,7 @@ import http from 'node:http';
 import v8 from 'node:v8';
 import dotenv from 'dotenv';
 import { createApp } from './app';
+import { clientErrorListener } from './http/client-error';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { AppDeps } from './context';
 import type { DatabasePool } from './db/database';
@@ -98,6 +99,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
   server.requestTimeout = config.http.requestTimeoutMs;
   server.headersTimeout = config.http.headersTimeoutMs;
   server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  // What the HTTP parser refuses (and the timeouts above) is answered as problem+json too.
+  server.on('clientError', clientErrorListener(logger));
   // Responses not yet written, so that a drain can still make them close their connection.
   const inFlight = new Set<http.ServerResponse>();
   server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {

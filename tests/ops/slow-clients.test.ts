@@ -53,6 +53,17 @@ function dribble(connection: RawConnection, text: string, everyMs = 100, filler 
   void connection.closed.then(() => clearInterval(timer));
 }
 
+/** The last response on a raw connection is the problem+json answer `status` `code`, with a request id. */
+function expectProblem(raw: string, status: number, code: string): void {
+  const res = lastResponse(raw);
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = JSON.parse(res.body) as Record<string, unknown>;
+  expect(body).toMatchObject({ type: 'about:blank', status, code });
+  expect(body.requestId).toBe(res.headers['x-request-id']);
+  expect(Buffer.byteLength(res.body)).toBe(Number(res.headers['content-length']));
+}
+
 describe('slow clients', () => {
   test('when clients send their headers byte by byte and never finish, then each is cut within the header timeout while others are served', async () => {
     const slowloris = await Promise.all(Array.from({ length: 20 }, () => connectRaw(server.port)));
@@ -72,6 +83,7 @@ describe('slow clients', () => {
     );
     for (const connection of slowloris) {
       expect(connection.text()).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
+      expectProblem(connection.text(), 408, 'REQUEST_TIMEOUT');
     }
     expect(server.running).toBe(true);
     expect((await fetch(`${server.url}/ready`)).status).toBe(200);
@@ -87,7 +99,7 @@ describe('slow clients', () => {
     );
     dribble(connection, body, 100, ' ');
     await waitFor('the slow body to be cut', () => connection.isClosed, REQUEST_TIMEOUT_MS + SLACK_MS);
-    expect(lastResponse(connection.text()).status).toBe(408);
+    expectProblem(connection.text(), 408, 'REQUEST_TIMEOUT');
     expect(server.running).toBe(true);
   });
 
@@ -104,5 +116,48 @@ describe('slow clients', () => {
       () => connection.isClosed,
       KEEP_ALIVE_TIMEOUT_MS + SLACK_MS,
     );
+  });
+});
+
+describe('requests the HTTP parser refuses', () => {
+  /** Sends `raw` on a new connection and waits until the server has answered and closed it. */
+  async function refused(raw: string): Promise<string> {
+    const connection = await connectRaw(server.port);
+    sockets.push(connection);
+    connection.write(raw);
+    await waitFor('the server to answer and close', () => connection.isClosed, SLACK_MS);
+    return connection.text();
+  }
+
+  test.each([
+    ['a request line that is not HTTP', 'GARBAGE\r\n\r\n'],
+    ['a header name with a space', 'GET /health HTTP/1.1\r\nHost: test\r\nBad Header: x\r\n\r\n'],
+    ['a control character in a header value', 'GET /health HTTP/1.1\r\nHost: test\r\nX-A: a\u0001b\r\n\r\n'],
+    [
+      'Content-Length beside Transfer-Encoding (request smuggling)',
+      'POST /api/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    ],
+    [
+      'two Content-Lengths that differ',
+      'POST /api/auth/login HTTP/1.1\r\nHost: test\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab',
+    ],
+    [
+      'a chunk size that is not hexadecimal',
+      'POST /api/auth/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n' +
+        'Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+    ],
+  ])(
+    'when it gets %s, then 400 MALFORMED_REQUEST as problem+json and the connection is closed',
+    async (_name, raw) => {
+      expectProblem(await refused(raw), 400, 'MALFORMED_REQUEST');
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    },
+  );
+
+  test('when the headers pass the size limit, then 431 HEADERS_TOO_LARGE as problem+json', async () => {
+    const text = await refused(`GET /health HTTP/1.1\r\nHost: test\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expectProblem(text, 431, 'HEADERS_TOO_LARGE');
+    expect(server.running).toBe(true);
   });
 });
