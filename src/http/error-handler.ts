@@ -45,6 +45,10 @@ function fromHttpParsing(error: any): AppError | undefined {
   if (error?.type === 'encoding.unsupported' || error?.type === 'charset.unsupported') {
     return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', error.message);
   }
+  if (typeof error?.code === 'string' && error.code.startsWith('Z_') && error.status === 400) {
+    // zlib refused a body sent with Content-Encoding gzip, deflate or br.
+    return new AppError(400, 'VALIDATION_ERROR', 'The body is not valid data for its Content-Encoding');
+  }
   if (error?.type === 'request.aborted' || error?.type === 'request.size.invalid') {
     return new AppError(400, 'VALIDATION_ERROR', 'The request body was incomplete');
   }

@@ -184,11 +184,9 @@ function toUploadError(error: any, limits: { file: number; field: number }): unk
           `The field "${error.field}" is larger than the limit of ${limits.field} bytes`,
         );
       case 'LIMIT_UNEXPECTED_FILE':
+        return validationError(`Unexpected file in field "${error.field}": one file is accepted`, field);
       case 'LIMIT_FILE_COUNT':
-        return validationError(
-          `Unexpected file in field "${error.field ?? '?'}": one file is accepted`,
-          field,
-        );
+        return validationError('Too many files: one file is accepted', field);
       default:
         return validationError(`Invalid multipart form: ${error.message}`, field);
     }
@@ -352,6 +350,11 @@ export function imageUpload(ctx: { config: Config }, options: ImageUploadOptions
     if (!req.is('multipart/form-data')) {
       const expected = readJson ? 'multipart/form-data or application/json' : 'multipart/form-data';
       return next(unsupportedMediaType(`The body must be ${expected}`));
+    }
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      // multer would read the compressed bytes as the form itself.
+      return next(unsupportedMediaType(`A multipart body cannot have Content-Encoding "${encoding}"`));
     }
     receive(req, res, (error?: unknown) => {
       if (error) return next(toUploadError(error, limits));

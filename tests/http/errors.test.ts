@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 import { useTestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 
@@ -46,6 +49,56 @@ describe('problem+json for every error', () => {
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(PROBLEM);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  describe('compressed JSON bodies (over a real connection: supertest would re-encode a Buffer)', () => {
+    let server: http.Server;
+    let url: string;
+    beforeAll(async () => {
+      server = http.createServer(t.handler);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const post = (body: Buffer, encoding: string) =>
+      fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Encoding': encoding },
+        body,
+      });
+
+    test('when a gzip body is valid, then it is read (the wrong password is the only problem)', async () => {
+      const res = await post(
+        zlib.gzipSync(JSON.stringify({ email: 'a@example.test', password: 'x' })),
+        'gzip',
+      );
+      expect(res.status).toBe(401);
+    });
+
+    test('when the body is not gzip at all, then 400 saying so', async () => {
+      const res = await post(Buffer.from('{"plain": "json"}'), 'gzip');
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(PROBLEM);
+      expect(await res.json()).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        detail: 'The body is not valid data for its Content-Encoding',
+      });
+    });
+
+    test('when a small gzip body inflates past the JSON limit, then 413 and the inflating stops there', async () => {
+      const bomb = zlib.gzipSync(Buffer.alloc(20 * 1024 * 1024, ' '));
+      expect(bomb.length).toBeLessThan(100_000);
+      const res = await post(bomb, 'gzip');
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { code: string }).code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    test('when the encoding is one the server does not know, then 415', async () => {
+      const res = await post(Buffer.from('{}'), 'compress');
+      expect(res.status).toBe(415);
+      expect(((await res.json()) as { code: string }).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    });
   });
 
   test('when the body is not JSON at all, then 415 UNSUPPORTED_MEDIA_TYPE', async () => {

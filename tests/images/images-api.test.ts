@@ -275,6 +275,31 @@ describe('POST /api/images: refused uploads store nothing and leave storage use 
     expect(res.body.errors).toEqual([{ path: 'file', message: 'is required' }]);
   });
 
+  test('when the form has two files, then 400 saying one file is accepted', async () => {
+    const png = await makePng(10, 10);
+    const res = await t
+      .http()
+      .post('/api/images')
+      .set(user.auth)
+      .field('projectId', project.id)
+      .attach('file', png, 'a.png')
+      .attach('file', png, 'b.png');
+    expectProblem(res, 400, 'VALIDATION_ERROR');
+    expect(res.body.detail).toBe('Too many files: one file is accepted');
+  });
+
+  test('when the form is sent with a Content-Encoding, then 415: it is not read as a form', async () => {
+    const res = await t
+      .http()
+      .post('/api/images')
+      .set(user.auth)
+      .set('Content-Encoding', 'gzip')
+      .field('projectId', project.id)
+      .attach('file', await makePng(10, 10), 'a.png');
+    expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(res.body.detail).toBe('A multipart body cannot have Content-Encoding "gzip"');
+  });
+
   test('when the body is JSON instead of a form, then 415', async () => {
     const res = await t.http().post('/api/images').set(user.auth).send({ projectId: project.id });
     expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
