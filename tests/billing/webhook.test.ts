@@ -370,6 +370,29 @@ describe('POST /api/billing/webhook: plan effects', () => {
   });
 });
 
+describe('POST /api/billing/webhook: signed events of an unexpected shape', () => {
+  test.each([
+    ['without an id', { id: null }],
+    ['with an array for its status', { status: [] }],
+    ['with no status', { status: undefined }],
+  ])(
+    'when a subscription event comes %s, then it answers 200 and changes nothing',
+    async (_what, change: Record<string, unknown>) => {
+      const user = await customerUser();
+      const event = stripeEvent(
+        'customer.subscription.created',
+        { ...subscription({ id: newId('sub'), customer: user.customer }), ...change },
+        T0,
+      );
+      const res = await deliver(t, event);
+      expect(res.status).toBe(200);
+      expect((await me(user)).plan).toBe('free');
+      const { rows } = await t.db.query('SELECT id FROM billing_subscriptions WHERE user_id = $1', [user.id]);
+      expect(rows).toEqual([]);
+    },
+  );
+});
+
 describe('POST /api/billing/webhook: out-of-order events', () => {
   test('when an older update arrives after a newer one, then the subscription keeps the newer state', async () => {
     const user = await customerUser();

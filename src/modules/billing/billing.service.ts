@@ -335,6 +335,11 @@ async function applySubscriptionEvent(
   sub: Stripe.Subscription,
   kind: keyof typeof RANK,
 ): Promise<void> {
+  if (typeof sub?.id !== 'string' || typeof sub.status !== 'string') {
+    // Signed, so from Stripe, but not a subscription we can store: acknowledged, so it is not retried for days.
+    ctx.logger.warn('Stripe subscription event without an id or a status; ignored', { eventId: event.id });
+    return;
+  }
   const customerId = idOf(sub.customer);
   const metadataUser = sub.metadata?.userId;
   const userId = customerId
