@@ -40,9 +40,9 @@ const databaseIndependent = [
 const skipDatabaseIndependent = Boolean(process.env.DATABASE_URL) && process.env.TEST_ALL_SUITES !== '1';
 
 /**
- * Suites whose subject only PostgreSQL shows, run only with DATABASE_URL (or with TEST_ALL_SUITES=1): the
- * races on the S3 store look for lock-order deadlocks and orphaned objects, and PGlite runs one statement at
- * a time, so on it they would race nothing. The races on the local store run in both passes.
+ * Suites run only with DATABASE_URL (or with TEST_ALL_SUITES=1), to keep CI's time down: the races on the S3
+ * store look for lock-order deadlocks and orphaned objects, and PGlite runs one statement at a time, so the
+ * database side of a race only shows on PostgreSQL. The races on the local store run in both passes.
  */
 const postgresOnly = ['tests/http/hostile-input-s3.test.ts'];
 const skipPostgresOnly = !process.env.DATABASE_URL && process.env.TEST_ALL_SUITES !== '1';
