@@ -377,19 +377,36 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/**
- * Starts `node <entry>` (compiled JavaScript) in a temporary folder (no developer `.env` is read there) with exactly
- * `env` (plus PATH/HOME), its output written to a file — as PM2 or Docker would keep it, and so that a
- * slow reader can never hold the server's event loop. Resolves once `readyPath` answers 200.
- */
-export async function startProcess(options: {
+/** Options of startProcess. */
+interface StartOptions {
   name: string;
   entry: string;
   env: Record<string, string>;
   readyPath: string;
   nodeArgs?: string[];
   timeoutMs?: number;
-}): Promise<Proc> {
+}
+
+/**
+ * Starts `node <entry>` (compiled JavaScript) in a temporary folder (no developer `.env` is read there) with exactly
+ * `env` (plus PATH/HOME), its output written to a file — as PM2 or Docker would keep it, and so that a
+ * slow reader can never hold the server's event loop. Resolves once `readyPath` answers 200 and the process
+ * itself holds the port's listening socket: a free port is only free when it is chosen, and another process
+ * (a parallel test's server) can take it first and answer `readyPath` in its place. Then the process cannot
+ * listen and exits, and it is started again on another port (up to three times).
+ */
+export async function startProcess(options: StartOptions): Promise<Proc> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startProcessOnce(options);
+    } catch (error) {
+      const portTaken = /EADDRINUSE/.test((error as Error).message);
+      if (!portTaken || options.env.PORT || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startProcessOnce(options: StartOptions): Promise<Proc> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `colorbook-bench-${options.name}-`));
   const logFile = path.join(dir, 'output.log');
   const out = fs.openSync(logFile, 'a');
@@ -438,7 +455,7 @@ export async function startProcess(options: {
     }
     try {
       const res = await fetch(`${url}${options.readyPath}`, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) break;
+      if (res.status === 200 && listensOn(child.pid, port)) break;
     } catch {
       // not listening yet
     }
@@ -450,6 +467,36 @@ export async function startProcess(options: {
     await sleep(100);
   }
   return proc;
+}
+
+/**
+ * Whether process `pid` holds the socket listening on TCP `port` (Linux: the LISTEN entries of /proc/net/tcp
+ * and tcp6 against the socket inodes among the process's file descriptors). True where there is no /proc to
+ * ask.
+ */
+export function listensOn(pid: number | undefined, port: number): boolean {
+  if (!pid || !fs.existsSync('/proc/net/tcp')) return true;
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!fs.existsSync(table)) continue;
+    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is ADDRESS:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A') inodes.add(fields[9]);
+    }
+  }
+  try {
+    return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.has(/^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? '');
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
 }
 
 /** Resident set size of a process from /proc (0 where there is no /proc). */
