@@ -15,11 +15,12 @@ import path from 'node:path';
 import { openApiPath } from '../src/http/openapi';
 import { projectRoot } from '../src/lib/paths';
 import { buildOpenApiDocument } from './client-generate';
+import { FIXTURE_IMAGE, FLOW, type FlowStep } from './postman-flow';
 
 export const COLLECTION_FILE = path.join(projectRoot, 'postman', 'colorbook.postman_collection.json');
 export const SMOKE_FOLDER = 'Smoke flow';
 /** The smoke flow's upload: a tiny white PNG (64×48), relative to the repository root. */
-export const SMOKE_IMAGE = 'postman/fixtures/page.png';
+export const SMOKE_IMAGE = FIXTURE_IMAGE;
 
 type Json = Record<string, any>;
 
@@ -151,8 +152,8 @@ export async function buildPostmanCollection(document?: Json): Promise<Json> {
     { key: 'accessToken', value: '' },
     { key: 'refreshToken', value: '' },
     { key: 'accessTokenExpiresAt', value: '' },
-    { key: 'projectId', value: '' },
-    { key: 'imageId', value: '' },
+    // Ids and values saved by the steps, so that later steps of the folder use real ones.
+    ...flowVariables().map((key) => ({ key, value: '' })),
   ];
   collection.auth = { type: 'bearer', bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }] };
   collection.event = [script('prerequest', REFRESH_WHEN_EXPIRING), script('test', STORE_TOKENS)];
@@ -178,8 +179,135 @@ export async function buildPostmanCollection(document?: Json): Promise<Json> {
     if (item) item.request.body = rawJson(body);
   }
 
-  collection.item.unshift(smokeFlow(items));
+  collection.item = [smokeFlow(items), ...moduleFolders(collection.item, items)];
   return collection;
+}
+
+/** `GET /api/projects/{id}` → `GET /api/projects/:id`, the key of `requestItems`. */
+const itemKey = (operation: string) => operation.replace(/\{([^}]+)\}/g, ':$1');
+
+/** Every variable the flow saves or reads (`{{name}}`), minus the fixed ones, in a stable order. */
+function flowVariables(): string[] {
+  const names = new Set<string>(['projectId', 'imageId']);
+  for (const folder of FLOW) {
+    for (const step of folder.steps) {
+      Object.keys(step.save ?? {}).forEach((name) => names.add(name));
+      for (const [, name] of JSON.stringify(step).matchAll(/\{\{(\w+)\}\}/g)) names.add(name);
+    }
+  }
+  const fixed = ['baseUrl', 'email', 'password', 'accessToken', 'refreshToken', 'accessTokenExpiresAt'];
+  return [...names].filter((name) => !fixed.includes(name));
+}
+
+/**
+ * The test of a step: its expected status (and problem `code`), then the values it saves and its own
+ * checks, on success only.
+ */
+function stepTests(flowStep: FlowStep): string {
+  const expected = Array.isArray(flowStep.expect) ? flowStep.expect : [flowStep.expect];
+  const codes = typeof flowStep.code === 'string' ? { [expected[0]]: flowStep.code } : (flowStep.code ?? {});
+  const lines = [
+    'let body;',
+    'try { body = pm.response.json(); } catch (e) { body = undefined; }',
+    `pm.test('answers ${expected.join(' or ')}', () => pm.expect(pm.response.code).to.be.oneOf(${JSON.stringify(expected)}));`,
+  ];
+  if (Object.keys(codes).length) {
+    lines.push(
+      `const codes = ${JSON.stringify(codes)};`,
+      'if (codes[pm.response.code]) {',
+      "  pm.test('problem code ' + codes[pm.response.code], () => pm.expect(body && body.code).to.eql(codes[pm.response.code]));",
+      '}',
+    );
+  }
+  const onSuccess = [
+    ...Object.entries(flowStep.save ?? {}).map(
+      ([name, expression]) => `pm.collectionVariables.set('${name}', ${expression});`,
+    ),
+    ...(flowStep.check ? flowStep.check.trim().split('\n') : []),
+  ];
+  if (onSuccess.length) {
+    lines.push(
+      'if (pm.response.code >= 200 && pm.response.code < 300) {',
+      ...onSuccess.map((line) => `  ${line}`),
+      '}',
+    );
+  }
+  return lines.join('\n');
+}
+
+/** A copy of the generated request of a flow step, with its inputs, path variables and tests. */
+function flowItem(items: Map<string, Json>, flowStep: FlowStep): Json {
+  const generated = items.get(itemKey(flowStep.op));
+  if (!generated) throw new Error(`postman-flow: ${flowStep.op} is not in the OpenAPI document`);
+  const item = step(items, flowStep.name ?? generated.name, itemKey(flowStep.op), stepTests(flowStep), {
+    body: flowStep.body,
+    formdata: flowStep.formdata,
+    prerequest: flowStep.prerequest,
+  });
+  const request = item.request;
+  if (flowStep.body !== undefined) setHeader(request, 'Content-Type', 'application/json');
+  for (const [name, value] of Object.entries(flowStep.headers ?? {})) setHeader(request, name, value);
+  // Path variables: every one is named by the step, so no generated (made-up) id is ever sent.
+  for (const variable of request.url.variable as Json[]) {
+    const value = flowStep.params?.[variable.key];
+    if (value === undefined) throw new Error(`postman-flow: ${flowStep.op} needs params.${variable.key}`);
+    variable.value = value;
+  }
+  // Query: the step's parameters on; the generated optional ones stay off; a required one must be given.
+  const query = (request.url.query ?? []) as Json[];
+  for (const parameter of query) {
+    const value = flowStep.query?.[parameter.key];
+    if (value !== undefined) Object.assign(parameter, { value, disabled: false });
+    else if (!parameter.disabled)
+      throw new Error(`postman-flow: ${flowStep.op} needs query.${parameter.key}`);
+  }
+  for (const [key, value] of Object.entries(flowStep.query ?? {})) {
+    if (!query.some((parameter) => parameter.key === key)) query.push({ key, value });
+  }
+  request.url.query = query;
+  return item;
+}
+
+function setHeader(request: Json, key: string, value: string): void {
+  const headers = ((request.header ?? []) as Json[]).filter((h) => h.key.toLowerCase() !== key.toLowerCase());
+  request.header = [...headers, { key, value }];
+}
+
+/**
+ * The module folders in FLOW's order, each holding its steps in order. An operation of a folder's tag
+ * that FLOW does not list yet is kept at the end of its folder, asserting a 2xx, so a newman run points
+ * at it until it is wired.
+ */
+function moduleFolders(generatedFolders: Json[], items: Map<string, Json>): Json[] {
+  const folders = FLOW.map((folder) => ({
+    name: folder.name,
+    description: folder.description,
+    item: folder.steps.map((flowStep) => flowItem(items, flowStep)),
+  }));
+  for (const generated of generatedFolders) {
+    let folder = folders.find((candidate) => candidate.name === generated.name);
+    if (!folder) {
+      folder = { name: generated.name, description: generated.description ?? '', item: [] };
+      folders.push(folder);
+    }
+    const wired = new Set(
+      FLOW.find((candidate) => candidate.name === generated.name)?.steps.map((s) => itemKey(s.op)),
+    );
+    for (const item of requestItems(generated.item ?? []).values()) {
+      const key = requestKey(item.request);
+      if (wired.has(key)) continue;
+      console.warn(`postman: ${key} (${generated.name}) is not wired in scripts/postman-flow.ts`);
+      folder.item.push(
+        step(
+          items,
+          item.name,
+          key,
+          "pm.test('answers 2xx', () => pm.expect(pm.response.code).to.be.within(200, 299));",
+        ),
+      );
+    }
+  }
+  return folders;
 }
 
 /** A copy of the generated request for an operation, with the flow's body and tests. */
