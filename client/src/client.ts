@@ -1,5 +1,7 @@
 import createFetchClient, { type Client } from 'openapi-fetch';
-import { OfflineQueue, type OfflineQueueOptions, type ProblemBody } from './offline-queue.js';
+import { ApiError, apiErrorOf } from './errors.js';
+import { OfflineQueue, type OfflineQueueOptions } from './offline-queue.js';
+import type { MultipartPath } from './paths.js';
 import type { components, paths } from './schema.js';
 import { memoryTokenStorage, type TokenPair, type TokenStorage } from './tokens.js';
 import {
@@ -34,23 +36,19 @@ export interface ColorBookClientOptions {
   uploadTransport?: UploadTransport;
 }
 
-/** A refused call of the auth helpers or an upload: the status and the problem+json body. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: ProblemBody | undefined,
-  ) {
-    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
-    this.name = 'ApiError';
-  }
+/** The options of `POST /api/projects/{id}/export` (`format` defaults to `pdf`). */
+export type ExportOptions = Omit<
+  NonNullable<paths['/api/projects/{id}/export']['post']['requestBody']>['content']['application/json'],
+  'format'
+> & { format?: 'pdf' };
 
-  get code(): string | undefined {
-    return this.problem?.code;
-  }
+export interface DownloadOptions {
+  signal?: AbortSignal;
 }
 
-export interface UploadOptions {
-  method?: 'POST' | 'PUT';
+export interface UploadOptions<M extends 'POST' | 'PUT' = 'POST' | 'PUT'> {
+  /** POST (default) creates; PUT replaces a drawing's PNG. */
+  method?: M;
   onProgress?: (progress: UploadProgress) => void;
   /** Default for POST: a fresh key, so retrying the same upload never stores the file twice. */
   idempotencyKey?: string;
@@ -64,8 +62,8 @@ export interface UploadResult<T> {
   headers: Headers;
   /** The parsed body on 2xx. */
   data?: T;
-  /** The problem body otherwise. */
-  error?: ProblemBody;
+  /** Otherwise: the refusal, as the ApiError the other helpers throw (`error.code`, `error.problem`). */
+  error?: ApiError;
 }
 
 /** Calls that must never trigger a refresh: they are how tokens are obtained. */
@@ -162,7 +160,7 @@ export function createColorBookClient(options: ColorBookClientOptions = {}) {
   const uploadTransport = options.uploadTransport ?? defaultTransport(transport);
 
   async function keep(result: { data?: AuthResult; error?: unknown; response: Response }): Promise<User> {
-    if (!result.data) throw new ApiError(result.response.status, result.error as ProblemBody | undefined);
+    if (!result.data) throw apiErrorOf(result.response.status, result.error, result.response.headers);
     await storage.set({ accessToken: result.data.accessToken, refreshToken: result.data.refreshToken });
     return result.data.user;
   }
@@ -222,16 +220,39 @@ export function createColorBookClient(options: ColorBookClientOptions = {}) {
     /** Writes that wait for the network: see OfflineQueue. */
     queue: new OfflineQueue({ ...options.queue, send: authFetch, baseUrl }),
 
+    exports: {
+      /**
+       * Exports a project as a print-ready PDF and answers it as a Blob (`cb.api.POST` cannot: it parses
+       * JSON). Throws ApiError when refused (`EMPTY_PROJECT`, `FILE_MISSING`, 404, …). In a browser:
+       * `URL.createObjectURL(blob)` behind a download link.
+       */
+      async download(
+        projectId: string,
+        exportOptions: ExportOptions = {},
+        opts: DownloadOptions = {},
+      ): Promise<Blob> {
+        const { data, error, response } = await api.POST('/api/projects/{id}/export', {
+          params: { path: { id: projectId } },
+          body: { ...exportOptions, format: exportOptions.format ?? 'pdf' },
+          headers: { Accept: 'application/pdf, application/problem+json' },
+          parseAs: 'blob',
+          signal: opts.signal,
+        });
+        if (!response.ok || data === undefined) throw apiErrorOf(response.status, error, response.headers);
+        return data;
+      },
+    },
+
     /**
      * Uploads a file as multipart/form-data with progress. The body is encoded once, so the one retry after
      * a refresh sends the same bytes (progress then starts again from 0).
      */
-    async upload<T = unknown>(
-      path: string,
+    async upload<T = unknown, M extends 'POST' | 'PUT' = 'POST'>(
+      path: MultipartPath<Lowercase<M>>,
       input: MultipartInput,
-      opts: UploadOptions = {},
+      opts: UploadOptions<M> = {},
     ): Promise<UploadResult<T>> {
-      const method = opts.method ?? 'POST';
+      const method: 'POST' | 'PUT' = opts.method ?? 'POST';
       const { body, contentType } = await encodeMultipart(input);
       const headers: Record<string, string> = {
         'Content-Type': contentType,
@@ -265,7 +286,7 @@ export function createColorBookClient(options: ColorBookClientOptions = {}) {
         status: response.status,
         ok,
         headers: response.headers,
-        ...(ok ? { data: parsed as T } : { error: (parsed ?? { status: response.status }) as ProblemBody }),
+        ...(ok ? { data: parsed as T } : { error: apiErrorOf(response.status, parsed, response.headers) }),
       };
     },
   };

@@ -1,27 +1,37 @@
 export {
-  ApiError,
   createColorBookClient,
   type AuthResult,
   type ColorBookClient,
   type ColorBookClientOptions,
+  type DownloadOptions,
+  type ExportOptions,
   type Problem,
   type SignOutReason,
   type UploadOptions,
   type UploadResult,
   type User,
 } from './client.js';
+export { ApiError, type ProblemBody } from './errors.js';
 export {
   memoryQueueStorage,
   OfflineQueue,
   webStorageQueueStorage,
   type OfflineQueueOptions,
-  type ProblemBody,
   type QueueInput,
+  type QueueInputFor,
   type QueueMethod,
   type QueuedRequest,
   type QueueStorage,
   type ReplayOutcome,
 } from './offline-queue.js';
+export type {
+  ApiPath,
+  FilledPath,
+  MultipartPath,
+  MultipartPathTemplateFor,
+  PathMethod,
+  PathTemplateFor,
+} from './paths.js';
 export type { components, operations, paths } from './schema.js';
 export {
   memoryTokenStorage,

@@ -1,6 +1,9 @@
+import { ApiError, apiErrorOf, type ProblemBody } from './errors.js';
+import type { ApiPath } from './paths.js';
 import type { WebStorageLike } from './tokens.js';
 
 export type QueueMethod = 'POST' | 'PUT' | 'DELETE';
+export type { ProblemBody } from './errors.js';
 
 /** A write kept while offline; replayed later exactly as it was meant when it was made. */
 export interface QueuedRequest {
@@ -17,14 +20,19 @@ export interface QueuedRequest {
   attempts: number;
 }
 
-export interface QueueInput {
-  method: QueueMethod;
-  path: string;
+/** A write for one method: `path` must be an API path that accepts it (checked by the compiler). */
+export interface QueueInputFor<M extends QueueMethod> {
+  method: M;
+  /** e.g. `/api/projects/${id}`: a path of the API's `M` operations, with the ids filled in. */
+  path: ApiPath<Lowercase<M>>;
   body?: unknown;
   /** The `ETag` of the version this write is based on, or the version number. */
   ifMatch?: string | number;
   idempotencyKey?: string;
 }
+
+/** A write to queue or send: `{ method: 'PUT', path: `/api/projects/${id}`, body, ifMatch }`. */
+export type QueueInput = { [M in QueueMethod]: QueueInputFor<M> }[QueueMethod];
 
 /** Where queued writes survive (memory by default; `localStorage` or IndexedDB for reloads). */
 export interface QueueStorage {
@@ -32,24 +40,21 @@ export interface QueueStorage {
   save(entries: QueuedRequest[]): void | Promise<void>;
 }
 
-export interface ProblemBody {
-  type?: string;
-  title?: string;
-  status?: number;
-  code?: string;
-  detail?: string;
-  [member: string]: unknown;
-}
-
 /** What happened to one queued write during a flush. */
 export type ReplayOutcome =
   /** The server took it (2xx; a replay of an earlier success answers the stored response). */
   | { kind: 'sent'; entry: QueuedRequest; status: number; headers: Headers; body: unknown }
-  /** 412 VERSION_CONFLICT: the resource changed since; the write is dropped, nothing was overwritten. */
-  | { kind: 'conflict'; entry: QueuedRequest; status: 412; problem: ProblemBody }
+  /**
+   * 412 VERSION_CONFLICT: the resource changed since; the write is dropped, nothing was overwritten.
+   * `error` is the client's ApiError (`problem` is its body, e.g. `currentVersion`).
+   */
+  | { kind: 'conflict'; entry: QueuedRequest; status: 412; problem: ProblemBody; error: ApiError }
   /** Refused for good (another 4xx, e.g. 404 or 400); dropped. */
-  | { kind: 'rejected'; entry: QueuedRequest; status: number; problem: ProblemBody }
-  /** Not now (network down, 5xx, 429, signed out): kept, and the flush stops to keep the order. */
+  | { kind: 'rejected'; entry: QueuedRequest; status: number; problem: ProblemBody; error: ApiError }
+  /**
+   * Not now (network down, 5xx, 429, signed out): kept, and the flush stops to keep the order. `error` is
+   * what fetch threw, or the ApiError of the answer.
+   */
   | { kind: 'deferred'; entry: QueuedRequest; status?: number; error?: unknown };
 
 export interface OfflineQueueOptions {
@@ -173,18 +178,27 @@ export class OfflineQueue {
 
   /**
    * Sends now when online; queues the write when offline or when the network fails on the way (the
-   * server may have done it: the replay's Idempotency-Key makes that safe).
+   * server may have done it: the replay's Idempotency-Key makes that safe). A refused write (4xx/5xx) is
+   * not queued: its answer comes back with `error`, an ApiError (the `response` body is still unread).
    */
   async send(
     input: QueueInput,
-  ): Promise<{ queued: false; response: Response } | { queued: true; entry: QueuedRequest }> {
+  ): Promise<
+    { queued: false; response: Response; error?: ApiError } | { queued: true; entry: QueuedRequest }
+  > {
     const idempotencyKey = input.idempotencyKey ?? randomId();
     if (this.isOnline()) {
+      let response: Response | undefined;
       try {
         const request = this.requestFor({ ...input, ifMatch: etagOf(input.ifMatch), idempotencyKey });
-        return { queued: false, response: await this.options.send(request) };
+        response = await this.options.send(request);
       } catch {
         // Offline after all: fall through and keep it.
+      }
+      if (response) {
+        if (response.ok) return { queued: false, response };
+        const body = await readBody(response.clone());
+        return { queued: false, response, error: apiErrorOf(response.status, body, response.headers) };
       }
     }
     return { queued: true, entry: await this.enqueue({ ...input, idempotencyKey }) };
@@ -255,10 +269,11 @@ export class OfflineQueue {
     }
     const body = await readBody(response);
     if (response.ok) return { kind: 'sent', entry, status: response.status, headers: response.headers, body };
-    const problem = (body && typeof body === 'object' ? body : { status: response.status }) as ProblemBody;
-    if (response.status === 412) return { kind: 'conflict', entry, status: 412, problem };
+    const error = apiErrorOf(response.status, body, response.headers);
+    const problem = error.problem;
+    if (response.status === 412) return { kind: 'conflict', entry, status: 412, problem, error };
     if (isTransient(response.status, problem.code))
-      return { kind: 'deferred', entry, status: response.status };
-    return { kind: 'rejected', entry, status: response.status, problem };
+      return { kind: 'deferred', entry, status: response.status, error };
+    return { kind: 'rejected', entry, status: response.status, problem, error };
   }
 }
