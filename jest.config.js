@@ -21,6 +21,7 @@ const esmOnly = [
  */
 const databaseIndependent = [
   'tests/bench/',
+  'tests/client/package.test.ts',
   'tests/config/config.test.ts',
   'tests/db/prepared-statements.test.ts',
   'tests/docs/docs-page.test.ts',
