@@ -14,7 +14,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openApiPath } from '../src/http/openapi';
 import { projectRoot } from '../src/lib/paths';
-import { buildOpenApiDocument } from './client-generate';
 import { FIXTURE_IMAGE, FLOW, type FlowStep } from './postman-flow';
 
 export const COLLECTION_FILE = path.join(projectRoot, 'postman', 'colorbook.postman_collection.json');
@@ -133,7 +132,8 @@ function rawJson(value: unknown): Json {
 }
 
 export async function buildPostmanCollection(document?: Json): Promise<Json> {
-  const doc = document ?? (await buildOpenApiDocument());
+  // Loaded only when needed: client-generate pulls in openapi-typescript (ESM deps Jest cannot require).
+  const doc = document ?? (await (await import('./client-generate')).buildOpenApiDocument());
   const collection = await convert(doc);
   dropNoise(collection);
 
