@@ -133,7 +133,7 @@ function rawJson(value: unknown): Json {
 
 export async function buildPostmanCollection(document?: Json): Promise<Json> {
   // Loaded only when needed: client-generate pulls in openapi-typescript (ESM deps Jest cannot require).
-  const doc = document ?? (await (await import('./client-generate')).buildOpenApiDocument());
+  const doc = document ?? (await (await import('./client-generate.js')).buildOpenApiDocument());
   const collection = await convert(doc);
   dropNoise(collection);
 
