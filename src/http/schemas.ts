@@ -9,19 +9,25 @@ export function component<T extends Joi.Schema>(name: string, schema: T): T {
   return schema.meta({ 'x-component': name }) as T;
 }
 
-export const uuid = Joi.string().guid({ version: ['uuidv4', 'uuidv5', 'uuidv7', 'uuidv1'] });
 /**
- * A lower- or upper-case dashed UUID of one of `uuid`'s versions (1, 4, 5, 7) and the RFC 4122 variant:
- * a strict subset of what `uuid` accepts (it also takes braces and other separators), which `uuid` returns
- * unchanged.
+ * Any RFC 9562 UUID in its dashed hex form, any case: every version and variant, the nil UUID and the max
+ * UUID too. Narrower version lists (the old `guid({ version })`) refused valid ids such as a v7 minted by a
+ * client, and `format: uuid` promises every UUID. A well-formed id that names nothing is a 404, not a 400.
+ * No `i` flag: the pattern is also the document's, and JSON Schema patterns have no flags.
  */
-const PLAIN_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1457][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-/** A path with one `:id`: most routes. A plain id skips Joi; anything else gets Joi's answer. */
+export const uuid = Joi.string()
+  .pattern(UUID_PATTERN, 'uuid')
+  .max(36)
+  .meta({ format: 'uuid' })
+  .messages({ 'string.pattern.name': '{{#label}} must be a valid UUID' });
+
+/** A path with one `:id`: most routes. A valid id skips Joi; anything else gets Joi's answer. */
 export const idParams = acceptPlainlyValid(Joi.object({ id: uuid.required() }), (value) => {
   if (typeof value !== 'object' || value === null) return undefined;
   const { id } = value as { id?: unknown };
-  if (typeof id !== 'string' || !PLAIN_UUID.test(id) || Object.keys(value).length !== 1) return undefined;
+  if (typeof id !== 'string' || !UUID_PATTERN.test(id) || Object.keys(value).length !== 1) return undefined;
   return { id };
 });
 export const isoDate = Joi.date().iso();
