@@ -10,6 +10,30 @@ export function component<T extends Joi.Schema>(name: string, schema: T): T {
 }
 
 /**
+ * A Joi meta key whose object of JSON Schema keywords is merged into the schema's OpenAPI form
+ * (src/http/openapi.ts): for what Joi cannot express, such as the formats a custom rule accepts.
+ */
+export const JSON_SCHEMA_META = 'x-json-schema';
+
+/**
+ * Joi meta (`.meta(openApiKeywords({ maxLength: 72 }))`) adding JSON Schema keywords to the document for
+ * what a Joi rule enforces but Joi cannot say, such as a byte limit or the formats a custom rule parses.
+ * Documentation only: the keywords must describe what the Joi rules accept.
+ */
+export function openApiKeywords(keywords: Record<string, unknown>): Record<string, unknown> {
+  return { [JSON_SCHEMA_META]: keywords };
+}
+
+/**
+ * For a string that a custom rule parses as `YYYY-MM-DD` or an ISO 8601 date-time with an offset: `anyOf`
+ * date / date-time, at most 35 characters (a date-time with nanoseconds and an offset).
+ */
+export const DATE_OR_DATE_TIME = openApiKeywords({
+  anyOf: [{ format: 'date' }, { format: 'date-time' }],
+  maxLength: 35,
+});
+
+/**
  * Any RFC 9562 UUID in its dashed hex form, any case: every version and variant, the nil UUID and the max
  * UUID too. Narrower version lists (the old `guid({ version })`) refused valid ids such as a v7 minted by a
  * client, and `format: uuid` promises every UUID. A well-formed id that names nothing is a 404, not a 400.
