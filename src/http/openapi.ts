@@ -157,7 +157,7 @@ function integerFormat(schema: Json): string {
 
 /**
  * Moves every schema marked with `component()` into components.schemas and leaves a $ref in its place,
- * merges the JSON Schema keywords Joi cannot express (`jsonSchema()`), and gives integers a `format`.
+ * merges the JSON Schema keywords Joi cannot express (`openApiKeywords()`), and gives integers a `format`.
  */
 function extractComponents(node: any, components: Json): any {
   if (Array.isArray(node)) return node.map((item) => extractComponents(item, components));
