@@ -6,7 +6,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: 200 while the process runs */
+        /**
+         * Liveness: 200 while the process runs
+         * @description Never touches the database and is not rate limited, so an orchestrator may poll it freely; use `/ready` to know whether requests can be served.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -63,7 +66,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This OpenAPI 3.1 document */
+        /**
+         * This OpenAPI 3.1 document
+         * @description Generated from the same route declarations that validate requests, so it cannot drift from the server. Public, cacheable for 60 s (`Cache-Control: public, max-age=60`).
+         */
         get: operations["getOpenapijson"];
         put?: never;
         post?: never;
@@ -82,7 +88,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account and sign in */
+        /**
+         * Create an account and sign in
+         * @description Answers the new user and a token pair, and queues an email-verification mail. An email already registered → 409 `EMAIL_TAKEN`; limited per client IP (429).
+         */
         post: operations["postAuthRegister"];
         delete?: never;
         options?: never;
@@ -159,7 +168,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke every session of the caller */
+        /**
+         * Revoke every session of the caller
+         * @description Every refresh token of the user stops working, this session's too. Access tokens already issued stay valid until they expire (at most `ACCESS_TOKEN_TTL`).
+         */
         post: operations["postAuthLogoutAll"];
         delete?: never;
         options?: never;
@@ -174,7 +186,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user */
+        /**
+         * The signed-in user
+         * @description The account behind the access token. A valid token whose account has been deleted → 401 `UNAUTHENTICATED`.
+         */
         get: operations["getAuthMe"];
         put?: never;
         post?: never;
@@ -191,7 +206,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's live sessions */
+        /**
+         * The caller's live sessions
+         * @description Sessions not revoked and not expired, newest first, paginated; `current` marks the session of the access token used.
+         */
         get: operations["getAuthSessions"];
         put?: never;
         post?: never;
@@ -211,7 +229,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke one of the caller's sessions */
+        /**
+         * Revoke one of the caller's sessions
+         * @description Its refresh token stops working (its access tokens live until they expire). A session that is not the caller's, or is already revoked or expired → 404.
+         */
         delete: operations["deleteAuthSessionsById"];
         options?: never;
         head?: never;
@@ -400,7 +421,10 @@ export interface paths {
          */
         put: operations["putApiKeysByProvider"];
         post?: never;
-        /** Delete the caller's key for a provider */
+        /**
+         * Delete the caller's key for a provider
+         * @description The encrypted key is deleted for good; a new one can be stored with PUT. No key for that provider → 404.
+         */
         delete: operations["deleteApiKeysByProvider"];
         options?: never;
         head?: never;
@@ -509,7 +533,10 @@ export interface paths {
          */
         put: operations["putProjectsById"];
         post?: never;
-        /** Delete a project with its stories, images, drawings and their files */
+        /**
+         * Delete a project with its stories, images, drawings and their files
+         * @description All in one transaction, with its version history; the stored files are deleted after the commit. Honours `If-Match` (412); someone else's project → 404.
+         */
         delete: operations["deleteProjectsById"];
         options?: never;
         head?: never;
@@ -563,7 +590,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A project's fields as they were at one version */
+        /**
+         * A project's fields as they were at one version
+         * @description `snapshot` holds the fields then and `changedFields` what that version changed. A version the project never had, or someone else's project → 404.
+         */
         get: operations["getProjectsByIdVersionsByVersion"];
         put?: never;
         post?: never;
@@ -624,7 +654,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One story */
+        /**
+         * One story
+         * @description With its `version` in the body and in `ETag` (send it back as `If-Match` to write safely). Someone else's story → 404.
+         */
         get: operations["getStoriesById"];
         /**
          * Change any subset of a story's fields, or move it to another project
@@ -632,7 +665,10 @@ export interface paths {
          */
         put: operations["putStoriesById"];
         post?: never;
-        /** Delete a story */
+        /**
+         * Delete a story
+         * @description Images attached to it stay in the project, no longer attached to a story. Honours `If-Match` (412); someone else's story → 404.
+         */
         delete: operations["deleteStoriesById"];
         options?: never;
         head?: never;
@@ -670,7 +706,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One image, with fresh signed URLs */
+        /**
+         * One image, with fresh signed URLs
+         * @description `url` and `thumbnailUrl` are new on every GET and live `SIGNED_URL_TTL` seconds; fetch the image again for new ones. Someone else's image → 404.
+         */
         get: operations["getImagesById"];
         /**
          * Change an image's fields (not its file), or move it to another project
@@ -719,7 +758,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One drawing */
+        /**
+         * One drawing
+         * @description With its vector `data`, its `version` (also in `ETag`) and, when it has a PNG, a fresh signed `url`. Someone else's drawing → 404.
+         */
         get: operations["getDrawingsById"];
         /**
          * Change a drawing, replace its PNG, or move it to another project
@@ -727,7 +769,10 @@ export interface paths {
          */
         put: operations["putDrawingsById"];
         post?: never;
-        /** Delete a drawing and its PNG */
+        /**
+         * Delete a drawing and its PNG
+         * @description The PNG is deleted after the commit and the caller's storage use drops by its size. Honours `If-Match` (412); someone else's drawing → 404.
+         */
         delete: operations["deleteDrawingsById"];
         options?: never;
         head?: never;
@@ -741,7 +786,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The plans: storage limits, features and Stripe prices */
+        /**
+         * The plans: storage limits, features and Stripe prices
+         * @description Public: `{ data: [...] }` with each plan's storage limit, features and the Stripe price of each billing interval it is offered in (none for free).
+         */
         get: operations["getBillingPlans"];
         put?: never;
         post?: never;
@@ -758,7 +806,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's plan and subscription */
+        /**
+         * The caller's plan and subscription
+         * @description A user who never subscribed gets `{ plan: "free", status: "active", currentPeriodEnd: null, cancelAtPeriodEnd: false }`; otherwise the plan, status and period as Stripe's webhooks last reported them.
+         */
         get: operations["getBillingSubscription"];
         put?: never;
         post?: never;
@@ -995,6 +1046,7 @@ export interface components {
         Problem: {
             type: string;
             title: string;
+            /** Format: int64 */
             status: number;
             code: string;
             detail?: string;
@@ -1022,7 +1074,9 @@ export interface components {
             /** @enum {string} */
             plan: "free" | "pro" | "enterprise";
             subscriptionStatus: string;
+            /** Format: int64 */
             storageUsedBytes: number;
+            /** Format: int64 */
             storageLimitBytes: number;
             /**
              * Format: date-time
@@ -1041,7 +1095,10 @@ export interface components {
             refreshToken: string;
             /** @constant */
             tokenType: "Bearer";
-            /** @description Seconds until the access token expires */
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires
+             */
             expiresIn: number;
         };
         Session: {
@@ -1063,9 +1120,13 @@ export interface components {
             current: boolean;
         };
         Pagination: {
+            /** Format: int64 */
             page: number;
+            /** Format: int64 */
             limit: number;
+            /** Format: int64 */
             total: number;
+            /** Format: int64 */
             totalPages: number;
         };
         /** @description A stored key, masked */
@@ -1114,11 +1175,13 @@ export interface components {
             key: string;
         };
         EventsAccepted: {
+            /** Format: int64 */
             accepted: number;
         };
         DayCount: {
             /** @description UTC day, YYYY-MM-DD */
             date: string;
+            /** Format: int64 */
             count: number;
         };
         AnalyticsSummary: {
@@ -1158,9 +1221,15 @@ export interface components {
             byDay: components["schemas"]["DayCount"][];
             /** @description Distinct users with at least one event, per UTC day */
             activeUsersByDay: components["schemas"]["DayCount"][];
-            /** @description Distinct users with events in the range */
+            /**
+             * Format: int64
+             * @description Distinct users with events in the range
+             */
             activeUsers: number;
-            /** @description Accounts that exist now */
+            /**
+             * Format: int64
+             * @description Accounts that exist now
+             */
             totalUsers: number;
         };
         Project: {
@@ -1177,10 +1246,14 @@ export interface components {
             };
             /** Format: uuid */
             coverImageId: string | null;
+            /** Format: int64 */
             version: number;
             counts: {
+                /** Format: int64 */
                 stories: number;
+                /** Format: int64 */
                 images: number;
+                /** Format: int64 */
                 drawings: number;
             };
             /**
@@ -1202,12 +1275,17 @@ export interface components {
             title: string;
             content: string;
             imagePrompts: string[];
-            /** @description Computed by the server */
+            /**
+             * Format: int64
+             * @description Computed by the server
+             */
             wordCount: number;
+            /** Format: int64 */
             position: number;
             metadata: {
                 [key: string]: unknown;
             };
+            /** Format: int64 */
             version: number;
             /**
              * Format: date-time
@@ -1234,10 +1312,14 @@ export interface components {
             };
             /** Format: uuid */
             coverImageId: string | null;
+            /** Format: int64 */
             version: number;
             counts: {
+                /** Format: int64 */
                 stories: number;
+                /** Format: int64 */
                 images: number;
+                /** Format: int64 */
                 drawings: number;
             };
             /**
@@ -1262,6 +1344,7 @@ export interface components {
             }[];
         };
         ProjectVersionSummary: {
+            /** Format: int64 */
             version: number;
             /**
              * Format: date-time
@@ -1272,6 +1355,7 @@ export interface components {
             changedFields: string[];
         };
         ProjectVersion: {
+            /** Format: int64 */
             version: number;
             /**
              * Format: date-time
@@ -1314,12 +1398,18 @@ export interface components {
              * @enum {string}
              */
             mimeType: "image/png" | "image/jpeg" | "image/webp";
-            /** @description Pixels, as displayed (EXIF orientation) */
+            /**
+             * Format: int64
+             * @description Pixels, as displayed (EXIF orientation)
+             */
             width: number;
+            /** Format: int64 */
             height: number;
+            /** Format: int64 */
             sizeBytes: number;
             /** @description Hex SHA-256 of the stored file */
             sha256: string;
+            /** Format: int64 */
             position: number;
             metadata: {
                 [key: string]: unknown;
@@ -1350,17 +1440,23 @@ export interface components {
             data: {
                 [key: string]: unknown;
             } | unknown[];
+            /** Format: int64 */
             width: number;
+            /** Format: int64 */
             height: number;
             /**
              * @description `image/png` when a rendered PNG is stored, else null
              * @enum {string|null}
              */
             mimeType: "image/png" | null;
-            /** @description The PNG's size, or null */
+            /**
+             * Format: int64
+             * @description The PNG's size, or null
+             */
             sizeBytes: number | null;
             /** @description Short-lived signed URL of the PNG (fresh on every response), or null */
             url: string | null;
+            /** Format: int64 */
             version: number;
             /**
              * Format: date-time
@@ -1377,6 +1473,7 @@ export interface components {
             /** @enum {string} */
             id: "free" | "pro" | "enterprise";
             name: string;
+            /** Format: int64 */
             storageLimitBytes: number;
             /** @description What the plan includes, e.g. `premium_templates` */
             features: string[];
@@ -1431,7 +1528,9 @@ export interface components {
             content: components["schemas"]["TemplateContent"];
             /** @description Mean of the ratings stored; null without ratings */
             ratingAverage: number | null;
+            /** Format: int64 */
             ratingCount: number;
+            /** Format: int64 */
             useCount: number;
             /**
              * Format: date-time
@@ -1448,6 +1547,7 @@ export interface components {
             /** Format: uuid */
             userId: string;
             displayName: string | null;
+            /** Format: int32 */
             rating: number;
             review: string | null;
             /**
@@ -1467,6 +1567,7 @@ export interface components {
             message: string;
         };
         ExportPreflightPage: {
+            /** Format: int64 */
             pageNumber: number;
             /**
              * @description `cover`: the title page's image; `page`: a coloring page; `drawing`: a drawing's PNG
@@ -1483,14 +1584,19 @@ export interface components {
              * @description The drawing printed (null for an image)
              */
             drawingId: string | null;
+            /** Format: int64 */
             widthPx: number | null;
+            /** Format: int64 */
             heightPx: number | null;
             /** @description Its size on the page, in inches */
             printedSizeIn: {
                 width: number;
                 height: number;
             } | null;
-            /** @description Pixels per inch at the printed size (null when its file is missing and its size unknown) */
+            /**
+             * Format: int64
+             * @description Pixels per inch at the printed size (null when its file is missing and its size unknown)
+             */
             effectiveDpi: number | null;
             warnings: components["schemas"]["ExportWarning"][];
         };
@@ -1500,7 +1606,10 @@ export interface components {
             bleed: boolean;
             includeStories: boolean;
             blankBacks: boolean;
-            /** @description Always even (a blank last page pads it) */
+            /**
+             * Format: int64
+             * @description Always even (a blank last page pads it)
+             */
             pageCount: number;
             /** @description Paperback spine at 0.0025 in per page */
             spineWidthIn: number;
@@ -1523,12 +1632,15 @@ export interface components {
                 evenPageCount: boolean;
                 paperback: {
                     fits: boolean;
+                    /** Format: int64 */
                     minPages: number;
+                    /** Format: int64 */
                     maxPages: number;
                 };
                 saddleStitch: {
                     /** @description A multiple of 4 pages, at most maxPages */
                     fits: boolean;
+                    /** Format: int64 */
                     maxPages: number;
                 };
                 spineTextAllowed: boolean;
@@ -1537,7 +1649,10 @@ export interface components {
             pages: components["schemas"]["ExportPreflightPage"][];
             /** @description The book's own warnings */
             warnings: components["schemas"]["ExportWarning"][];
-            /** @description The book's and the pages' warnings together (what `X-Export-Warnings` says) */
+            /**
+             * Format: int64
+             * @description The book's and the pages' warnings together (what `X-Export-Warnings` says)
+             */
             warningCount: number;
         };
     };
@@ -1547,6 +1662,10 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1560,6 +1679,10 @@ export interface components {
                 "X-Request-Id"?: string;
                 /** @description Bearer */
                 "WWW-Authenticate"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1571,6 +1694,10 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1582,19 +1709,23 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `METHOD_NOT_ALLOWED`: the path exists but not with this method (see `Allow`) */
+        /** @description `METHOD_NOT_ALLOWED`: the path exists, but not with the method asked (one not listed for the path). `Allow` lists the methods it takes, `HEAD` wherever there is a `GET`. */
         E405: {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
-                /** @description The methods this path takes */
-                Allow?: string;
+                /** @description The methods this path takes, e.g. `GET, HEAD, POST` */
+                Allow: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1606,6 +1737,10 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1617,6 +1752,10 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1628,6 +1767,10 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1639,6 +1782,10 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1650,6 +1797,10 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1663,9 +1814,9 @@ export interface components {
                 "X-Request-Id"?: string;
                 /** @description Seconds to wait */
                 "Retry-After"?: number;
-                /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -1678,6 +1829,10 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1689,6 +1844,12 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description Seconds to wait, when a dependency (the rate-limit store) is briefly unavailable */
+                "Retry-After"?: number;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1727,6 +1888,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["E400"];
+            405: components["responses"]["E405"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
         };
@@ -1755,6 +1917,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["E400"];
+            405: components["responses"]["E405"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
         };
@@ -1781,6 +1944,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
         };
@@ -1799,9 +1963,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -1810,6 +1974,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["E400"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -1845,9 +2010,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
@@ -1858,6 +2023,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["E400"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -1891,9 +2057,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -1903,6 +2069,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -1930,9 +2097,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -1942,6 +2109,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -1969,9 +2137,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -1979,6 +2147,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -2000,9 +2169,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2010,6 +2179,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2029,9 +2199,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2041,6 +2211,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2063,9 +2234,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2078,6 +2249,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2099,9 +2271,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2110,6 +2282,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2139,15 +2312,16 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["E400"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -2184,15 +2358,16 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["E400"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -2214,9 +2389,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2224,6 +2399,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2253,15 +2429,16 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["E400"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -2283,9 +2460,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2294,6 +2471,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["E400"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2319,9 +2497,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2330,6 +2508,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -2362,9 +2541,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2374,6 +2553,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -2403,9 +2583,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2414,6 +2594,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -2438,9 +2619,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2453,6 +2634,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2475,9 +2657,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description Always `no-store` */
                     "Cache-Control"?: string;
@@ -2490,6 +2672,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
@@ -2522,9 +2705,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2537,9 +2720,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
@@ -2552,6 +2735,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -2576,9 +2760,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2587,6 +2771,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2618,7 +2803,7 @@ export interface operations {
                             [key: string]: unknown;
                         };
                         /** @description When it happened (default: when received); at most 24 h in the future */
-                        occurredAt?: string;
+                        occurredAt?: string | unknown | unknown;
                     }[];
                 };
             };
@@ -2629,9 +2814,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
@@ -2644,6 +2829,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -2657,9 +2843,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Inclusive; default: 30 days before `to` */
-                from?: string;
+                from?: string | unknown | unknown;
                 /** @description Exclusive; default: the start of tomorrow (UTC) */
-                to?: string;
+                to?: string | unknown | unknown;
             };
             header?: never;
             path?: never;
@@ -2672,9 +2858,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2684,6 +2870,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2693,9 +2880,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Inclusive; default: 30 days before `to` */
-                from?: string;
+                from?: string | unknown | unknown;
                 /** @description Exclusive; default: the start of tomorrow (UTC) */
-                to?: string;
+                to?: string | unknown | unknown;
             };
             header?: never;
             path?: never;
@@ -2708,9 +2895,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2721,6 +2908,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2751,9 +2939,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2766,6 +2954,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2810,9 +2999,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
@@ -2830,6 +3019,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -2858,9 +3048,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description The project's version, e.g. `"3"` */
                     ETag?: string;
@@ -2873,6 +3063,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2918,9 +3109,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description The project's version, e.g. `"3"` */
                     ETag?: string;
@@ -2933,6 +3124,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             412: components["responses"]["E412"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -2960,9 +3152,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -2971,6 +3163,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             412: components["responses"]["E412"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
@@ -3003,9 +3196,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
@@ -3023,6 +3216,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -3051,9 +3245,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -3067,6 +3261,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -3089,9 +3284,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -3102,6 +3297,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -3129,9 +3325,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
@@ -3146,6 +3342,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             412: components["responses"]["E412"];
             422: components["responses"]["E422"];
@@ -3173,9 +3370,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -3189,6 +3386,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -3214,7 +3412,10 @@ export interface operations {
                     content?: string;
                     /** @description Up to 50 prompts of 1..2000 characters */
                     imagePrompts?: string[];
-                    /** @description Order within the project (ties: older first); default: after the last story */
+                    /**
+                     * Format: int32
+                     * @description Order within the project (ties: older first); default: after the last story
+                     */
                     position?: number;
                     /** @description Free JSON, at most 16 KB */
                     metadata?: {
@@ -3229,9 +3430,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
@@ -3248,6 +3449,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -3273,9 +3475,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description The story's version, e.g. `"3"` */
                     ETag?: string;
@@ -3288,6 +3490,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -3318,7 +3521,10 @@ export interface operations {
                     content?: string;
                     /** @description Up to 50 prompts of 1..2000 characters */
                     imagePrompts?: string[];
-                    /** @description Order within the project (ties: older first); default: after the last story */
+                    /**
+                     * Format: int32
+                     * @description Order within the project (ties: older first); default: after the last story
+                     */
                     position?: number;
                     /** @description Free JSON, at most 16 KB */
                     metadata?: {
@@ -3333,9 +3539,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description The story's version, e.g. `"3"` */
                     ETag?: string;
@@ -3348,6 +3554,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             412: components["responses"]["E412"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -3375,9 +3582,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -3386,6 +3593,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             412: components["responses"]["E412"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
@@ -3413,9 +3621,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -3429,6 +3637,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -3469,7 +3678,10 @@ export interface operations {
                     provider?: string;
                     /** @description The model that made it */
                     model?: string;
-                    /** @description Order within the project (ties: older first); default: after the project's last image */
+                    /**
+                     * Format: int32
+                     * @description Order within the project (ties: older first); default: after the project's last image
+                     */
                     position?: number;
                     /** @description Free JSON, at most 16 KB (in the multipart form: a JSON string) */
                     metadata?: {
@@ -3489,9 +3701,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
@@ -3507,6 +3719,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -3532,9 +3745,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -3545,6 +3758,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -3584,7 +3798,10 @@ export interface operations {
                     provider?: string | null;
                     /** @description The model that made it */
                     model?: string | null;
-                    /** @description Order within the project (ties: older first); default: after the project's last image */
+                    /**
+                     * Format: int32
+                     * @description Order within the project (ties: older first); default: after the project's last image
+                     */
                     position?: number;
                     /** @description Free JSON, at most 16 KB (in the multipart form: a JSON string) */
                     metadata?: {
@@ -3599,9 +3816,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -3612,6 +3829,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -3635,9 +3853,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -3646,6 +3864,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -3672,9 +3891,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -3688,6 +3907,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -3721,9 +3941,15 @@ export interface operations {
                     data: {
                         [key: string]: unknown;
                     } | unknown[];
-                    /** @description Canvas width in pixels */
+                    /**
+                     * Format: int32
+                     * @description Canvas width in pixels
+                     */
                     width: number;
-                    /** @description Canvas height in pixels */
+                    /**
+                     * Format: int32
+                     * @description Canvas height in pixels
+                     */
                     height: number;
                     /**
                      * Format: binary
@@ -3747,9 +3973,15 @@ export interface operations {
                     data: {
                         [key: string]: unknown;
                     } | unknown[];
-                    /** @description Canvas width in pixels */
+                    /**
+                     * Format: int32
+                     * @description Canvas width in pixels
+                     */
                     width: number;
-                    /** @description Canvas height in pixels */
+                    /**
+                     * Format: int32
+                     * @description Canvas height in pixels
+                     */
                     height: number;
                 };
             };
@@ -3760,9 +3992,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
@@ -3780,6 +4012,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -3805,9 +4038,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description The drawing's version, e.g. `"3"` */
                     ETag?: string;
@@ -3820,6 +4053,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -3855,7 +4089,9 @@ export interface operations {
                     data?: {
                         [key: string]: unknown;
                     } | unknown[];
+                    /** Format: int32 */
                     width?: number;
+                    /** Format: int32 */
                     height?: number;
                     /**
                      * Format: binary
@@ -3879,7 +4115,9 @@ export interface operations {
                     data?: {
                         [key: string]: unknown;
                     } | unknown[];
+                    /** Format: int32 */
                     width?: number;
+                    /** Format: int32 */
                     height?: number;
                 };
             };
@@ -3890,9 +4128,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description The drawing's version, e.g. `"3"` */
                     ETag?: string;
@@ -3906,6 +4144,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             412: components["responses"]["E412"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -3933,9 +4172,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -3944,6 +4183,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             412: components["responses"]["E412"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
@@ -3964,9 +4204,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -3977,6 +4217,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["E400"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -3996,9 +4237,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -4008,6 +4249,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -4039,9 +4281,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
@@ -4054,6 +4296,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -4080,9 +4323,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
@@ -4096,6 +4339,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             422: components["responses"]["E422"];
             429: components["responses"]["E429"];
@@ -4133,6 +4377,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["E400"];
+            405: components["responses"]["E405"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
         };
@@ -4147,7 +4392,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The file key, as in the `url`/`thumbnailUrl` the API returned (it contains `/`) */
+                /** @description The file key, as in the `url`/`thumbnailUrl` the API returned. It contains `/`: send it as issued (`/api/files/users/…/page.png`) or percent-encoded into one segment (`users%2F…%2Fpage.png`, what an OpenAPI client does with a path parameter); both name the same file and signature. */
                 key: string;
             };
             cookie?: never;
@@ -4159,9 +4404,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description Size in bytes */
                     "Content-Length"?: number;
@@ -4184,6 +4429,7 @@ export interface operations {
             400: components["responses"]["E400"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -4214,9 +4460,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -4229,6 +4475,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -4291,9 +4538,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
@@ -4309,6 +4556,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -4334,9 +4582,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -4347,6 +4595,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -4403,9 +4652,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -4417,6 +4666,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -4440,9 +4690,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -4452,6 +4702,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -4483,9 +4734,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
@@ -4503,6 +4754,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -4531,9 +4783,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -4547,6 +4799,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -4564,7 +4817,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An integer 1..5 */
+                    /**
+                     * Format: int32
+                     * @description An integer 1..5
+                     */
                     rating: number;
                     /** @description At most 2000 characters; the PUT replaces the whole rating */
                     review?: string | null;
@@ -4577,9 +4833,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -4591,6 +4847,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -4614,9 +4871,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -4625,6 +4882,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -4677,9 +4935,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     /** @description `attachment` with the file name made from the project title */
                     "Content-Disposition"?: string;
@@ -4696,6 +4954,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
@@ -4729,9 +4988,9 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
-                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
                     RateLimit?: string;
-                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
@@ -4742,6 +5001,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
+            405: components["responses"]["E405"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];

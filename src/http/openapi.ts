@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type Joi from 'joi';
 import joiToJson from 'joi-to-json';
-import { ProblemSchema } from './schemas';
+import { JSON_SCHEMA_META, ProblemSchema } from './schemas';
 import { bodyKindOf, isIdempotent, type RouteDef } from './route';
 
 type Json = Record<string, any>;
@@ -12,7 +12,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: '`UNAUTHENTICATED` (missing, malformed, expired or revoked token) or `INVALID_CREDENTIALS`',
   403: 'Authenticated but not allowed (`FORBIDDEN`, `PLAN_REQUIRED`, `STORAGE_QUOTA_EXCEEDED`, `INVALID_PASSWORD`, …)',
   404: '`NOT_FOUND`: no such resource for this caller',
-  405: '`METHOD_NOT_ALLOWED`: the path exists but not with this method (see `Allow`)',
+  405:
+    '`METHOD_NOT_ALLOWED`: the path exists, but not with the method asked (one not listed for the path). ' +
+    '`Allow` lists the methods it takes, `HEAD` wherever there is a `GET`.',
   409: 'Conflict (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_IN_USE`, …)',
   412: '`VERSION_CONFLICT`: `If-Match` does not name the current version',
   413: '`PAYLOAD_TOO_LARGE`: body or file over its limit',
@@ -96,16 +98,48 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Operations: 'Health, readiness, metrics and this documentation',
 };
 
+/** Header values the server writes: bounded so clients (and the OWASP lint) know what to expect. */
+const headerText = { type: 'string', maxLength: 1024 };
+
 const RATE_LIMIT_HEADERS = {
   RateLimit: {
-    description: 'IETF draft 8: remaining quota, e.g. `"api";r=599;t=60`',
-    schema: { type: 'string' },
+    description:
+      'IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60`',
+    schema: headerText,
   },
   'RateLimit-Policy': {
-    description: 'IETF draft 8: the policy, e.g. `"api";q=600;w=60`',
-    schema: { type: 'string' },
+    description: 'IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:`',
+    schema: headerText,
   },
 };
+
+/**
+ * On error responses the rate-limit headers are there when a limit counted the request before it failed:
+ * every error of a limited route, except a 401 for a missing or bad access token (refused before the limit)
+ * and the answers for unknown paths and methods (404 without a route, 405), which no limit counts.
+ */
+const ERROR_RATE_LIMIT_NOTE =
+  ' Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, ' +
+  'nor on the operational routes that no limit counts.';
+
+const REQUEST_ID_HEADER = {
+  description: 'The request id (also in every log line)',
+  schema: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' },
+};
+
+/**
+ * What the operations cannot say one by one; appended to the document's description. HEAD is described
+ * here once rather than as an operation per GET: it is Express's answer to every GET route, not a feature.
+ */
+const HTTP_NOTES =
+  '\n\nEvery `GET` operation also answers `HEAD`: the same status and headers, without a body. ' +
+  'A method a path does not take answers 405 `METHOD_NOT_ALLOWED` with an `Allow` header listing the ones it ' +
+  "does (see each operation's 405 response). Ids are UUIDs in their dashed hexadecimal form (any version, " +
+  'the nil UUID too); a well-formed id that names nothing the caller may see answers 404.';
+
+/** Most and fewest values of a 32-bit signed integer: `format: int32` when a schema's bounds fit. */
+const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN = -(2 ** 31);
 
 export interface OpenApiInfo {
   title: string;
@@ -113,13 +147,29 @@ export interface OpenApiInfo {
   description: string;
 }
 
-/** Moves every schema marked with `component()` into components.schemas and leaves a $ref in its place. */
+/** `int32` when the declared bounds fit in 32 bits, else `int64` (what a JSON number can hold exactly). */
+function integerFormat(schema: Json): string {
+  const fits = (bound: unknown) => typeof bound === 'number' && bound >= INT32_MIN && bound <= INT32_MAX;
+  const low = schema.minimum ?? schema.exclusiveMinimum;
+  const high = schema.maximum ?? schema.exclusiveMaximum;
+  return fits(low) && fits(high) ? 'int32' : 'int64';
+}
+
+/**
+ * Moves every schema marked with `component()` into components.schemas and leaves a $ref in its place,
+ * merges the JSON Schema keywords Joi cannot express (`openApiKeywords()`), and gives integers a `format`.
+ */
 function extractComponents(node: any, components: Json): any {
   if (Array.isArray(node)) return node.map((item) => extractComponents(item, components));
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key !== 'x-component') out[key] = extractComponents(value, components);
+    if (key !== 'x-component' && key !== JSON_SCHEMA_META) out[key] = extractComponents(value, components);
+  }
+  Object.assign(out, node[JSON_SCHEMA_META] ?? {});
+  const types: unknown = out.type;
+  if ((types === 'integer' || (Array.isArray(types) && types.includes('integer'))) && !out.format) {
+    out.format = integerFormat(out);
   }
   const name = node['x-component'];
   if (typeof name === 'string') {
@@ -178,7 +228,7 @@ function parametersOf(def: RouteDef, components: Json): Json[] {
       in: 'header',
       required: false,
       description: 'The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412.',
-      schema: { type: 'string' },
+      schema: headerText,
     });
   }
   if (isIdempotent(def)) {
@@ -250,12 +300,10 @@ function errorStatuses(def: RouteDef): number[] {
 }
 
 function successOf(def: RouteDef, spec: RouteDef['response'], components: Json): Json {
-  const headers: Json = {
-    'X-Request-Id': { description: 'The request id (also in every log line)', schema: { type: 'string' } },
-  };
+  const headers: Json = { 'X-Request-Id': REQUEST_ID_HEADER };
   if (def.apiRateLimit !== false) Object.assign(headers, RATE_LIMIT_HEADERS);
   if (spec.status === 201) {
-    headers.Location = { description: 'Where the created resource lives', schema: { type: 'string' } };
+    headers.Location = { description: 'Where the created resource lives', schema: headerText };
   }
   if (isIdempotent(def)) {
     headers['Idempotent-Replayed'] = {
@@ -265,7 +313,7 @@ function successOf(def: RouteDef, spec: RouteDef['response'], components: Json):
     };
   }
   for (const [name, header] of Object.entries(spec.headers ?? {})) {
-    headers[name] = { description: header.description, schema: header.schema ?? { type: 'string' } };
+    headers[name] = { description: header.description, schema: header.schema ?? headerText };
   }
   const response: Json = {
     description: spec.description ?? STATUS_CODES[spec.status] ?? 'Success',
@@ -295,6 +343,8 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
     }
     for (const status of errorStatuses(def))
       responses[String(status)] = { $ref: `#/components/responses/E${status}` };
+    // Every documented path answers other methods with 405 (the router's catch-all).
+    responses['405'] = { $ref: '#/components/responses/E405' };
     const operation: Json = {
       operationId: operationId(def),
       summary: def.summary,
@@ -318,18 +368,33 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
   const responses: Json = {};
   for (const [status, description] of Object.entries(ERROR_DESCRIPTIONS)) {
     const headers: Json = {
-      'X-Request-Id': {
-        description: 'The request id, also `requestId` in the body',
-        schema: { type: 'string' },
-      },
+      'X-Request-Id': { ...REQUEST_ID_HEADER, description: 'The request id, also `requestId` in the body' },
     };
-    if (status === '401') headers['WWW-Authenticate'] = { description: 'Bearer', schema: { type: 'string' } };
+    if (status === '401') headers['WWW-Authenticate'] = { description: 'Bearer', schema: headerText };
     if (status === '429') {
-      headers['Retry-After'] = { description: 'Seconds to wait', schema: { type: 'integer' } };
-      Object.assign(headers, RATE_LIMIT_HEADERS);
+      headers['Retry-After'] = {
+        description: 'Seconds to wait',
+        schema: { type: 'integer', format: 'int32', minimum: 0 },
+      };
     }
-    if (status === '405')
-      headers.Allow = { description: 'The methods this path takes', schema: { type: 'string' } };
+    if (status === '503') {
+      headers['Retry-After'] = {
+        description: 'Seconds to wait, when a dependency (the rate-limit store) is briefly unavailable',
+        schema: { type: 'integer', format: 'int32', minimum: 0 },
+      };
+    }
+    if (status === '405') {
+      headers.Allow = {
+        description: 'The methods this path takes, e.g. `GET, HEAD, POST`',
+        required: true,
+        schema: headerText,
+      };
+    } else {
+      for (const [name, header] of Object.entries(RATE_LIMIT_HEADERS)) {
+        headers[name] =
+          status === '429' ? header : { ...header, description: header.description + ERROR_RATE_LIMIT_NOTE };
+      }
+    }
     const examples = Object.fromEntries(
       (ERROR_EXAMPLES[Number(status)] ?? []).map((example) => [example.summary, example]),
     );
@@ -343,8 +408,9 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
   }
   return {
     openapi: '3.1.0',
-    info,
-    servers: [{ url: '/' }],
+    info: { ...info, description: info.description + HTTP_NOTES },
+    // Same origin as the document; `x-internal: false`: this is the public API, not an internal one.
+    servers: [{ url: '/', description: 'This server (local, staging or production)', 'x-internal': false }],
     tags: [...tags]
       .sort()
       .map((name) => (TAG_DESCRIPTIONS[name] ? { name, description: TAG_DESCRIPTIONS[name] } : { name })),
@@ -357,7 +423,9 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: 'The `accessToken` from register, login or refresh.',
+          description:
+            'The `accessToken` from register, login or refresh: a JWT following RFC8725 (JWT best current ' +
+            'practices): HS256 pinned on verification, `iss`, `aud`, `exp` and `typ` checked on every request.',
         },
       },
     },

@@ -9,19 +9,50 @@ export function component<T extends Joi.Schema>(name: string, schema: T): T {
   return schema.meta({ 'x-component': name }) as T;
 }
 
-export const uuid = Joi.string().guid({ version: ['uuidv4', 'uuidv5', 'uuidv7', 'uuidv1'] });
 /**
- * A lower- or upper-case dashed UUID of one of `uuid`'s versions (1, 4, 5, 7) and the RFC 4122 variant:
- * a strict subset of what `uuid` accepts (it also takes braces and other separators), which `uuid` returns
- * unchanged.
+ * A Joi meta key whose object of JSON Schema keywords is merged into the schema's OpenAPI form
+ * (src/http/openapi.ts): for what Joi cannot express, such as the formats a custom rule accepts.
  */
-const PLAIN_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1457][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+export const JSON_SCHEMA_META = 'x-json-schema';
 
-/** A path with one `:id`: most routes. A plain id skips Joi; anything else gets Joi's answer. */
+/**
+ * Joi meta (`.meta(openApiKeywords({ maxLength: 72 }))`) adding JSON Schema keywords to the document for
+ * what a Joi rule enforces but Joi cannot say, such as a byte limit or the formats a custom rule parses.
+ * Documentation only: the keywords must describe what the Joi rules accept.
+ */
+export function openApiKeywords(keywords: Record<string, unknown>): Record<string, unknown> {
+  return { [JSON_SCHEMA_META]: keywords };
+}
+
+/**
+ * For a string that a custom rule parses as `YYYY-MM-DD` or an ISO 8601 date-time with an offset: `anyOf`
+ * date / date-time, at most 35 characters (a date-time with nanoseconds and an offset).
+ */
+export const DATE_OR_DATE_TIME = openApiKeywords({
+  anyOf: [{ format: 'date' }, { format: 'date-time' }],
+  maxLength: 35,
+});
+
+/**
+ * Any RFC 9562 UUID in its dashed hex form, any case: every version and variant, the nil UUID and the max
+ * UUID too. Narrower version lists (the old `guid({ version })`) refused valid ids such as a v7 minted by a
+ * client, and `format: uuid` promises every UUID. A well-formed id that names nothing is a 404, not a 400.
+ * No `i` flag: the pattern is also the document's, and JSON Schema patterns have no flags.
+ */
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+// maxLength as documentation only: the pattern already bounds it, and one error says more than two.
+export const uuid = Joi.string()
+  .pattern(UUID_PATTERN, 'uuid')
+  .meta({ format: 'uuid' })
+  .meta(openApiKeywords({ maxLength: 36 }))
+  .messages({ 'string.pattern.name': '{{#label}} must be a valid UUID' });
+
+/** A path with one `:id`: most routes. A valid id skips Joi; anything else gets Joi's answer. */
 export const idParams = acceptPlainlyValid(Joi.object({ id: uuid.required() }), (value) => {
   if (typeof value !== 'object' || value === null) return undefined;
   const { id } = value as { id?: unknown };
-  if (typeof id !== 'string' || !PLAIN_UUID.test(id) || Object.keys(value).length !== 1) return undefined;
+  if (typeof id !== 'string' || !UUID_PATTERN.test(id) || Object.keys(value).length !== 1) return undefined;
   return { id };
 });
 export const isoDate = Joi.date().iso();

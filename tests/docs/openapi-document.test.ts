@@ -126,3 +126,149 @@ describe('GET /api/openapi.json', () => {
     }
   });
 });
+
+/** A concrete URL for a documented path: a nil UUID for ids (well formed, names nothing), plain values else. */
+const concretePath = (template: string) =>
+  template
+    .replace(/\{(id|version|provider|key)\}/g, (_, name: string) =>
+      name === 'id'
+        ? '00000000-0000-0000-0000-000000000000'
+        : name === 'version'
+          ? '1'
+          : name === 'provider'
+            ? 'openai'
+            : 'images%2Fx.png',
+    )
+    .replace(/\{[^}]+\}/g, 'x');
+
+/** Every schema object in a document (the ones inside $ref targets are visited where they are defined). */
+function* schemasIn(node: unknown, key = ''): Generator<Record<string, any>> {
+  if (Array.isArray(node)) for (const item of node) yield* schemasIn(item, key);
+  else if (node && typeof node === 'object') {
+    const object = node as Record<string, any>;
+    if (key === 'schema' || typeof object.type === 'string' || Array.isArray(object.type)) yield object;
+    for (const [child, value] of Object.entries(object)) yield* schemasIn(value, child);
+  }
+}
+
+describe('OpenAPI document: what the server does beyond each operation', () => {
+  test('when operations are listed, then each has a description that adds to its summary', () => {
+    const document = t.app.locals.openapi() as Record<string, any>;
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries<Record<string, any>>(document.paths)) {
+      for (const method of METHODS) {
+        const operation = item[method];
+        if (!operation) continue;
+        const description = typeof operation.description === 'string' ? operation.description.trim() : '';
+        if (description.length < 20 || description === operation.summary) {
+          missing.push(`${method.toUpperCase()} ${path}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('when a documented path is asked with a method it does not take, then 405 with the Allow the document implies', async () => {
+    const document = t.app.locals.openapi() as Record<string, any>;
+    const allowHeader = document.components.responses.E405.headers.Allow;
+    expect(allowHeader).toMatchObject({ required: true });
+    for (const [path, item] of Object.entries<Record<string, any>>(document.paths)) {
+      const documented = METHODS.filter((method) => item[method]);
+      for (const method of documented) {
+        expect({ path, method, ref: item[method].responses['405'] }).toEqual({
+          path,
+          method,
+          ref: { $ref: '#/components/responses/E405' },
+        });
+      }
+      const other = METHODS.find((method) => !item[method])!;
+      const expectedAllow = [
+        ...documented.map((m) => m.toUpperCase()),
+        ...(documented.includes('get') ? ['HEAD'] : []),
+      ]
+        .sort()
+        .join(', ');
+      const res = await t.http()[other](concretePath(path));
+      expect({ path, other, status: res.status, allow: res.headers.allow }).toEqual({
+        path,
+        other,
+        status: 405,
+        allow: expectedAllow,
+      });
+      expect(res.body.code).toBe('METHOD_NOT_ALLOWED');
+    }
+  });
+
+  test('when HEAD is sent to a GET operation, then it answers its status and headers without a body, as the document says', async () => {
+    const document = t.app.locals.openapi() as Record<string, any>;
+    expect(document.info.description).toMatch(/Every `GET` operation also answers `HEAD`/);
+    for (const path of ['/health', '/api/billing/plans', '/api/openapi.json']) {
+      const get = await t.http().get(path);
+      const head = await t.http().head(path);
+      expect({ path, status: head.status }).toEqual({ path, status: get.status });
+      expect({ path, type: head.headers['content-type'] }).toEqual({
+        path,
+        type: get.headers['content-type'],
+      });
+      expect({ path, text: head.text ?? '' }).toEqual({ path, text: '' });
+    }
+  });
+
+  test('when error responses are documented, then the rate-limit headers are on every one but 405, as the server sends them', async () => {
+    const document = t.app.locals.openapi() as Record<string, any>;
+    for (const [name, response] of Object.entries<Record<string, any>>(document.components.responses)) {
+      const names = Object.keys(response.headers);
+      const expected = name === 'E405' ? [] : ['RateLimit', 'RateLimit-Policy'];
+      expect({ name, limits: names.filter((h) => h.startsWith('RateLimit')) }).toEqual({
+        name,
+        limits: expected,
+      });
+    }
+    expect(Object.keys(document.components.responses.E429.headers)).toContain('Retry-After');
+
+    // A counted request that fails carries them; the router's 405 does not.
+    const refused = await t.http().get('/api/billing/plans?unknown=1');
+    expect(refused.status).toBe(400);
+    expect(refused.headers.ratelimit).toMatch(/^"api"; r=\d+; t=\d+/);
+    expect(refused.headers['ratelimit-policy']).toMatch(/^"api"; q=\d+; w=\d+/);
+    const wrongMethod = await t.http().delete('/api/billing/plans');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.ratelimit).toBeUndefined();
+  });
+
+  test('when dates and ids are documented, then their formats are the ones the server parses', () => {
+    const document = t.app.locals.openapi() as Record<string, any>;
+    const dateOrDateTime = { anyOf: [{ format: 'date' }, { format: 'date-time' }] };
+    for (const path of ['/api/analytics/summary', '/api/admin/analytics/summary']) {
+      const parameters = document.paths[path].get.parameters as { name: string; schema: object }[];
+      for (const name of ['from', 'to']) {
+        expect(parameters.find((p) => p.name === name)?.schema).toMatchObject(dateOrDateTime);
+      }
+    }
+    const events =
+      document.paths['/api/analytics/events'].post.requestBody.content['application/json'].schema;
+    expect(events.properties.events.items.properties.occurredAt).toMatchObject(dateOrDateTime);
+
+    const id = document.paths['/api/projects/{id}'].get.parameters.find(
+      (p: { name: string }) => p.name === 'id',
+    );
+    expect(id.schema).toMatchObject({ type: 'string', format: 'uuid', maxLength: 36 });
+    for (const valid of ['00000000-0000-0000-0000-000000000000', '019B0F5E-8C3A-7D2E-9A41-3C5E7F9B1D20']) {
+      expect(new RegExp(id.schema.pattern).test(valid)).toBe(true);
+    }
+  });
+
+  test('when integers are documented, then each says int32 or int64', () => {
+    const document = t.app.locals.openapi() as Record<string, any>;
+    const bare = [...schemasIn(document)].filter(
+      (schema) =>
+        (schema.type === 'integer' || (Array.isArray(schema.type) && schema.type.includes('integer'))) &&
+        !['int32', 'int64'].includes(schema.format),
+    );
+    expect(bare).toEqual([]);
+    const page = document.paths['/api/projects'].get.parameters.find(
+      (p: { name: string }) => p.name === 'page',
+    );
+    expect(page.schema.format).toBe('int32');
+  });
+});

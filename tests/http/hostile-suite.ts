@@ -202,7 +202,8 @@ function plausible(key: string, d: Description | undefined, r: Resources): unkno
       if (/storyId$/i.test(key)) return r.ids.story;
       if (/imageId$/i.test(key)) return r.ids.image;
       if (/templateId$/i.test(key)) return r.ids.template ?? '00000000-0000-4000-8000-000000000000';
-      if (rule('guid')) return '00000000-0000-4000-8000-000000000000';
+      const patternName = (rule('pattern')?.args?.options as { name?: string } | undefined)?.name;
+      if (rule('guid') || patternName === 'uuid') return '00000000-0000-4000-8000-000000000000';
       if (rule('email')) return uniqueEmail('fuzz');
       if (rule('isoDate')) return new Date().toISOString();
       if (rule('uri')) return 'https://example.test/x';

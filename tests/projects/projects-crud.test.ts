@@ -185,6 +185,31 @@ describe('GET /api/projects/:id', () => {
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('NOT_FOUND');
   });
+
+  test.each([
+    ['the nil UUID', '00000000-0000-0000-0000-000000000000'],
+    ['the max UUID', 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF'],
+    ['a v7 UUID', '019b0f5e-8c3a-7d2e-9a41-3c5e7f9b1d20'],
+    ['a v8 UUID', '2489e9ad-2ee2-8e00-8ec9-32d5f69181c0'],
+    ['a v6 UUID', '1ec9414c-232a-6b00-b3c8-9f6bdeced846'],
+  ])('when the id is %s (any RFC 9562 UUID is well formed), then it answers 404, not 400', async (_, id) => {
+    const res = await t.http().get(`/api/projects/${id}`).set(user.auth);
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('NOT_FOUND');
+  });
+
+  test.each([
+    ['braces', '{019b0f5e-8c3a-7d2e-9a41-3c5e7f9b1d20}'],
+    ['no dashes', '019b0f5e8c3a7d2e9a413c5e7f9b1d20'],
+    ['a URN', 'urn:uuid:019b0f5e-8c3a-7d2e-9a41-3c5e7f9b1d20'],
+  ])('when the id has %s (not the dashed form of the document), then it answers 400', async (_, id) => {
+    const res = await t
+      .http()
+      .get(`/api/projects/${encodeURIComponent(id)}`)
+      .set(user.auth);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: 'id', message: expect.stringMatching(/valid UUID/) }]);
+  });
 });
 
 describe('PUT /api/projects/:id', () => {

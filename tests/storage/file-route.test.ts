@@ -54,6 +54,33 @@ describe('GET /api/files/*key', () => {
     expect(maxAge).toBeLessThanOrEqual(t.config.storage.signedUrlTtlS);
   });
 
+  test('when the URL is built from the document (key percent-encoded into {key}), then it fetches the file too', async () => {
+    const { key, bytes } = await storedPng();
+    const { exp, sig } = split(await t.ctx.store.signedUrl(key));
+    const document = t.app.locals.openapi() as Record<string, any>;
+    const template = Object.keys(document.paths).find((p) => p.startsWith('/api/files/'))!;
+    const operation = document.paths[template].get;
+    expect(operation.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
+      'path:key',
+      'query:exp',
+      'query:sig',
+    ]);
+    // What an OpenAPI client does with a path parameter (style simple): `/` becomes `%2F`.
+    const path = template.replace('{key}', encodeURIComponent(key));
+    expect(path).toContain('%2F');
+    const res = await t
+      .http()
+      .get(`${path}?exp=${exp}&sig=${encodeURIComponent(sig)}`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    expect((res.body as Buffer).equals(bytes)).toBe(true);
+  });
+
   test('when a WebP thumbnail is fetched with HEAD, then the headers come without a body', async () => {
     const key = fileKey('images', crypto.randomUUID(), 'image/webp');
     const bytes = await makeWebp(16, 16);

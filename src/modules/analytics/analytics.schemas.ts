@@ -1,5 +1,12 @@
 import Joi from 'joi';
-import { component, jsonObject, timestamp, uuid } from '../../http/schemas';
+import {
+  component,
+  DATE_OR_DATE_TIME,
+  jsonObject,
+  openApiKeywords,
+  timestamp,
+  uuid,
+} from '../../http/schemas';
 
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_.]{1,63}$/;
 export const MAX_EVENTS_PER_BATCH = 100;
@@ -28,7 +35,8 @@ const ISO_FORM_MESSAGE = '{{#label}} must be an ISO 8601 date (YYYY-MM-DD) or da
 
 const isoDateOrDateTime = Joi.string()
   .custom((value: string, helpers) => parseIsoDate(value) ?? helpers.error('date.isoForm'), 'ISO 8601 date')
-  .messages({ 'date.isoForm': ISO_FORM_MESSAGE });
+  .messages({ 'date.isoForm': ISO_FORM_MESSAGE })
+  .meta(DATE_OR_DATE_TIME);
 
 /** An event's time: like the range bounds, and at most MAX_CLOCK_SKEW_MS ahead of the server's clock. */
 const occurredAt = Joi.string()
@@ -40,7 +48,8 @@ const occurredAt = Joi.string()
   .messages({
     'date.isoForm': ISO_FORM_MESSAGE,
     'date.future': '{{#label}} must not be more than 24 hours in the future',
-  });
+  })
+  .meta(DATE_OR_DATE_TIME);
 
 export const SummaryQuery = Joi.object({
   from: isoDateOrDateTime.description('Inclusive; default: 30 days before `to`'),
@@ -58,6 +67,7 @@ const ClientEventSchema = Joi.object({
     .pattern(EVENT_TYPE_PATTERN)
     .required()
     .description('e.g. `editor.opened`: a-z first, then 1..63 of a-z, 0-9, `_` and `.`')
+    .meta(openApiKeywords({ maxLength: 64 }))
     .messages({
       'string.pattern.base': '{{#label}} must be 2..64 characters of a-z, 0-9, _ and ., starting with a-z',
     }),

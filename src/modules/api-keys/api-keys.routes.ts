@@ -77,6 +77,9 @@ export const apiKeyRoutes: RouteModule = (ctx: AppContext) => [
     path: '/api/api-keys/:provider',
     tags,
     summary: "Delete the caller's key for a provider",
+    description:
+      'The encrypted key is deleted for good; a new one can be stored with PUT. No key for that provider ' +
+      '→ 404.',
     auth: 'required',
     params: ProviderParams,
     response: { status: 204, description: 'Deleted' },

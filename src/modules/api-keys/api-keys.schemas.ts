@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { component, pagination, timestamp } from '../../http/schemas';
+import { component, openApiKeywords, pagination, timestamp } from '../../http/schemas';
 
 export const PROVIDER_PATTERN = /^[a-z0-9-]{2,32}$/;
 
@@ -8,6 +8,7 @@ export const ProviderParams = Joi.object({
     .pattern(PROVIDER_PATTERN)
     .required()
     .description('The AI service, e.g. `openai`: 2..32 of a-z, 0-9 and -')
+    .meta(openApiKeywords({ maxLength: 32 }))
     .messages({ 'string.pattern.base': '{{#label}} must be 2..32 characters of a-z, 0-9 and -' }),
 });
 

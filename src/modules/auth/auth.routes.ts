@@ -33,6 +33,9 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
       path: '/api/auth/register',
       tags,
       summary: 'Create an account and sign in',
+      description:
+        'Answers the new user and a token pair, and queues an email-verification mail. An email already ' +
+        'registered → 409 `EMAIL_TAKEN`; limited per client IP (429).',
       auth: 'none',
       before: [ctx.limiters.authByIp('register')],
       body: RegisterBody,
@@ -100,6 +103,9 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
       path: '/api/auth/logout-all',
       tags,
       summary: 'Revoke every session of the caller',
+      description:
+        "Every refresh token of the user stops working, this session's too. Access tokens already issued " +
+        'stay valid until they expire (at most `ACCESS_TOKEN_TTL`).',
       auth: 'required',
       response: { status: 204, description: 'Every refresh token of the user stops working' },
       handler: async ({ userId }) => {
@@ -112,6 +118,9 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
       path: '/api/auth/me',
       tags,
       summary: 'The signed-in user',
+      description:
+        'The account behind the access token. A valid token whose account has been deleted → 401 ' +
+        '`UNAUTHENTICATED`.',
       auth: 'required',
       response: { status: 200, schema: UserSchema },
       handler: async ({ userId }) => ({ body: await auth.me(ctx, userId) }),
@@ -121,6 +130,9 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
       path: '/api/auth/sessions',
       tags,
       summary: "The caller's live sessions",
+      description:
+        'Sessions not revoked and not expired, newest first, paginated; `current` marks the session of the ' +
+        'access token used.',
       auth: 'required',
       query: Joi.object(pagination),
       response: { status: 200, schema: listOf(SessionSchema) },
@@ -134,6 +146,9 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
       path: '/api/auth/sessions/:id',
       tags,
       summary: "Revoke one of the caller's sessions",
+      description:
+        'Its refresh token stops working (its access tokens live until they expire). A session that is not ' +
+        "the caller's, or is already revoked or expired → 404.",
       auth: 'required',
       params: idParams,
       response: { status: 204, description: 'Revoked' },

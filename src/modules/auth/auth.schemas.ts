@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { component, timestamp, uuid } from '../../http/schemas';
+import { component, openApiKeywords, timestamp, uuid } from '../../http/schemas';
 import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS } from '../../lib/passwords';
 import { UserSchema } from '../users/users.schemas';
 
@@ -12,6 +12,8 @@ export const newPassword = Joi.string()
     Buffer.byteLength(value, 'utf8') > MAX_PASSWORD_BYTES ? helpers.error('password.bytes') : value,
   )
   .messages({ 'password.bytes': `{{#label}} must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8` })
+  // A character is at least one byte: no valid password is longer than the byte limit in characters.
+  .meta(openApiKeywords({ maxLength: MAX_PASSWORD_BYTES }))
   .description(`${MIN_PASSWORD_CHARS}+ characters, at most ${MAX_PASSWORD_BYTES} bytes of UTF-8`)
   .example('correct horse battery');
 

@@ -22,6 +22,9 @@ export const billingRoutes: RouteModule = (ctx: AppContext) => {
       path: '/api/billing/plans',
       tags,
       summary: 'The plans: storage limits, features and Stripe prices',
+      description:
+        "Public: `{ data: [...] }` with each plan's storage limit, features and the Stripe price of each " +
+        'billing interval it is offered in (none for free).',
       auth: 'none',
       response: { status: 200, schema: PlanListSchema },
       handler: async () => ({ body: { data: billing.listPlans(ctx.config) } }),
@@ -31,6 +34,9 @@ export const billingRoutes: RouteModule = (ctx: AppContext) => {
       path: '/api/billing/subscription',
       tags,
       summary: "The caller's plan and subscription",
+      description:
+        'A user who never subscribed gets `{ plan: "free", status: "active", currentPeriodEnd: null, ' +
+        "cancelAtPeriodEnd: false }`; otherwise the plan, status and period as Stripe's webhooks last reported them.",
       auth: 'required',
       response: { status: 200, schema: SubscriptionSchema },
       handler: async ({ userId }) => ({ body: await billing.getSubscription(ctx, userId) }),

@@ -89,6 +89,9 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       path: '/api/drawings/:id',
       tags,
       summary: 'One drawing',
+      description:
+        'With its vector `data`, its `version` (also in `ETag`) and, when it has a PNG, a fresh signed ' +
+        "`url`. Someone else's drawing → 404.",
       auth: 'required',
       params: idParams,
       response: { status: 200, schema: DrawingSchema, headers: ETAG_HEADER },
@@ -134,6 +137,9 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       path: '/api/drawings/:id',
       tags,
       summary: 'Delete a drawing and its PNG',
+      description:
+        "The PNG is deleted after the commit and the caller's storage use drops by its size. Honours " +
+        "`If-Match` (412); someone else's drawing → 404.",
       auth: 'required',
       params: idParams,
       ifMatch: true,

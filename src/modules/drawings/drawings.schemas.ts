@@ -4,6 +4,7 @@ import {
   FREE_JSON_MESSAGES,
   freeJsonCheck,
   listOf,
+  openApiKeywords,
   pagination,
   timestamp,
   uuid,
@@ -18,7 +19,11 @@ export const DRAWING_LIMITS = {
 
 const title = Joi.string().trim().min(1).max(DRAWING_LIMITS.titleChars);
 const data = Joi.alternatives()
-  .try(Joi.object().unknown(true), Joi.array())
+  // An array within the byte limit holds at most half as many items: each takes a value and a comma.
+  .try(
+    Joi.object().unknown(true),
+    Joi.array().meta(openApiKeywords({ maxItems: Math.floor(DRAWING_LIMITS.dataBytes / 2) })),
+  )
   .custom(freeJsonCheck(DRAWING_LIMITS.dataBytes))
   .messages(FREE_JSON_MESSAGES)
   .description(

@@ -21,7 +21,11 @@ const FileParams = Joi.object({
     .max(512)
     .pattern(FILE_KEY_PATTERN)
     .required()
-    .description('The file key, as in the `url`/`thumbnailUrl` the API returned (it contains `/`)'),
+    .description(
+      'The file key, as in the `url`/`thumbnailUrl` the API returned. It contains `/`: send it as issued ' +
+        '(`/api/files/users/…/page.png`) or percent-encoded into one segment (`users%2F…%2Fpage.png`, what ' +
+        'an OpenAPI client does with a path parameter); both name the same file and signature.',
+    ),
 });
 
 const SignatureQuery = Joi.object({
@@ -75,7 +79,10 @@ export const fileRoutes: RouteModule = (ctx: AppContext) => {
         description: 'The file as stored, with its content type',
         content: { 'image/png': binary, 'image/jpeg': binary, 'image/webp': binary },
         headers: {
-          'Content-Length': { description: 'Size in bytes', schema: { type: 'integer' } },
+          'Content-Length': {
+            description: 'Size in bytes',
+            schema: { type: 'integer', format: 'int64', minimum: 0 },
+          },
           'Cache-Control': { description: '`private, max-age=<seconds until the URL expires>`' },
           'Content-Disposition': { description: '`inline`' },
           'X-Content-Type-Options': { description: '`nosniff`' },

@@ -69,6 +69,9 @@ export const imageRoutes: RouteModule = (ctx: AppContext) => [
     path: '/api/images/:id',
     tags,
     summary: 'One image, with fresh signed URLs',
+    description:
+      '`url` and `thumbnailUrl` are new on every GET and live `SIGNED_URL_TTL` seconds; fetch the image ' +
+      "again for new ones. Someone else's image → 404.",
     auth: 'required',
     params: idParams,
     response: { status: 200, schema: ImageSchema },

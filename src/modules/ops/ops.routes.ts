@@ -20,6 +20,9 @@ export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown
       path: '/health',
       tags,
       summary: 'Liveness: 200 while the process runs',
+      description:
+        'Never touches the database and is not rate limited, so an orchestrator may poll it freely; ' +
+        'use `/ready` to know whether requests can be served.',
       auth: 'none',
       apiRateLimit: false,
       response: { status: 200, schema: Joi.object({ status: Joi.string().valid('ok').required() }) },
@@ -83,6 +86,9 @@ export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown
       path: '/api/openapi.json',
       tags,
       summary: 'This OpenAPI 3.1 document',
+      description:
+        'Generated from the same route declarations that validate requests, so it cannot drift from the ' +
+        'server. Public, cacheable for 60 s (`Cache-Control: public, max-age=60`).',
       auth: 'none',
       response: { status: 200, content: { 'application/json': { type: 'object' } } },
       handler: async ({ res }) => {

@@ -103,6 +103,9 @@ export const projectRoutes: RouteModule = (ctx: AppContext) => [
     path: '/api/projects/:id',
     tags,
     summary: 'Delete a project with its stories, images, drawings and their files',
+    description:
+      'All in one transaction, with its version history; the stored files are deleted after the commit. ' +
+      "Honours `If-Match` (412); someone else's project → 404.",
     auth: 'required',
     params: idParams,
     ifMatch: true,
@@ -156,6 +159,9 @@ export const projectRoutes: RouteModule = (ctx: AppContext) => [
     path: '/api/projects/:id/versions/:version',
     tags,
     summary: "A project's fields as they were at one version",
+    description:
+      '`snapshot` holds the fields then and `changedFields` what that version changed. A version the ' +
+      "project never had, or someone else's project → 404.",
     auth: 'required',
     params: VersionParams,
     response: { status: 200, schema: ProjectVersionSchema },

@@ -96,7 +96,9 @@ export const ListProjectsQuery = Joi.object({
 });
 
 export const IncludeQuery = Joi.object({
+  // Bounded like any input: the three names, commas and spaces fit many times over.
   include: Joi.string()
+    .max(100)
     .custom((value: string, helpers) => {
       const parts = value.split(',').map((part) => part.trim());
       if (parts.some((part) => !(PROJECT_INCLUDES as readonly string[]).includes(part))) {

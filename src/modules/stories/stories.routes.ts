@@ -54,6 +54,9 @@ export const storyRoutes: RouteModule = (ctx: AppContext) => [
     path: '/api/stories/:id',
     tags,
     summary: 'One story',
+    description:
+      'With its `version` in the body and in `ETag` (send it back as `If-Match` to write safely). ' +
+      "Someone else's story → 404.",
     auth: 'required',
     params: idParams,
     response: { status: 200, schema: StorySchema, headers: ETAG_HEADER },
@@ -83,6 +86,9 @@ export const storyRoutes: RouteModule = (ctx: AppContext) => [
     path: '/api/stories/:id',
     tags,
     summary: 'Delete a story',
+    description:
+      'Images attached to it stay in the project, no longer attached to a story. Honours `If-Match` ' +
+      "(412); someone else's story → 404.",
     auth: 'required',
     params: idParams,
     ifMatch: true,
