@@ -107,6 +107,15 @@ const RATE_LIMIT_HEADERS = {
   },
 };
 
+/** Set by the router on authenticated answers (src/http/router.ts); a handler's own value wins. */
+const CACHE_CONTROL_HEADER = {
+  required: { description: 'Always `private, no-store`', schema: { type: 'string' } },
+  optional: {
+    description: '`private, no-store` when the request carried a valid access token',
+    schema: { type: 'string' },
+  },
+};
+
 export interface OpenApiInfo {
   title: string;
   version: string;
@@ -254,6 +263,13 @@ function successOf(def: RouteDef, spec: RouteDef['response'], components: Json):
     'X-Request-Id': { description: 'The request id (also in every log line)', schema: { type: 'string' } },
   };
   if (def.apiRateLimit !== false) Object.assign(headers, RATE_LIMIT_HEADERS);
+  const cacheControl =
+    def.auth === 'required' || def.privateAnswer
+      ? CACHE_CONTROL_HEADER.required
+      : def.auth === 'optional'
+        ? CACHE_CONTROL_HEADER.optional
+        : undefined;
+  if (cacheControl) headers['Cache-Control'] = cacheControl;
   if (spec.status === 201) {
     headers.Location = { description: 'Where the created resource lives', schema: { type: 'string' } };
   }
@@ -322,6 +338,11 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
         description: 'The request id, also `requestId` in the body',
         schema: { type: 'string' },
       },
+    };
+    headers['Cache-Control'] = {
+      description:
+        '`private, no-store` on routes that need a token and on any answer to a request with a valid one',
+      schema: { type: 'string' },
     };
     if (status === '401') headers['WWW-Authenticate'] = { description: 'Bearer', schema: { type: 'string' } };
     if (status === '429') {

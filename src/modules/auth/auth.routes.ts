@@ -34,6 +34,7 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
       tags,
       summary: 'Create an account and sign in',
       auth: 'none',
+      privateAnswer: true,
       before: [ctx.limiters.authByIp('register')],
       body: RegisterBody,
       response: {
@@ -58,6 +59,7 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
         'A wrong email and a wrong password get the same 401 `INVALID_CREDENTIALS` in about the same time. ' +
         'Limited per client IP and per account.',
       auth: 'none',
+      privateAnswer: true,
       before: [ctx.limiters.authByIp('login')],
       body: LoginBody,
       guards: [loginByAccount],
@@ -75,6 +77,7 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
         'detection), except within `REFRESH_REUSE_GRACE_S` seconds of its rotation, where racing tabs each get ' +
         'a fresh pair.',
       auth: 'none',
+      privateAnswer: true,
       before: [ctx.limiters.authByIp('refresh')],
       body: RefreshTokenBody,
       response: { status: 200, schema: AuthResultSchema },

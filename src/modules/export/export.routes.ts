@@ -59,7 +59,6 @@ export const exportRoutes: RouteModule = (ctx: AppContext) => [
       res.status(200);
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', exporter.contentDisposition(book.info.title));
-      res.setHeader('Cache-Control', 'no-store');
       res.setHeader('X-Export-Warnings', String(warningCount));
       res.setHeader('X-Export-Page-Count', String(book.layout.pageCount));
       try {
