@@ -101,7 +101,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description A wrong email and a wrong password get the same 401 `INVALID_CREDENTIALS` in about the same time. Limited per client IP and per account.
+         * @description A wrong email and a wrong password get the same 401 `INVALID_CREDENTIALS` in about the same time. Failed logins are limited per (account, client IP) and per client IP (`AUTH_RATE_LIMIT` per minute each), and per account across all addresses at 10 times that; correct logins do not count, so wrong passwords from one address never lock the owner out from another.
          */
         post: operations["postAuthLogin"];
         delete?: never;
@@ -391,7 +391,7 @@ export interface paths {
         };
         /**
          * The caller's key for a provider, in plaintext
-         * @description Answers `Cache-Control: no-store` and sets `lastUsedAt`. A stored key that no longer decrypts (tampered with, or its master key was removed) answers 409 `KEY_UNREADABLE`: store it again.
+         * @description Answers `Cache-Control: private, no-store` (as every authenticated answer does) and sets `lastUsedAt`. A stored key that no longer decrypts (tampered with, or its master key was removed) answers 409 `KEY_UNREADABLE`: store it again.
          */
         get: operations["getApiKeysByProvider"];
         /**
@@ -959,7 +959,7 @@ export interface paths {
         put?: never;
         /**
          * Export the project as a print-ready coloring book (PDF)
-         * @description Streams a PDF: a title page, then the `page` images by `position` (each fitted into the safe area without distortion, followed by the drawings made on it), story text before its first page (`includeStories`), the other drawings, page numbers, and the title and author in its metadata. Every page has a TrimBox and a BleedBox; with `bleed` the page is 0.125 in larger on the top, bottom and outer edge. The page count is always even. See docs/export.md for the layout rules. No project → 404; no coloring page → 400 `EMPTY_PROJECT`; a printed file missing from the store → 409 `FILE_MISSING` with its `imageId` (or `drawingId`) and `missing`, the whole list. Every file is checked before the first byte, so the answer is a whole PDF or a problem; if a file still fails mid-stream the connection is cut, never a short PDF. Not replayable: `Idempotency-Key` is not honoured here (a stream has nothing to replay; repeating the request exports again). `X-Export-Warnings` counts the warnings the preflight reports for the same options (low DPI, page count outside paperback limits).
+         * @description Streams a PDF: a title page, then the `page` images by `position` (each fitted into the safe area without distortion, followed by the drawings made on it), story text before its first page (`includeStories`), the other drawings, page numbers, and the title and author in its metadata. Every page has a TrimBox and a BleedBox; with `bleed` the page is 0.125 in larger on the top, bottom and outer edge. The page count is always even. See docs/export.md for the layout rules. No project → 404; no coloring page → 400 `EMPTY_PROJECT`; a printed file missing from the store → 409 `FILE_MISSING` with its `imageId` (or `drawingId`) and `missing`, the whole list. Every file is checked before the first byte, so the answer is a whole PDF or a problem; if a file still fails mid-stream the connection is cut, never a short PDF. Not replayable: `Idempotency-Key` is not honoured here (a stream has nothing to replay; repeating the request exports again). Renders are bounded: at most `EXPORT_CONCURRENCY` at once per server process (default 1); the rest wait in order for a slot, at most `EXPORT_QUEUE_TIMEOUT_MS` (default 30 s), else 503 `SERVICE_UNAVAILABLE` with `Retry-After` (also at once when 10 per slot are already waiting). A user may have 2 exports in progress (waiting or rendering); the next one → 429 `RATE_LIMITED` with `Retry-After`. See docs/export.md. `X-Export-Warnings` counts the warnings the preflight reports for the same options (low DPI, page count outside paperback limits).
          */
         post: operations["postProjectsByIdExport"];
         delete?: never;
@@ -1547,6 +1547,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1558,6 +1560,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 /** @description Bearer */
                 "WWW-Authenticate"?: string;
                 [name: string]: unknown;
@@ -1571,6 +1575,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1582,6 +1588,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1593,6 +1601,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 /** @description The methods this path takes */
                 Allow?: string;
                 [name: string]: unknown;
@@ -1606,6 +1616,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1617,6 +1629,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1628,6 +1642,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1639,6 +1655,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1650,6 +1668,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1661,6 +1681,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 /** @description Seconds to wait */
                 "Retry-After"?: number;
                 /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
@@ -1678,6 +1700,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1689,6 +1713,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1849,6 +1875,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     [name: string]: unknown;
@@ -1895,6 +1923,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1934,6 +1964,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1973,6 +2005,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2004,6 +2038,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2033,6 +2069,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2067,6 +2105,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2103,6 +2143,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2218,6 +2260,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2323,6 +2367,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2366,6 +2412,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2407,6 +2455,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2442,6 +2492,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2479,7 +2531,7 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
-                    /** @description Always `no-store` */
+                    /** @description Always `private, no-store` */
                     "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
@@ -2526,6 +2578,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2541,6 +2595,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     [name: string]: unknown;
@@ -2580,6 +2636,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2633,6 +2691,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -2676,6 +2736,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2712,6 +2774,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2755,6 +2819,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2814,6 +2880,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -2862,6 +2930,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The project's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -2922,6 +2992,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The project's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -2964,6 +3036,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3007,6 +3081,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -3055,6 +3131,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3093,6 +3171,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3133,6 +3213,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
                     /** @description The project's version, e.g. `"3"` */
@@ -3177,6 +3259,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3233,6 +3317,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -3277,6 +3363,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The story's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -3337,6 +3425,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The story's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -3379,6 +3469,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3417,6 +3509,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3493,6 +3587,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -3536,6 +3632,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3603,6 +3701,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3639,6 +3739,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3676,6 +3778,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3764,6 +3868,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -3809,6 +3915,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The drawing's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -3894,6 +4002,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The drawing's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -3937,6 +4047,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4000,6 +4112,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4043,6 +4157,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4084,6 +4200,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4121,6 +4239,10 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
+                    /** @description IETF draft 8: remaining quota, e.g. `"api";r=599;t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
+                    "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4133,6 +4255,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["E400"];
+            429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
         };
@@ -4218,6 +4341,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description `private, no-store` when the request carried a valid access token */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4295,6 +4420,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -4338,6 +4465,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description `private, no-store` when the request carried a valid access token */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4407,6 +4536,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4444,6 +4575,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4487,6 +4620,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -4535,6 +4670,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description `private, no-store` when the request carried a valid access token */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4581,6 +4718,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4618,6 +4757,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4681,6 +4822,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description `attachment` with the file name made from the project title */
                     "Content-Disposition"?: string;
                     /** @description How many preflight warnings the book has (0 when none) */
@@ -4733,6 +4876,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
