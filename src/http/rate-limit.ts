@@ -247,13 +247,35 @@ export function createRateLimiters(options: {
       if (left > 0) inProgress.set(key, left);
       else inProgress.delete(key);
     };
+    /**
+     * Marks a request of `key` in progress until its response has closed and the refund of a success (if
+     * any) has landed in the store: until then a success would look like a settled failure. Listening from
+     * the start, so a request whose response closes before the store answered is settled too.
+     */
+    const track = (key: string, res: Response): { refund?: Promise<void> } => {
+      const tracked: { refund?: Promise<void> } = {};
+      inProgress.set(key, (inProgress.get(key) ?? 0) + 1);
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        // A failure (or a response cut short) is settled at once: from now on it counts as what it is.
+        if (res.statusCode >= 400 || !res.writableFinished) return settle(key);
+        // A success once its refund landed; the refund starts in a later 'finish' listener of this emit.
+        setImmediate(() => void (tracked.refund ?? Promise.resolve()).finally(() => settle(key)));
+      };
+      res.once('finish', end);
+      res.once('close', end);
+      return tracked;
+    };
 
     return (req, res, next) => {
       const key = spec.key(req, res);
       if (key === undefined) return next();
       // Others of this key still in progress here: counted in the store, not yet failures.
       let others = 0;
-      if (spec.concurrent !== undefined) {
+      let tracked: { refund?: Promise<void> } | undefined;
+      if (spec.concurrent !== undefined && !res.closed) {
         others = inProgress.get(key) ?? 0;
         if (others >= spec.concurrent) {
           next(
@@ -268,7 +290,7 @@ export function createRateLimiters(options: {
           );
           return;
         }
-        inProgress.set(key, others + 1);
+        tracked = track(key, res);
       }
       increment(key)
         .then(
@@ -288,24 +310,14 @@ export function createRateLimiters(options: {
             }
             if (spec.onlyFailures) {
               // Counted up front (concurrent guesses cannot slip through), given back once it succeeded.
-              // In progress until the count is given back: a success is never seen as a settled failure.
-              let settled = false;
-              const done = () => {
-                if (settled) return;
-                settled = true;
-                if (spec.concurrent !== undefined) settle(key);
-              };
-              res.once('close', () => {
-                if (res.statusCode >= 400 || !res.writableFinished) return done();
-                if (resetAt !== undefined && Date.now() >= resetAt) return done();
-                decrement(key)
-                  .catch((error: unknown) =>
-                    warn(spec.name, 'rate limiter error from store during decrement', error),
-                  )
-                  .finally(done);
+              res.once('finish', () => {
+                if (res.statusCode >= 400) return;
+                if (resetAt !== undefined && Date.now() >= resetAt) return;
+                const refund = decrement(key).catch((error: unknown) =>
+                  warn(spec.name, 'rate limiter error from store during decrement', error),
+                );
+                if (tracked) tracked.refund = refund;
               });
-            } else if (spec.concurrent !== undefined) {
-              res.once('close', () => settle(key));
             }
             if (totalHits - others > spec.limit) {
               if (!res.headersSent) res.setHeader('Retry-After', String(resetSeconds));
@@ -319,7 +331,6 @@ export function createRateLimiters(options: {
             next();
           },
           (error: unknown) => {
-            if (spec.concurrent !== undefined) settle(key);
             if (spec.failClosed) return next(refuse(error));
             warn(spec.name, 'rate-limit store failed; allowing the request uncounted', error);
             next();
