@@ -14,6 +14,7 @@ import { requestContextMiddleware } from './http/request-context';
 import type { RouteDef } from './http/route';
 import { inSequence, mountRoutes } from './http/router';
 import { Passwords } from './lib/passwords';
+import { Semaphore } from './lib/semaphore';
 import { projectRoot } from './lib/paths';
 import { AccessTokens } from './lib/tokens';
 import { mailerFromConfig } from './mail/mailer';
@@ -35,6 +36,12 @@ export interface App extends Express {
     openapi: () => Record<string, unknown>;
   };
 }
+
+/**
+ * Renders that may wait per render slot: beyond that, an export is refused at once (503) rather than queued
+ * for longer than EXPORT_QUEUE_TIMEOUT_MS could plausibly cover.
+ */
+const RENDER_QUEUE_PER_SLOT = 10;
 
 /** Exposed headers the SPA reads. */
 const EXPOSED_HEADERS = [
@@ -76,6 +83,9 @@ export function createApp(deps: AppDeps): App {
       logger,
     }),
     metrics: createMetrics(deps.db),
+    renderSlots: new Semaphore(config.export.concurrency, {
+      maxWaiting: config.export.concurrency * RENDER_QUEUE_PER_SLOT,
+    }),
   };
   const idempotency = createIdempotency(deps.db, { staleAfterMs: config.http.requestTimeoutMs + 30_000 });
   ctx.maintenance.push(

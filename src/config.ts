@@ -51,6 +51,12 @@ export interface Config {
     api: number;
     mail: number;
   };
+  export: {
+    /** Export renders at once in this process (EXPORT_CONCURRENCY); the rest wait for a slot. */
+    concurrency: number;
+    /** Longest wait for a render slot before the export is refused with 503 (EXPORT_QUEUE_TIMEOUT_MS). */
+    queueTimeoutMs: number;
+  };
   redisUrl: string | undefined;
   /** Prefix of every Redis key this deployment writes (several deployments may share one Redis). */
   redisPrefix: string;
@@ -160,6 +166,8 @@ const schema = Joi.object({
   AUTH_RATE_LIMIT: Joi.number().integer().min(1).default(10),
   API_RATE_LIMIT: Joi.number().integer().min(1).default(600),
   MAIL_RATE_LIMIT: Joi.number().integer().min(1).default(5),
+  EXPORT_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
+  EXPORT_QUEUE_TIMEOUT_MS: Joi.number().integer().min(100).max(600_000).default(30_000),
   REDIS_KEY_PREFIX: Joi.string()
     .pattern(/^[A-Za-z0-9:_-]{1,64}$/)
     .default('cb:'),
@@ -348,6 +356,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       auth: v.AUTH_RATE_LIMIT,
       api: v.API_RATE_LIMIT,
       mail: v.MAIL_RATE_LIMIT,
+    },
+    export: {
+      concurrency: v.EXPORT_CONCURRENCY,
+      queueTimeoutMs: v.EXPORT_QUEUE_TIMEOUT_MS,
     },
     redisUrl: v.REDIS_URL,
     redisPrefix: v.REDIS_KEY_PREFIX,

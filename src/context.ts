@@ -7,6 +7,7 @@ import type { RateLimiters } from './http/rate-limit';
 import type { RouteDef } from './http/route';
 import type { Logger } from './lib/logger';
 import type { Passwords } from './lib/passwords';
+import type { Semaphore } from './lib/semaphore';
 import type { Mailer } from './mail/mailer';
 import type { AccessTokens } from './lib/tokens';
 import type { FileStore } from './storage/file-store';
@@ -48,6 +49,12 @@ export interface AppContext extends AppDeps {
   metrics: Metrics;
   /** Local disk or S3 (src/storage/file-store.ts). */
   store: FileStore;
+  /**
+   * The process's render slots (EXPORT_CONCURRENCY): every export render holds one, so renders never take
+   * all of libuv's thread pool from bcrypt and file reads. Shared by whatever renders (the synchronous
+   * export now, durable export jobs later).
+   */
+  renderSlots: Semaphore;
 }
 
 /** A feature module: given the context, the routes it serves. */

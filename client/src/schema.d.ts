@@ -110,7 +110,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description A wrong email and a wrong password get the same 401 `INVALID_CREDENTIALS` in about the same time. Limited per client IP and per account.
+         * @description A wrong email and a wrong password get the same 401 `INVALID_CREDENTIALS` in about the same time. Failed logins are limited per (account, client IP) and per client IP (`AUTH_RATE_LIMIT` per minute each), and per account across all addresses at 10 times that; correct logins do not count, so wrong passwords from one address never lock the owner out from another.
          */
         post: operations["postAuthLogin"];
         delete?: never;
@@ -412,7 +412,7 @@ export interface paths {
         };
         /**
          * The caller's key for a provider, in plaintext
-         * @description Answers `Cache-Control: no-store` and sets `lastUsedAt`. A stored key that no longer decrypts (tampered with, or its master key was removed) answers 409 `KEY_UNREADABLE`: store it again.
+         * @description Answers `Cache-Control: private, no-store` (as every authenticated answer does) and sets `lastUsedAt`. A stored key that no longer decrypts (tampered with, or its master key was removed) answers 409 `KEY_UNREADABLE`: store it again.
          */
         get: operations["getApiKeysByProvider"];
         /**
@@ -1010,7 +1010,7 @@ export interface paths {
         put?: never;
         /**
          * Export the project as a print-ready coloring book (PDF)
-         * @description Streams a PDF: a title page, then the `page` images by `position` (each fitted into the safe area without distortion, followed by the drawings made on it), story text before its first page (`includeStories`), the other drawings, page numbers, and the title and author in its metadata. Every page has a TrimBox and a BleedBox; with `bleed` the page is 0.125 in larger on the top, bottom and outer edge. The page count is always even. See docs/export.md for the layout rules. No project → 404; no coloring page → 400 `EMPTY_PROJECT`; a printed file missing from the store → 409 `FILE_MISSING` with its `imageId` (or `drawingId`) and `missing`, the whole list. Every file is checked before the first byte, so the answer is a whole PDF or a problem; if a file still fails mid-stream the connection is cut, never a short PDF. Not replayable: `Idempotency-Key` is not honoured here (a stream has nothing to replay; repeating the request exports again). `X-Export-Warnings` counts the warnings the preflight reports for the same options (low DPI, page count outside paperback limits).
+         * @description Streams a PDF: a title page, then the `page` images by `position` (each fitted into the safe area without distortion, followed by the drawings made on it), story text before its first page (`includeStories`), the other drawings, page numbers, and the title and author in its metadata. Every page has a TrimBox and a BleedBox; with `bleed` the page is 0.125 in larger on the top, bottom and outer edge. The page count is always even. See docs/export.md for the layout rules. No project → 404; no coloring page → 400 `EMPTY_PROJECT`; a printed file missing from the store → 409 `FILE_MISSING` with its `imageId` (or `drawingId`) and `missing`, the whole list. Every file is checked before the first byte, so the answer is a whole PDF or a problem; if a file still fails mid-stream the connection is cut, never a short PDF. Not replayable: `Idempotency-Key` is not honoured here (a stream has nothing to replay; repeating the request exports again). Renders are bounded: at most `EXPORT_CONCURRENCY` at once per server process (default 1); the rest wait in order for a slot, at most `EXPORT_QUEUE_TIMEOUT_MS` (default 30 s), else 503 `SERVICE_UNAVAILABLE` with `Retry-After` (also at once when 10 per slot are already waiting). A user may have 2 exports in progress (waiting or rendering); the next one → 429 `RATE_LIMITED` with `Retry-After`. See docs/export.md. `X-Export-Warnings` counts the warnings the preflight reports for the same options (low DPI, page count outside paperback limits).
          */
         post: operations["postProjectsByIdExport"];
         delete?: never;
@@ -1662,9 +1662,11 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
-                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -1677,11 +1679,13 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 /** @description Bearer */
                 "WWW-Authenticate"?: string;
-                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -1694,9 +1698,11 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
-                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -1709,9 +1715,11 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
-                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -1724,8 +1732,14 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 /** @description The methods this path takes, e.g. `GET, HEAD, POST` */
                 Allow: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -1737,9 +1751,11 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
-                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -1752,9 +1768,11 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
-                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -1767,9 +1785,11 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
-                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -1782,9 +1802,11 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
-                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -1797,9 +1819,11 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
-                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -1812,6 +1836,8 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 /** @description Seconds to wait */
                 "Retry-After"?: number;
                 /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
@@ -1829,9 +1855,11 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
-                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -1844,11 +1872,13 @@ export interface components {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
                 /** @description Seconds to wait, when a dependency (the rate-limit store) is briefly unavailable */
                 "Retry-After"?: number;
-                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 RateLimit?: string;
-                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, nor on the operational routes that no limit counts. */
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
                 "RateLimit-Policy"?: string;
                 [name: string]: unknown;
             };
@@ -2014,6 +2044,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     [name: string]: unknown;
@@ -2061,6 +2093,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2101,6 +2135,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2141,6 +2177,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2173,6 +2211,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2203,6 +2243,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2238,6 +2280,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2275,6 +2319,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2393,6 +2439,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2501,6 +2549,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2545,6 +2595,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2587,6 +2639,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2623,6 +2677,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2661,7 +2717,7 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
-                    /** @description Always `no-store` */
+                    /** @description Always `private, no-store` */
                     "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
@@ -2709,6 +2765,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2724,6 +2782,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     [name: string]: unknown;
@@ -2764,6 +2824,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2818,6 +2880,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -2862,6 +2926,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2899,6 +2965,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2943,6 +3011,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3003,6 +3073,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -3052,6 +3124,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The project's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -3113,6 +3187,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The project's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -3156,6 +3232,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3200,6 +3278,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -3249,6 +3329,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3288,6 +3370,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3329,6 +3413,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
                     /** @description The project's version, e.g. `"3"` */
@@ -3374,6 +3460,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3434,6 +3522,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -3479,6 +3569,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The story's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -3543,6 +3635,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The story's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -3586,6 +3680,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3625,6 +3721,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3705,6 +3803,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -3749,6 +3849,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3820,6 +3922,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3857,6 +3961,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3895,6 +4001,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3996,6 +4104,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -4042,6 +4152,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The drawing's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -4132,6 +4244,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description The drawing's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -4176,6 +4290,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4241,6 +4357,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4285,6 +4403,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4327,6 +4447,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4365,6 +4487,10 @@ export interface operations {
                 headers: {
                     /** @description The request id (also in every log line) */
                     "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4378,6 +4504,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             405: components["responses"]["E405"];
+            429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
         };
@@ -4464,6 +4591,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description `private, no-store` when the request carried a valid access token */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4542,6 +4671,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -4586,6 +4717,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description `private, no-store` when the request carried a valid access token */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4656,6 +4789,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4694,6 +4829,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4738,6 +4875,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description Where the created resource lives */
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
@@ -4787,6 +4926,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description `private, no-store` when the request carried a valid access token */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4837,6 +4978,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4875,6 +5018,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4939,6 +5084,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     /** @description `attachment` with the file name made from the project title */
                     "Content-Disposition"?: string;
                     /** @description How many preflight warnings the book has (0 when none) */
@@ -4992,6 +5139,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
                     "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {

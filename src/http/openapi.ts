@@ -114,13 +114,12 @@ const RATE_LIMIT_HEADERS = {
 };
 
 /**
- * On error responses the rate-limit headers are there when a limit counted the request before it failed:
- * every error of a limited route, except a 401 for a missing or bad access token (refused before the limit)
- * and the answers for unknown paths and methods (404 without a route, 405), which no limit counts.
+ * On error responses the rate-limit headers are there whenever the API limit counted the request: every
+ * answer under `/api` (401s, unknown paths and 405s included), but not the operational routes outside it.
  */
 const ERROR_RATE_LIMIT_NOTE =
-  ' Present when a rate limit counted the request: not on a 401 for a missing or invalid access token, ' +
-  'nor on the operational routes that no limit counts.';
+  ' Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes ' +
+  '(`/health`, `/ready`, `/metrics`), which no limit counts.';
 
 const REQUEST_ID_HEADER = {
   description: 'The request id (also in every log line)',
@@ -140,6 +139,15 @@ const HTTP_NOTES =
 /** Most and fewest values of a 32-bit signed integer: `format: int32` when a schema's bounds fit. */
 const INT32_MAX = 2 ** 31 - 1;
 const INT32_MIN = -(2 ** 31);
+
+/** Set by the router on authenticated answers (src/http/router.ts); a handler's own value wins. */
+const CACHE_CONTROL_HEADER = {
+  required: { description: 'Always `private, no-store`', schema: headerText },
+  optional: {
+    description: '`private, no-store` when the request carried a valid access token',
+    schema: headerText,
+  },
+};
 
 export interface OpenApiInfo {
   title: string;
@@ -302,6 +310,13 @@ function errorStatuses(def: RouteDef): number[] {
 function successOf(def: RouteDef, spec: RouteDef['response'], components: Json): Json {
   const headers: Json = { 'X-Request-Id': REQUEST_ID_HEADER };
   if (def.apiRateLimit !== false) Object.assign(headers, RATE_LIMIT_HEADERS);
+  const cacheControl =
+    def.auth === 'required' || def.privateAnswer
+      ? CACHE_CONTROL_HEADER.required
+      : def.auth === 'optional'
+        ? CACHE_CONTROL_HEADER.optional
+        : undefined;
+  if (cacheControl) headers['Cache-Control'] = cacheControl;
   if (spec.status === 201) {
     headers.Location = { description: 'Where the created resource lives', schema: headerText };
   }
@@ -370,6 +385,11 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
     const headers: Json = {
       'X-Request-Id': { ...REQUEST_ID_HEADER, description: 'The request id, also `requestId` in the body' },
     };
+    headers['Cache-Control'] = {
+      description:
+        '`private, no-store` on routes that need a token and on any answer to a request with a valid one',
+      schema: headerText,
+    };
     if (status === '401') headers['WWW-Authenticate'] = { description: 'Bearer', schema: headerText };
     if (status === '429') {
       headers['Retry-After'] = {
@@ -389,11 +409,10 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
         required: true,
         schema: headerText,
       };
-    } else {
-      for (const [name, header] of Object.entries(RATE_LIMIT_HEADERS)) {
-        headers[name] =
-          status === '429' ? header : { ...header, description: header.description + ERROR_RATE_LIMIT_NOTE };
-      }
+    }
+    for (const [name, header] of Object.entries(RATE_LIMIT_HEADERS)) {
+      headers[name] =
+        status === '429' ? header : { ...header, description: header.description + ERROR_RATE_LIMIT_NOTE };
     }
     const examples = Object.fromEntries(
       (ERROR_EXAMPLES[Number(status)] ?? []).map((example) => [example.summary, example]),

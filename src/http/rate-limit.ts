@@ -27,6 +27,14 @@ export interface LimiterSpec {
   failClosed?: boolean;
   /** Count only failed requests (status >= 400): e.g. logins, where only guesses should use up the limit. */
   onlyFailures?: boolean;
+  /**
+   * With `onlyFailures`: how many requests of one key may be in progress at once in this process, and the
+   * ones in progress are not held against the limit (only settled failures are). Without it, every request
+   * counts up front until it succeeded, so a burst of correct logins from one address (a classroom behind
+   * one NAT, each login waiting for bcrypt) would be refused like guesses. The cap keeps a burst of guesses
+   * from being checked all at once before any of them has failed.
+   */
+  concurrent?: number;
 }
 
 /**
@@ -143,12 +151,27 @@ function throttledWarn(logger: Logger, everyMs = 10_000) {
   };
 }
 
+/**
+ * Logins from one address checked at once (per process). A classroom of 30 signing in together fits; a
+ * burst of guesses beyond it is refused before bcrypt sees it, until earlier ones have settled.
+ */
+export const LOGINS_IN_PROGRESS_PER_IP = 30;
+
+/** The cap on failed logins of one account across all addresses, as a multiple of AUTH_RATE_LIMIT. */
+export const ACCOUNT_FAILURES_FACTOR = 10;
+
 export interface RateLimiters {
   create(spec: LimiterSpec): RequestHandler;
   /** The general limit: API_RATE_LIMIT per minute per user, per IP when anonymous. */
   readonly api: RequestHandler;
   /** AUTH_RATE_LIMIT per minute per client IP, failing closed. */
   authByIp(name: string): RequestHandler;
+  /**
+   * Failed logins: AUTH_RATE_LIMIT failures per minute per client IP, failing closed. Correct logins are not
+   * counted (and at most LOGINS_IN_PROGRESS_PER_IP are checked at once per address), so a classroom behind
+   * one address signs in while a guesser spraying one password over many accounts is stopped.
+   */
+  loginFailuresByIp(name: string): RequestHandler;
 }
 
 /** The client's address as Express sees it through TRUST_PROXY hops; IPv6 is counted per /56. */
@@ -217,9 +240,58 @@ export function createRateLimiters(options: {
       });
     };
 
+    // Requests in progress per key (spec.concurrent): this process's own, which is enough to not count them.
+    const inProgress = new Map<string, number>();
+    const settle = (key: string) => {
+      const left = (inProgress.get(key) ?? 1) - 1;
+      if (left > 0) inProgress.set(key, left);
+      else inProgress.delete(key);
+    };
+    /**
+     * Marks a request of `key` in progress until its response has closed and the refund of a success (if
+     * any) has landed in the store: until then a success would look like a settled failure. Listening from
+     * the start, so a request whose response closes before the store answered is settled too.
+     */
+    const track = (key: string, res: Response): { refund?: Promise<void> } => {
+      const tracked: { refund?: Promise<void> } = {};
+      inProgress.set(key, (inProgress.get(key) ?? 0) + 1);
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        // A failure (or a response cut short) is settled at once: from now on it counts as what it is.
+        if (res.statusCode >= 400 || !res.writableFinished) return settle(key);
+        // A success once its refund landed; the refund starts in a later 'finish' listener of this emit.
+        setImmediate(() => void (tracked.refund ?? Promise.resolve()).finally(() => settle(key)));
+      };
+      res.once('finish', end);
+      res.once('close', end);
+      return tracked;
+    };
+
     return (req, res, next) => {
       const key = spec.key(req, res);
       if (key === undefined) return next();
+      // Others of this key still in progress here: counted in the store, not yet failures.
+      let others = 0;
+      let tracked: { refund?: Promise<void> } | undefined;
+      if (spec.concurrent !== undefined && !res.closed) {
+        others = inProgress.get(key) ?? 0;
+        if (others >= spec.concurrent) {
+          next(
+            new AppError(
+              429,
+              'RATE_LIMITED',
+              'Too many requests at once from this client; retry in 1 second',
+              {
+                headers: { 'Retry-After': '1' },
+              },
+            ),
+          );
+          return;
+        }
+        tracked = track(key, res);
+      }
       increment(key)
         .then(
           ({ totalHits, resetTime }) => {
@@ -239,13 +311,15 @@ export function createRateLimiters(options: {
             if (spec.onlyFailures) {
               // Counted up front (concurrent guesses cannot slip through), given back once it succeeded.
               res.once('finish', () => {
-                if (res.statusCode >= 400 || (resetAt !== undefined && Date.now() >= resetAt)) return;
-                decrement(key).catch((error: unknown) =>
+                if (res.statusCode >= 400) return;
+                if (resetAt !== undefined && Date.now() >= resetAt) return;
+                const refund = decrement(key).catch((error: unknown) =>
                   warn(spec.name, 'rate limiter error from store during decrement', error),
                 );
+                if (tracked) tracked.refund = refund;
               });
             }
-            if (totalHits > spec.limit) {
+            if (totalHits - others > spec.limit) {
               if (!res.headersSent) res.setHeader('Retry-After', String(resetSeconds));
               next(
                 new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${resetSeconds} seconds`, {
@@ -278,5 +352,14 @@ export function createRateLimiters(options: {
     }),
     authByIp: (name) =>
       create({ name, limit: options.authLimit, failClosed: true, key: (req) => clientKey(req) }),
+    loginFailuresByIp: (name) =>
+      create({
+        name,
+        limit: options.authLimit,
+        failClosed: true,
+        onlyFailures: true,
+        concurrent: LOGINS_IN_PROGRESS_PER_IP,
+        key: (req) => clientKey(req),
+      }),
   };
 }

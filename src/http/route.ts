@@ -88,6 +88,11 @@ export interface RouteDef<P = any, Q = any, B = any> {
   idempotent?: boolean;
   /** Subject to the per-user (or per-IP when anonymous) API rate limit; default true. */
   apiRateLimit?: boolean;
+  /**
+   * The answer holds credentials though the route takes no token (register, login and refresh answer a token
+   * pair): `Cache-Control: private, no-store` like every authenticated answer (RFC 6749 §5.1).
+   */
+  privateAnswer?: boolean;
   /** Hidden from the OpenAPI document (the docs page's own assets). */
   hidden?: boolean;
   response: ResponseSpec;

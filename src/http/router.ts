@@ -33,8 +33,34 @@ export interface RouterOptions {
   jsonLimitBytes: number;
 }
 
-export function authenticate(tokens: AccessTokens, mode: RouteDef['auth']): RequestHandler {
+/**
+ * What every answer to an authenticated request carries: it holds the caller's data, so neither a shared
+ * cache (proxy, CDN) nor the browser's disk cache may keep it. Set before the handler runs, so errors
+ * (401 included) carry it too; a handler may still set its own (none of the authenticated ones do).
+ */
+export const PRIVATE_NO_STORE = 'private, no-store';
+
+/** The claims of a well-formed, valid bearer token; undefined when there is none or it fails. */
+function bearerClaims(tokens: AccessTokens, header: string | undefined) {
+  if (header === undefined) return undefined;
+  const match = BEARER.exec(header);
+  return match ? (tokens.verify(match[1]) ?? undefined) : undefined;
+}
+
+function signIn(res: Response, claims: { userId: string; sessionId: string }): void {
+  const auth: AuthInfo = { userId: claims.userId, sessionId: claims.sessionId };
+  res.locals.auth = auth;
+  (res.locals.requestContext as RequestContext | undefined)!.userId = auth.userId;
+  res.setHeader('Cache-Control', PRIVATE_NO_STORE);
+}
+
+export function authenticate(
+  tokens: AccessTokens,
+  mode: RouteDef['auth'],
+  privateAnswer = false,
+): RequestHandler {
   return (req, res, next) => {
+    if (mode === 'required' || privateAnswer) res.setHeader('Cache-Control', PRIVATE_NO_STORE);
     if (mode === 'none') return next();
     const header = req.get('authorization');
     if (header === undefined) {
@@ -45,10 +71,44 @@ export function authenticate(tokens: AccessTokens, mode: RouteDef['auth']): Requ
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <accessToken>"');
     const claims = tokens.verify(match[1]);
     if (!claims) throw unauthenticated('The access token is invalid or expired');
-    const auth: AuthInfo = { userId: claims.userId, sessionId: claims.sessionId };
-    res.locals.auth = auth;
-    (res.locals.requestContext as RequestContext | undefined)!.userId = auth.userId;
+    signIn(res, claims);
     next();
+  };
+}
+
+/**
+ * Authentication and the API limit as one step: the limit counts the request before an authentication
+ * failure is answered, so a flood of bad tokens is limited like anything else (per IP, as there is no
+ * valid token to count it by). A 429 wins over the 401 it would otherwise have been.
+ */
+function authenticateAndCount(
+  tokens: AccessTokens,
+  def: RouteDef,
+  apiLimiter: RequestHandler | undefined,
+): RequestHandler {
+  const auth = authenticate(tokens, def.auth, def.privateAnswer);
+  if (!apiLimiter) return auth;
+  return (req, res, next) => {
+    let failure: unknown;
+    try {
+      auth(req, res, () => undefined);
+    } catch (error) {
+      failure = error;
+    }
+    return apiLimiter(req, res, (limited?: unknown) => next(limited ?? failure));
+  };
+}
+
+/**
+ * For answers no route gives (404 for an unknown path, 405 for a known path's unknown method): a valid
+ * bearer token is read, never required, so the request is counted per user when it has one and per IP
+ * otherwise, and its answer is private like any other authenticated one.
+ */
+function identifyAndCount(tokens: AccessTokens, apiLimiter: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const claims = bearerClaims(tokens, req.get('authorization'));
+    if (claims) signIn(res, claims);
+    return apiLimiter(req, res, next);
   };
 }
 
@@ -159,8 +219,7 @@ export function mountRoutes(app: Express, routes: RouteDef[], options: RouterOpt
         res.locals.routePath = def.path;
         next();
       },
-      authenticate(options.tokens, def.auth),
-      ...(def.apiRateLimit === false ? [] : [options.apiLimiter]),
+      authenticateAndCount(options.tokens, def, def.apiRateLimit === false ? undefined : options.apiLimiter),
       ...(def.before ?? []),
       ...bodyReader(def, options),
       (req, res, next) => {
@@ -199,9 +258,13 @@ export function mountRoutes(app: Express, routes: RouteDef[], options: RouterOpt
   // A known path with an unknown method is a 405 that says what is allowed, not a 404.
   for (const [path, methods] of methodsByPath) {
     const allow = [...methods].sort().join(', ');
-    app.all(path, (req, res, next) => {
+    const counted = path.startsWith('/api/') ? [identifyAndCount(options.tokens, options.apiLimiter)] : [];
+    const routePath: RequestHandler = (_req, res, next) => {
       // Counted in the metrics under the path's template, not as an unmatched route.
       res.locals.routePath = path;
+      next();
+    };
+    app.all(path, routePath, ...counted, (req, _res, next) => {
       next(
         new AppError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here; allowed: ${allow}`, {
           headers: { Allow: allow },
@@ -209,4 +272,6 @@ export function mountRoutes(app: Express, routes: RouteDef[], options: RouterOpt
       );
     });
   }
+  // An unknown path under /api counts like a known one: probing for routes is not free.
+  app.use('/api', identifyAndCount(options.tokens, options.apiLimiter));
 }

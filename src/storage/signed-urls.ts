@@ -27,7 +27,7 @@ export interface UrlSigner {
   sign(key: string, options?: { ttlS?: number }): SignedUrl;
   /** Checks a signature in constant time; `expired` only for an authentic signature whose time has passed. */
   verify(key: string, exp: number, sig: string): SignatureCheck;
-  /** Seconds until `exp` (0 when past): the file route's `Cache-Control: max-age`. */
+  /** Whole seconds until `exp`, rounded down (0 when past): the file route's `Cache-Control: max-age`. */
   secondsLeft(exp: number): number;
 }
 
@@ -64,7 +64,8 @@ export function createUrlSigner(options: UrlSignerOptions): UrlSigner {
       return exp <= nowS() ? 'expired' : 'valid';
     },
     secondsLeft(exp) {
-      return Math.max(0, exp - nowS());
+      // Rounded down from the exact clock: a cache may keep the file at most as long as its URL is valid.
+      return Math.max(0, Math.floor(exp - now() / 1000));
     },
   };
 }

@@ -100,7 +100,7 @@ describe('storing, reading and deleting a key', () => {
   test('when the owner reads one key, then the plaintext comes back with no-store and lastUsedAt is set', async () => {
     const res = await t.http().get('/api/api-keys/openai').set(user.auth);
     expect(res.status).toBe(200);
-    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['cache-control']).toBe('private, no-store');
     expect(Object.keys(res.body).sort()).toEqual([...maskedKeys, 'key'].sort());
     expect(res.body).toMatchObject({
       provider: 'openai',

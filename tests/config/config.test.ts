@@ -66,6 +66,21 @@ describe('loadConfig', () => {
     expect(error!.problems.join('\n')).toMatch(/JWT_SECRET/);
   });
 
+  test('when the export bounds are unset, then one render at once and a 30 s wait; out of range, then named', () => {
+    const defaults = loadConfig({ DATA_DIR: tmp() });
+    expect(defaults.export).toEqual({ concurrency: 1, queueTimeoutMs: 30_000 });
+    expect(loadConfig({ DATA_DIR: tmp(), EXPORT_CONCURRENCY: '3' }).export.concurrency).toBe(3);
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ DATA_DIR: tmp(), EXPORT_CONCURRENCY: '0', EXPORT_QUEUE_TIMEOUT_MS: 'soon' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.join('\n')).toMatch(/EXPORT_CONCURRENCY/);
+    expect(error!.problems.join('\n')).toMatch(/EXPORT_QUEUE_TIMEOUT_MS/);
+  });
+
   test('when ENCRYPTION_KEYS is malformed, then the problem is named', () => {
     expect(() =>
       loadConfig({ DATA_DIR: tmp(), ENCRYPTION_KEYS: 'k1:dG9vLXNob3J0', JWT_SECRET: 'x'.repeat(40) }),

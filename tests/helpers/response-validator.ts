@@ -117,8 +117,9 @@ export class ResponseValidator {
     const operationVerb = verb === 'head' ? 'get' : verb;
     const path = openApiPath(route);
     const operation = this.document.paths?.[path]?.[operationVerb];
-    if (!operation && status === 405 && this.document.paths?.[path]) {
-      // A documented path asked with another method: the router's 405, a problem like any other error.
+    if (!operation && (status === 405 || status === 429) && this.document.paths?.[path]) {
+      // A documented path asked with another method: the router's 405 (or the API limit's 429 before it),
+      // a problem like any other error.
       return this.checkBody(
         pointer('components', 'schemas', 'Problem'),
         type,

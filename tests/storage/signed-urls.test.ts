@@ -62,6 +62,13 @@ describe('signed file URLs', () => {
     expect(signerAt(NOW + 900_000).secondsLeft(exp)).toBe(0);
   });
 
+  test('when part of a second has passed, then max-age is rounded down: never past the signature', () => {
+    const { exp } = parse(signerAt(NOW).sign(KEY).url);
+    // 0.9 s after signing, 899.1 s are left: a cache may keep the file 899 s, not 900.
+    expect(signerAt(NOW + 900).secondsLeft(exp)).toBe(899);
+    expect(signerAt(NOW + 899_500).secondsLeft(exp)).toBe(0);
+  });
+
   test('when another secret signed it, or the JWT secret itself is the HMAC key, then it is invalid', () => {
     const { exp, sig } = parse(signerAt(NOW, 900, `${SECRET}-other`).sign(KEY).url);
     expect(signerAt(NOW).verify(KEY, exp, sig)).toBe('invalid');

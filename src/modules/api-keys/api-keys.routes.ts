@@ -57,18 +57,13 @@ export const apiKeyRoutes: RouteModule = (ctx: AppContext) => [
     tags,
     summary: "The caller's key for a provider, in plaintext",
     description:
-      'Answers `Cache-Control: no-store` and sets `lastUsedAt`. A stored key that no longer decrypts ' +
+      'Answers `Cache-Control: private, no-store` (as every authenticated answer does) and sets `lastUsedAt`. A stored key that no longer decrypts ' +
       '(tampered with, or its master key was removed) answers 409 `KEY_UNREADABLE`: store it again.',
     auth: 'required',
     params: ProviderParams,
-    response: {
-      status: 200,
-      schema: ApiKeySecretSchema,
-      headers: { 'Cache-Control': { description: 'Always `no-store`' } },
-    },
+    response: { status: 200, schema: ApiKeySecretSchema },
     errors: [409],
     handler: async ({ userId, params }) => ({
-      headers: { 'Cache-Control': 'no-store' },
       body: await apiKeys.revealApiKey(ctx, userId, params.provider),
     }),
   }),

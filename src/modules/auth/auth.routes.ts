@@ -1,6 +1,7 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import Joi from 'joi';
 import type { AppContext, RouteModule } from '../../context';
+import { ACCOUNT_FAILURES_FACTOR, clientKey } from '../../http/rate-limit';
 import { defineRoute } from '../../http/route';
 import { idParams, listOf, page, pagination } from '../../http/schemas';
 import { queueVerificationMail } from '../account-email/account-email.service';
@@ -15,15 +16,35 @@ function clientInfo(req: Request): auth.ClientInfo {
 }
 
 export const authRoutes: RouteModule = (ctx: AppContext) => {
-  const loginByAccount = ctx.limiters.create({
-    name: 'login-account',
+  const accountOf = (res: Response) =>
+    (res.locals.body as { email?: string } | undefined)?.email?.toLowerCase();
+  /**
+   * Failed logins count per (account, address) at AUTH_RATE_LIMIT: wrong passwords from one address never
+   * lock the owner out from another. Only failures count: the owner signing in on many devices is never
+   * limited. (Per address across accounts: loginFailuresByIp.)
+   */
+  const loginByAccountAndIp = ctx.limiters.create({
+    name: 'login-account-ip',
     limit: ctx.config.rateLimits.auth,
     failClosed: true,
-    // Only failed attempts count: the owner signing in on many devices never locks themselves out.
+    onlyFailures: true,
+    key: (req, res) => {
+      const email = accountOf(res);
+      return email ? `acct:${email}:ip:${clientKey(req)}` : undefined;
+    },
+  });
+  /**
+   * And per account across all addresses, at ACCOUNT_FAILURES_FACTOR (10) times that: a guesser with many
+   * addresses (a botnet) is still stopped, while one address, or a few, cannot lock the owner out.
+   */
+  const loginByAccount = ctx.limiters.create({
+    name: 'login-account',
+    limit: ctx.config.rateLimits.auth * ACCOUNT_FAILURES_FACTOR,
+    failClosed: true,
     onlyFailures: true,
     key: (_req, res) => {
-      const email = (res.locals.body as { email?: string } | undefined)?.email;
-      return email ? `acct:${email.toLowerCase()}` : undefined;
+      const email = accountOf(res);
+      return email ? `acct:${email}` : undefined;
     },
   });
 
@@ -37,6 +58,7 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
         'Answers the new user and a token pair, and queues an email-verification mail. An email already ' +
         'registered → 409 `EMAIL_TAKEN`; limited per client IP (429).',
       auth: 'none',
+      privateAnswer: true,
       before: [ctx.limiters.authByIp('register')],
       body: RegisterBody,
       response: {
@@ -59,11 +81,14 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
       summary: 'Sign in with email and password',
       description:
         'A wrong email and a wrong password get the same 401 `INVALID_CREDENTIALS` in about the same time. ' +
-        'Limited per client IP and per account.',
+        'Failed logins are limited per (account, client IP) and per client IP (`AUTH_RATE_LIMIT` per minute ' +
+        'each), and per account across all addresses at 10 times that; correct logins do not count, so ' +
+        'wrong passwords from one address never lock the owner out from another.',
       auth: 'none',
-      before: [ctx.limiters.authByIp('login')],
+      privateAnswer: true,
+      before: [ctx.limiters.loginFailuresByIp('login')],
       body: LoginBody,
-      guards: [loginByAccount],
+      guards: [loginByAccountAndIp, loginByAccount],
       response: { status: 200, schema: AuthResultSchema },
       errors: [401, 429],
       handler: async ({ req, body }) => ({ body: await auth.login(ctx, body, clientInfo(req)) }),
@@ -78,6 +103,7 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
         'detection), except within `REFRESH_REUSE_GRACE_S` seconds of its rotation, where racing tabs each get ' +
         'a fresh pair.',
       auth: 'none',
+      privateAnswer: true,
       before: [ctx.limiters.authByIp('refresh')],
       body: RefreshTokenBody,
       response: { status: 200, schema: AuthResultSchema },

@@ -90,7 +90,6 @@ export const billingRoutes: RouteModule = (ctx: AppContext) => {
         'answers 5xx so Stripe retries.',
       auth: 'none',
       bodyKind: 'raw',
-      apiRateLimit: false,
       idempotent: false,
       response: { status: 200, schema: WebhookAckSchema },
       errors: [503],

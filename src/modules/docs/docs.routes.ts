@@ -73,7 +73,6 @@ export const docsRoutes: RouteModule = () => {
       summary: 'A static file of the docs page',
       auth: 'none',
       hidden: true,
-      apiRateLimit: false,
       params: Joi.object({ file: Joi.string().max(64).required() }),
       response: { status: 200, content: { 'application/octet-stream': { type: 'string' } } },
       errors: [404],

@@ -1,6 +1,7 @@
 import type { AppContext, RouteModule } from '../../context';
 import { defineRoute } from '../../http/route';
 import { idParams } from '../../http/schemas';
+import { createExportLimits, EXPORTS_PER_USER } from './export.limits';
 import { ClientGoneError } from './export.render';
 import { ExportBody, PreflightQuery, PreflightSchema } from './export.schemas';
 import * as exporter from './export.service';
@@ -11,7 +12,8 @@ const WARNINGS_NOTE =
   '`X-Export-Warnings` counts the warnings the preflight reports for the same options (low DPI, ' +
   'page count outside paperback limits).';
 
-export const exportRoutes: RouteModule = (ctx: AppContext) => [
+/** `limits`: the render slots and per-user places, built once per app (a parameter keeps this a list). */
+export const exportRoutes: RouteModule = (ctx: AppContext, limits = createExportLimits(ctx)) => [
   defineRoute({
     method: 'post',
     path: '/api/projects/:id/export',
@@ -28,6 +30,11 @@ export const exportRoutes: RouteModule = (ctx: AppContext) => [
       'is checked before the first byte, so the answer is a whole PDF or a problem; if a file still ' +
       'fails mid-stream the connection is cut, never a short PDF. Not replayable: `Idempotency-Key` is ' +
       'not honoured here (a stream has nothing to replay; repeating the request exports again). ' +
+      `Renders are bounded: at most \`EXPORT_CONCURRENCY\` at once per server process (default 1); the ` +
+      'rest wait in order for a slot, at most `EXPORT_QUEUE_TIMEOUT_MS` (default 30 s), else 503 ' +
+      '`SERVICE_UNAVAILABLE` with `Retry-After` (also at once when 10 per slot are already waiting). A user ' +
+      `may have ${EXPORTS_PER_USER} exports in progress (waiting or rendering); the next one → 429 ` +
+      '`RATE_LIMITED` with `Retry-After`. See docs/export.md. ' +
       WARNINGS_NOTE,
     auth: 'required',
     params: idParams,
@@ -51,23 +58,29 @@ export const exportRoutes: RouteModule = (ctx: AppContext) => [
         },
       },
     },
-    errors: [404, 409],
+    errors: [404, 409, 429],
     handler: async ({ userId, params, body, res }) => {
       const { format: _format, ...options } = body;
-      const { book, warningCount } = await exporter.prepareExport(ctx, userId, params.id, options);
-      await exporter.recordExport(ctx, userId, book, warningCount);
-      res.status(200);
-      res.setHeader('Content-Type', 'application/pdf');
-      res.setHeader('Content-Disposition', exporter.contentDisposition(book.info.title));
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('X-Export-Warnings', String(warningCount));
-      res.setHeader('X-Export-Page-Count', String(book.layout.pageCount));
+      const freePlace = limits.claimUserPlace(userId);
+      let releaseSlot: (() => void) | undefined;
       try {
+        // The checks run in the slot too: a file deleted while the export waited is a 409, not a cut PDF.
+        releaseSlot = await limits.renderSlot(res);
+        const { book, warningCount } = await exporter.prepareExport(ctx, userId, params.id, options);
+        await exporter.recordExport(ctx, userId, book, warningCount);
+        res.status(200);
+        res.setHeader('Content-Type', 'application/pdf');
+        res.setHeader('Content-Disposition', exporter.contentDisposition(book.info.title));
+        res.setHeader('X-Export-Warnings', String(warningCount));
+        res.setHeader('X-Export-Page-Count', String(book.layout.pageCount));
         await exporter.streamExport(ctx, userId, book, res);
       } catch (error) {
         // The client left: nothing to answer and nothing went wrong on our side.
         if (error instanceof ClientGoneError) return;
         throw error;
+      } finally {
+        releaseSlot?.();
+        freePlace();
       }
     },
   }),
