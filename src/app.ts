@@ -132,7 +132,9 @@ export function createApp(deps: AppDeps): App {
         'The REST API behind ColorBook: projects, stories, images, drawings, templates, AI-provider keys, ' +
         'analytics and billing. Errors are RFC 9457 problem+json. Text in a request may not contain U+0000, ' +
         `and free-JSON fields (settings, metadata, properties, drawing data) nest at most ${MAX_JSON_DEPTH} levels deep: ` +
-        'either is a 400 VALIDATION_ERROR naming the field. Requests that are not valid HTTP/1.1 get 400 ' +
+        'either is a 400 VALIDATION_ERROR naming the field. So is a key `__proto__`, `constructor` or ' +
+        '`prototype` anywhere in a body (nested, in arrays, in multipart JSON fields). ' +
+        'Requests that are not valid HTTP/1.1 get 400 ' +
         'MALFORMED_REQUEST, headers over 16 KB 431 HEADERS_TOO_LARGE, requests that arrive too slowly 408 ' +
         'REQUEST_TIMEOUT.',
     }));

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Joi from 'joi';
 import { parseDuration } from './lib/duration';
+import { trimEndOf } from './lib/text';
 
 /**
  * The whole configuration, read once from the environment, validated with Joi and frozen.
@@ -397,7 +398,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: v.MAIL_FROM,
       requireVerifiedEmail: v.REQUIRE_VERIFIED_EMAIL,
     },
-    appUrl: String(v.APP_URL).replace(/\/+$/, ''),
+    appUrl: trimEndOf(String(v.APP_URL), '/'),
     analyticsRetentionDays: v.ANALYTICS_RETENTION_DAYS,
     metricsToken: v.METRICS_TOKEN,
   };

@@ -48,7 +48,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics of this process
-         * @description Prometheus text format: `http_request_duration_seconds` (histogram by `method`, `route` template and `status`), the database pool gauges (`db_pool_connections_total`, `db_pool_connections_idle`, `db_pool_requests_waiting`) and the default Node.js process metrics, event-loop lag included. When the server has a `METRICS_TOKEN`, it needs `Authorization: Bearer <METRICS_TOKEN>` (else 401).
+         * @description Prometheus text format: `http_request_duration_seconds` (histogram by `method`, `route` template and `status`), the database pool gauges (`db_pool_connections_total`, `db_pool_connections_idle`, `db_pool_requests_waiting`) and the default Node.js process metrics, event-loop lag included. When the server has a `METRICS_TOKEN`, it needs `Authorization: Bearer <METRICS_TOKEN>` (else 401). In production (`NODE_ENV=production`) without `METRICS_TOKEN` it answers 404, like a path that does not exist (and the server logs a warning at start): metrics are never public by default.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -442,7 +442,7 @@ export interface paths {
         put?: never;
         /**
          * Record a batch of usage events
-         * @description 1..100 events. The batch is all or nothing: one invalid event refuses it with 400 (`errors[].path` names the event's index, e.g. `events.3.type`), a `projectId` that is not the caller's with 404.
+         * @description 1..100 events. The batch is all or nothing: one invalid event refuses it with 400 (`errors[].path` names the event's index, e.g. `events.3.type`), a `projectId` that is not the caller's with 404. The types the server records itself (`user.registered`, `user.login`, `user.password_reset`, `project.created`, `story.created`, `image.created`, `drawing.created`, `template.used`, `export.created`, `plan.changed`) are reserved: a client event naming one → 400. `occurredAt` may be at most 7 days in the past and 5 minutes in the future (else 400): a queue kept offline for a few days still goes in, history cannot be rewritten.
          */
         post: operations["postAnalyticsEvents"];
         delete?: never;
@@ -1974,6 +1974,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            404: components["responses"]["E404"];
             405: components["responses"]["E405"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
@@ -2853,7 +2854,7 @@ export interface operations {
             content: {
                 "application/json": {
                     events: {
-                        /** @description e.g. `editor.opened`: a-z first, then 1..63 of a-z, 0-9, `_` and `.` */
+                        /** @description e.g. `editor.opened`: a-z first, then 1..63 of a-z, 0-9, `_` and `.`; not one of the types the server records itself (listed here as `not`) */
                         type: string;
                         /**
                          * Format: uuid
@@ -2864,7 +2865,7 @@ export interface operations {
                         properties?: {
                             [key: string]: unknown;
                         };
-                        /** @description When it happened (default: when received); at most 24 h in the future */
+                        /** @description When it happened (default: when received); at most 7 days in the past and 5 minutes in the future */
                         occurredAt?: string | unknown | unknown;
                     }[];
                 };

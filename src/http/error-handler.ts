@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { isUnavailableError } from '../db/database';
 import type { Logger } from '../lib/logger';
 import { AppError, serviceUnavailable } from './errors';
@@ -93,11 +93,26 @@ export function problemBody(error: AppError, requestId: string | undefined): Rec
   };
 }
 
+/** The answer to a path no route serves (also what a route that hides itself answers). */
+export const noRoute = (req: Request) =>
+  new AppError(404, 'NOT_FOUND', `No route for ${req.method} ${req.path}`);
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new AppError(404, 'NOT_FOUND', `No route for ${req.method} ${req.path}`));
+  next(noRoute(req));
 };
 
-/** Turns every error into RFC 9457 problem+json; 5xx are logged with their stack, never shown. */
+/**
+ * Whether an answer is one the server gives on purpose: any 4xx, and a 5xx that names its cause with a code
+ * of its own (`BILLING_DISABLED`, `SERVICE_UNAVAILABLE`: a switched-off feature, a database or limiter that
+ * is away). Only the rest, `INTERNAL` (an error nobody expected), needs a person and its stack.
+ */
+const isExpected = (error: AppError) => error.status < 500 || error.code !== 'INTERNAL';
+
+/**
+ * Turns every error into RFC 9457 problem+json. Unexpected 5xx are logged at `error` with their stack, never
+ * shown; an expected 5xx is a `warn` line with its code and cause, without a stack (a fuzz run made hundreds
+ * of stack traces out of `BILLING_DISABLED` alone). 4xx get no line of their own: the request line has them.
+ */
 export function errorHandler(logger: Logger, options: { exposeInternals: boolean }): ErrorRequestHandler {
   return (error, req, res, next) => {
     const appError = toAppError(error);
@@ -112,7 +127,18 @@ export function errorHandler(logger: Logger, options: { exposeInternals: boolean
         error: error.message,
       });
     }
-    if (appError.status >= 500) {
+    if (appError.status >= 500 && isExpected(appError)) {
+      const cause = (appError.cause ?? (error === appError ? undefined : error)) as { message?: unknown };
+      logger.warn('request answered with an expected error', {
+        requestId,
+        method: req.method,
+        route: res.locals.routePath,
+        status: appError.status,
+        code: appError.code,
+        detail: appError.message,
+        ...(typeof cause?.message === 'string' ? { cause: cause.message } : {}),
+      });
+    } else if (appError.status >= 500) {
       logger.error('request failed', {
         requestId,
         method: req.method,

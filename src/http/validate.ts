@@ -52,6 +52,7 @@ export function acceptPlainlyValid<S extends Joi.Schema>(schema: S, check: (valu
 
 /** Validates one part of a request; a failure is a 400 VALIDATION_ERROR listing every field. */
 export function validatePart<T>(schema: Joi.Schema, value: unknown, part: 'params' | 'query' | 'body'): T {
+  if (part === 'body') refuseReservedKeys(value);
   const shortcut = plainlyValid.get(schema)?.(value);
   if (shortcut !== undefined) return shortcut as T;
   let prepared = withOptions.get(schema);
@@ -83,6 +84,48 @@ export function validatePart<T>(schema: Joi.Schema, value: unknown, part: 'param
     );
   }
   return result.value as T;
+}
+
+/**
+ * Keys that name JavaScript's object machinery. `JSON.parse` makes `{"__proto__": …}` an own key, harmless
+ * until some code copies it by assignment (`out[key] = value`) and sets an object's prototype instead, and
+ * Joi lets the key through silently even where unknown keys are refused. No field of the API has such a
+ * name, so a body holding one anywhere is refused.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * A 400 VALIDATION_ERROR naming the first reserved key of a body (`metadata.__proto__`, `items.0.constructor`).
+ * Checked on the body as parsed, before Joi copies it: JSON bodies and multipart fields (their JSON-valued
+ * fields parsed, `metadata` say) all pass here, so this is the one place that refuses them.
+ */
+function refuseReservedKeys(body: unknown): void {
+  const path = pathOfReservedKey(body);
+  if (path === undefined) return;
+  const message = 'is a reserved key (__proto__, constructor and prototype are refused anywhere in a body)';
+  throw validationError(`"${path}" ${message}`, [{ path, message }]);
+}
+
+/** The path of the first key in RESERVED_KEYS, at any depth and in arrays too, or undefined. */
+export function pathOfReservedKey(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [current, path] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--)
+        stack.push([current[i], path ? `${path}.${i}` : String(i)]);
+      continue;
+    }
+    // Own keys only, as JSON.parse and multer make them (a multipart body has no prototype at all).
+    const keys = Object.keys(current);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const at = path ? `${path}.${keys[i]}` : keys[i];
+      if (RESERVED_KEYS.has(keys[i])) return at;
+      stack.push([(current as Record<string, unknown>)[keys[i]], at]);
+    }
+  }
+  return undefined;
 }
 
 /**

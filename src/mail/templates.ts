@@ -1,3 +1,5 @@
+import { trimEndOf } from '../lib/text';
+
 /** The name mail shows its reader. */
 export const PRODUCT_NAME = 'ColorBook';
 
@@ -9,7 +11,7 @@ export interface RenderedMail {
 
 /** `APP_URL/<page>?token=…`, keeping any path APP_URL has (`https://example.com/app`). */
 export function appLink(appUrl: string, page: string, token: string): string {
-  const url = new URL(page.replace(/^\/+/, ''), `${appUrl.replace(/\/+$/, '')}/`);
+  const url = new URL(page.replace(/^\/+/, ''), `${trimEndOf(appUrl, '/')}/`);
   url.searchParams.set('token', token);
   return url.toString();
 }

@@ -214,27 +214,29 @@ export function parseMultipartFields(
   schema?: Joi.ObjectSchema | Map<string, string>,
 ): Record<string, unknown> {
   const types = schema instanceof Map ? schema : schema ? fieldTypesOf(schema) : new Map<string, string>();
-  const out: Record<string, unknown> = {};
+  const out: [string, unknown][] = [];
   const errors: FieldError[] = [];
   for (const [name, value] of Object.entries(fields)) {
     const type = types.get(name);
     if (typeof value !== 'string' || !type || !JSON_VALUED.has(type)) {
-      out[name] = value;
+      out.push([name, value]);
       continue;
     }
     try {
-      out[name] = JSON.parse(value);
+      out.push([name, JSON.parse(value)]);
     } catch {
       if (type === 'object' || type === 'array') {
         errors.push({ path: name, message: `must be a JSON ${type}` });
       }
-      out[name] = value; // numbers and booleans: validation words the error
+      out.push([name, value]); // numbers and booleans: validation words the error
     }
   }
   if (errors.length > 0) {
     throw validationError(errors.map((e) => `"${e.path}" ${e.message}`).join('; '), errors);
   }
-  return out;
+  // fromEntries, not `out[name] = value`: a field named `__proto__` stays an own key, which validation
+  // refuses, instead of silently setting the body's prototype.
+  return Object.fromEntries(out);
 }
 
 async function inspectImage(

@@ -1,7 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { useTestApp } from '../helpers/app';
 import { createProject, createUser, type TestUser } from '../helpers/factories';
 
 const t = useTestApp();
+
+const DAY = 24 * 3600 * 1000;
+/** `YYYY-MM-DD` of the UTC day `n` days before today. */
+const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(0, 10);
 
 const post = (user: TestUser, body: object) =>
   t.http().post('/api/analytics/events').set(user.auth).send(body);
@@ -34,7 +40,7 @@ describe('POST /api/analytics/events', () => {
     const res = await post(user, {
       events: [
         { type: 'editor.opened', properties: { tool: 'brush', size: 3 } },
-        { type: 'page_view', occurredAt: '2024-05-01T10:00:00+02:00' },
+        { type: 'page_view', occurredAt: `${daysAgo(2)}T10:00:00+02:00` },
       ],
     });
     expect(res.status).toBe(202);
@@ -46,7 +52,7 @@ describe('POST /api/analytics/events', () => {
       projectId: null,
       properties: { tool: 'brush', size: 3 },
     });
-    expect(new Date(rows[1].occurredAt).toISOString()).toBe('2024-05-01T08:00:00.000Z');
+    expect(new Date(rows[1].occurredAt).toISOString()).toBe(`${daysAgo(2)}T08:00:00.000Z`);
     expect(rows[1].properties).toEqual({});
   });
 
@@ -107,6 +113,15 @@ describe('POST /api/analytics/events', () => {
       'events.3.occurredAt',
     ],
     ['an occurredAt two days ahead', { type: 'ok.type', occurredAt: 'FUTURE' }, 'events.3.occurredAt'],
+    ['an occurredAt 10 minutes ahead', { type: 'ok.type', occurredAt: +10 * 60 }, 'events.3.occurredAt'],
+    ['an occurredAt 8 days ago', { type: 'ok.type', occurredAt: -8 * 24 * 3600 }, 'events.3.occurredAt'],
+    ['an occurredAt in 2020', { type: 'ok.type', occurredAt: '2020-01-01T00:00:00Z' }, 'events.3.occurredAt'],
+    ["the server's own plan.changed", { type: 'plan.changed' }, 'events.3.type'],
+    [
+      "the server's own export.created, backdated",
+      { type: 'export.created', occurredAt: '2020-06-01T00:00:00Z' },
+      ['events.3.type', 'events.3.occurredAt'],
+    ],
     [
       'a userId (mass assignment)',
       { type: 'ok.type', userId: '6f1c7a52-3a0e-4f7e-9d7e-2b8b1f0f5c11' },
@@ -117,16 +132,20 @@ describe('POST /api/analytics/events', () => {
     'when the 4th event has %s, then the whole batch is refused with 400 naming its index',
     async (_what, bad, path) => {
       const user = await createUser(t);
+      // 'FUTURE' and numbers (seconds from now) are made into times when the test runs.
+      const when = (bad as { occurredAt?: unknown }).occurredAt;
       const event =
-        (bad as { occurredAt?: string }).occurredAt === 'FUTURE'
+        when === 'FUTURE'
           ? { ...bad, occurredAt: new Date(Date.now() + 2 * 24 * 3600 * 1000).toISOString() }
-          : bad;
+          : typeof when === 'number'
+            ? { ...bad, occurredAt: new Date(Date.now() + when * 1000).toISOString() }
+            : bad;
       const res = await post(user, {
         events: [{ type: 'a.b' }, { type: 'a.c' }, { type: 'a.d' }, event, { type: 'a.e' }],
       });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_ERROR');
-      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual([path]);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual([path].flat());
       expect(await clientEvents(user.id)).toEqual([]);
     },
   );
@@ -139,6 +158,77 @@ describe('POST /api/analytics/events', () => {
     const user = await createUser(t);
     expect((await post(user, body)).status).toBe(400);
     expect(await clientEvents(user.id)).toEqual([]);
+  });
+
+  /** What the server records itself, written out here rather than taken from the code under test. */
+  const SERVER_TYPES = [
+    'user.registered',
+    'user.login',
+    'user.password_reset',
+    'project.created',
+    'story.created',
+    'image.created',
+    'drawing.created',
+    'template.used',
+    'export.created',
+    'plan.changed',
+  ];
+
+  test('when a client sends any type the server records itself, then 400 naming the event and the reason', async () => {
+    const user = await createUser(t);
+    const res = await post(user, {
+      events: [{ type: 'page.view' }, ...SERVER_TYPES.map((type) => ({ type }))],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_ERROR');
+    expect(res.body.errors).toEqual(
+      SERVER_TYPES.map((_type, i) => ({
+        path: `events.${i + 1}.type`,
+        message: 'is an event type the server records itself; clients may not send it',
+      })),
+    );
+    expect(await clientEvents(user.id)).toEqual([]);
+  });
+
+  test('when every type the server records is looked for in the code, then each is one the clients may not send', () => {
+    // The server's own events as recorded by `recordEvent(…, { type: '…' })` anywhere in src/.
+    const recorded = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (file.endsWith('.ts')) {
+          const text = fs.readFileSync(file, 'utf8');
+          for (const call of text.split('recordEvent(').slice(1)) {
+            const type = /type: '([a-z0-9_.]+)'/.exec(call.slice(0, 400))?.[1];
+            if (type) recorded.add(type);
+          }
+        }
+      }
+    };
+    walk(path.join(__dirname, '../../src'));
+    expect([...recorded].sort()).toEqual([...SERVER_TYPES].sort());
+  });
+
+  test('when occurredAt is 6 days ago or 4 minutes ahead, then it is accepted as sent', async () => {
+    const user = await createUser(t);
+    const past = new Date(Date.now() - 6 * DAY);
+    const ahead = new Date(Date.now() + 4 * 60 * 1000);
+    await post(user, {
+      events: [
+        { type: 'offline.queued', occurredAt: past.toISOString() },
+        { type: 'clock.fast', occurredAt: ahead.toISOString() },
+      ],
+    }).expect(202);
+    const rows = await clientEvents(user.id);
+    expect(rows.map((row) => new Date(row.occurredAt).getTime())).toEqual([past.getTime(), ahead.getTime()]);
+  });
+
+  test('when the OpenAPI document is read, then the reserved types and the time bounds are described', async () => {
+    const doc = (await t.http().get('/api/openapi.json')).body;
+    const description: string = doc.paths['/api/analytics/events'].post.description;
+    for (const type of SERVER_TYPES) expect(description).toContain(`\`${type}\``);
+    expect(description).toMatch(/7 days in the past and 5 minutes in the future/);
   });
 
   test('when a batch is replayed with the same Idempotency-Key, then the first answer comes back and nothing is stored twice', async () => {

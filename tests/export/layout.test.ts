@@ -212,3 +212,106 @@ describe('the page plan', () => {
     expect(bare.content.lines[0].box.y).toBeLessThan(bookLine.box.y);
   });
 });
+
+/**
+ * Story text of any content costs work linear in its length. Timing is never asserted: the work is counted
+ * where it is done (the characters handed to the measure), and ten times the text may cost at most about ten
+ * times the work. The regex and copying traps of the past (a `/\s+$/` over a long whitespace run, the rest
+ * of the lines copied per page) are kept out by eslint's regexp rules and by the 100,000-character cases
+ * below, which took minutes before.
+ */
+describe('text of any content, up to the 100,000 characters a story holds', () => {
+  const options = { trimSize: 'letter' as const, bleed: false, blankBacks: false };
+  const MAX = 100_000;
+  /** Each maker gives a text of exactly n characters (UTF-16 code units, as the story limit counts). */
+  const worstCases: Record<string, (n: number) => string> = {
+    tabs: (n) => '\t'.repeat(n),
+    'tabs, then a letter': (n) => `${'\t'.repeat(n - 1)}x`,
+    'spaces, then a letter': (n) => `${' '.repeat(n - 1)}x`,
+    '"\\t \\t x" repeated': (n) => '\t \t x'.repeat(Math.ceil(n / 5)).slice(0, n),
+    'newlines, then a letter': (n) => `${'\n'.repeat(n - 1)}x`,
+    'CRLF pairs, then a letter': (n) => `${'\r\n'.repeat((n - 1) / 2)}x`.padStart(n, ' '),
+    'one long word': (n) => 'w'.repeat(n),
+    'one-letter words': (n) => 'a '.repeat(n / 2),
+    'one-letter lines': (n) => 'a\n'.repeat(n / 2),
+    'no-break spaces, then a letter': (n) => `${'\u00a0'.repeat(n - 1)}x`,
+    CJK: (n) => '漢'.repeat(n),
+    'lone surrogates': (n) => '\ud800'.repeat(n),
+    'combining marks': (n) => `a${'\u0301\u0316'.repeat(n / 2)}`.slice(0, n),
+    'emoji pairs': (n) => '🐳'.repeat(n / 2),
+    'control characters': (n) => '\u0007\u0085'.repeat(n / 2),
+  };
+
+  /** A width that counts its calls and the characters it is handed: 6 pt a character. */
+  function countingWidth() {
+    const count = { calls: 0, chars: 0 };
+    const width = (s: string) => {
+      count.calls++;
+      count.chars += s.length;
+      return s.length * 6;
+    };
+    return { count, width };
+  }
+
+  /** Lays out one story (title page, story, one coloring page) with a counting measure. */
+  function work(text: string) {
+    const { count, width } = countingWidth();
+    const story: Content = { type: 'story', storyId: 's', title: 'Tale', text };
+    const book = layoutBook([title, story, coloring('a')], options, (s) => width(s));
+    return { ...count, book };
+  }
+
+  test.each(Object.keys(worstCases))(
+    'when a story is %s, then wrapping ten times the text measures at most ~ten times as much',
+    (name) => {
+      const make = worstCases[name];
+      expect(make(MAX).length).toBe(MAX);
+      const wrap = (n: number) => {
+        const { count, width } = countingWidth();
+        const lines = wrapText(toWinAnsi(make(n)).trimEnd(), 576, width);
+        return { ...count, lines: lines.length };
+      };
+      const small = wrap(MAX / 10);
+      const large = wrap(MAX);
+      // Quadratic work would be ~100 times; allow a little for the first and last lines.
+      expect(large.calls).toBeLessThanOrEqual(11 * small.calls + 20);
+      expect(large.chars).toBeLessThanOrEqual(11 * small.chars + 2000);
+      expect(large.lines).toBeLessThanOrEqual(11 * small.lines + 20);
+    },
+  );
+
+  test.each(Object.keys(worstCases))(
+    'when a story is %s, then the whole book measures at most a line per character per layout pass',
+    (name) => {
+      const { chars, book } = work(worstCases[name](MAX));
+      // The layout runs at most 7 passes (one per gutter band); a line is at most 96 characters here.
+      expect(chars).toBeLessThanOrEqual(7 * 97 * MAX);
+      expect(book.pageCount % 2).toBe(0);
+    },
+  );
+
+  const storyTexts = (book: ReturnType<typeof layoutBook>) =>
+    book.pages.flatMap((p) => (p.content.type === 'story' ? [p.content.lines.map((l) => l.text)] : []));
+
+  test('when a story is 99,999 newlines and a letter, then the letter is on the page after the title page', () => {
+    const { book } = work(worstCases['newlines, then a letter'](MAX));
+    // The first story page shows the title (its empty lines print nothing); the next starts at the letter.
+    expect(storyTexts(book)).toEqual([['Tale'], ['x']]);
+    expect(book.pageCount).toBe(4);
+  });
+
+  test('when a story is whitespace only, then its page holds the title alone; trailing whitespace is dropped', () => {
+    expect(storyTexts(work(worstCases.tabs(MAX)).book)).toEqual([['Tale']]);
+    expect(storyTexts(work(worstCases['tabs, then a letter'](MAX)).book)).toEqual([['Tale', 'x']]);
+    expect(storyTexts(work(`x${' \t\n\u00a0'.repeat(MAX / 4 - 1)}`).book)).toEqual([['Tale', 'x']]);
+  });
+
+  test('when a story is one long word, then it is cut into full lines and every character is kept', () => {
+    const { book } = work(worstCases['one long word'](MAX));
+    const lines = storyTexts(book).flat().slice(1);
+    expect(lines.join('')).toBe('w'.repeat(MAX));
+    // Over 24 pages the gutter is 0.375 in: the line is 567 pt, 94 characters of 6 pt, every line full.
+    expect(book.gutterMarginIn).toBe(0.375);
+    expect(new Set(lines.slice(0, -1).map((line) => line.length))).toEqual(new Set([94]));
+  });
+});

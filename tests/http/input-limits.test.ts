@@ -1,8 +1,9 @@
 import { toAppError } from '../../src/http/error-handler';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../src/http/schemas';
-import { pathHoldingNul } from '../../src/http/validate';
+import { pathHoldingNul, pathOfReservedKey } from '../../src/http/validate';
 import { useTestApp } from '../helpers/app';
 import { createProject, createUser, type TestUser } from '../helpers/factories';
+import { makePng } from '../helpers/images';
 
 const t = useTestApp();
 
@@ -83,6 +84,103 @@ describe('the character U+0000, which PostgreSQL stores in neither text nor json
     expect(pathHoldingNul({ a: ['x', { b: 'y\u0000' }] })).toBe('a.1.b');
     expect(pathHoldingNul({ ['k\u0000']: 1 })).toBe('k\u0000');
     expect(pathHoldingNul({ a: 'x', b: [1, null, true, new Date(0)], c: '\\u0000 as text' })).toBeUndefined();
+  });
+});
+
+describe('the JSON keys __proto__, constructor and prototype', () => {
+  const MESSAGE = 'is a reserved key (__proto__, constructor and prototype are refused anywhere in a body)';
+
+  /** A raw JSON body: JSON.stringify would make `__proto__` of an object literal disappear. */
+  const postRaw = (user: TestUser, path: string, body: string) =>
+    t.http().post(path).set(user.auth).set('Content-Type', 'application/json').send(body);
+
+  test.each([
+    ['at the top level', '{"title":"Proto","__proto__":{"isAdmin":true}}', '__proto__'],
+    ['as constructor at the top level', '{"title":"Proto","constructor":{"prototype":{}}}', 'constructor'],
+    [
+      'in free JSON',
+      '{"title":"Proto","settings":{"theme":{"__proto__":{"x":1}}}}',
+      'settings.theme.__proto__',
+    ],
+    [
+      'in an array',
+      '{"title":"Proto","settings":{"pages":[{"ok":1},{"prototype":2}]}}',
+      'settings.pages.1.prototype',
+    ],
+  ])(
+    'when a body holds one %s, then 400 VALIDATION_ERROR names its path and nothing is written',
+    async (_where, body, path) => {
+      const user = await createUser(t);
+      const res = await postRaw(user, '/api/projects', body);
+      if (path === undefined) {
+        // Only keys are refused: the words themselves are fine as values.
+        expect(res.status).toBe(201);
+        return;
+      }
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body.code).toBe('VALIDATION_ERROR');
+      expect(res.body.errors).toEqual([{ path, message: MESSAGE }]);
+      expect(await projectCount(user)).toBe(0);
+    },
+  );
+
+  test('when the words are values, not keys, then the body is taken', async () => {
+    const user = await createUser(t);
+    const body = '{"title":"__proto__","settings":{"note":"constructor","list":["prototype"]}}';
+    const res = await postRaw(user, '/api/projects', body);
+    expect(res.status).toBe(201);
+    expect(res.body.settings).toEqual({ note: 'constructor', list: ['prototype'] });
+  });
+
+  test('when an update or a batch holds one, then 400 too: every JSON body passes the same check', async () => {
+    const user = await createUser(t);
+    const project = await createProject(t, user);
+    const update = await t
+      .http()
+      .put(`/api/projects/${project.id}`)
+      .set(user.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"title":"Same","settings":{"__proto__":{"polluted":true}}}');
+    expect(update.status).toBe(400);
+    expect(update.body.errors).toEqual([{ path: 'settings.__proto__', message: MESSAGE }]);
+    const events = await postRaw(
+      user,
+      '/api/analytics/events',
+      '{"events":[{"type":"a.b"},{"type":"a.c","properties":{"constructor":1}}]}',
+    );
+    expect(events.status).toBe(400);
+    expect(events.body.errors).toEqual([{ path: 'events.1.properties.constructor', message: MESSAGE }]);
+    const after = await t.http().get(`/api/projects/${project.id}`).set(user.auth);
+    expect(after.body.version).toBe(project.version);
+  });
+
+  test('when a multipart form carries one, in a JSON field or as a field name, then 400 and no image is stored', async () => {
+    const user = await createUser(t);
+    const project = await createProject(t, user);
+    const upload = () => t.http().post('/api/images').set(user.auth).field('projectId', project.id);
+    const png = await makePng(8, 8);
+    const inMetadata = await upload()
+      .field('metadata', '{"source":{"__proto__":{"polluted":true}}}')
+      .attach('file', png, 'page.png');
+    expect(inMetadata.status).toBe(400);
+    expect(inMetadata.body.errors).toEqual([{ path: 'metadata.source.__proto__', message: MESSAGE }]);
+    const asFieldName = await upload()
+      .field('__proto__', '{"polluted":true}')
+      .attach('file', png, 'page.png');
+    expect(asFieldName.status).toBe(400);
+    expect(asFieldName.body.errors).toEqual([{ path: '__proto__', message: MESSAGE }]);
+    const list = await t.http().get(`/api/images?projectId=${project.id}`).set(user.auth);
+    expect(list.body.pagination.total).toBe(0);
+  });
+
+  test('pathOfReservedKey finds the first reserved own key at any depth, and nothing elsewhere', () => {
+    expect(pathOfReservedKey(JSON.parse('{"a":[1,{"b":{"__proto__":null}}]}'))).toBe('a.1.b.__proto__');
+    expect(pathOfReservedKey([{ prototype: 1 }])).toBe('0.prototype');
+    expect(
+      pathOfReservedKey({ a: '__proto__', b: ['constructor'], c: { proto: 1, Constructor: 2 } }),
+    ).toBeUndefined();
+    expect(pathOfReservedKey('constructor')).toBeUndefined();
   });
 });
 

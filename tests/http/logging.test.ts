@@ -23,6 +23,66 @@ function memoryLogger(json = true) {
   return { logger, lines };
 }
 
+describe('error logging', () => {
+  const entries = () => t.logs.map((line) => JSON.parse(line) as Record<string, any>);
+
+  test('when an expected 503 (BILLING_DISABLED) is answered, then it is a warn line with its code: no error line, no stack', async () => {
+    const user = await createUser(t);
+    t.logs.length = 0;
+    const res = await t
+      .http()
+      .post('/api/billing/checkout')
+      .set(user.auth)
+      .set('X-Request-Id', 'log-expected-503')
+      .send({ plan: 'pro', interval: 'month' });
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('BILLING_DISABLED');
+    expect(entries().filter((e) => e.level === 'error')).toEqual([]);
+    expect(t.logs.join('\n')).not.toMatch(/stack|\n\s+at /);
+    const lines = entries().filter((e) => e.requestId === 'log-expected-503' && e.message !== 'request');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        requestId: 'log-expected-503',
+        route: '/api/billing/checkout',
+        status: 503,
+        code: 'BILLING_DISABLED',
+      }),
+    ]);
+  });
+
+  test('when a 4xx is answered, then no line but the request line, at info', async () => {
+    const user = await createUser(t);
+    t.logs.length = 0;
+    await t
+      .http()
+      .get('/api/projects/00000000-0000-4000-8000-000000000000')
+      .set(user.auth)
+      .set('X-Request-Id', 'log-expected-404')
+      .expect(404);
+    const lines = entries().filter((e) => e.requestId === 'log-expected-404');
+    expect(lines.map((e) => [e.level, e.message])).toEqual([['info', 'request']]);
+  });
+
+  test('when an unexpected 500 happens, then it is still an error line with the stack', async () => {
+    const user = await createUser(t);
+    // A real failure: the table the query needs is gone (this file's own database).
+    await t.db.query('ALTER TABLE sessions RENAME TO sessions_gone');
+    try {
+      t.logs.length = 0;
+      const res = await t.http().get('/api/auth/sessions').set(user.auth);
+      expect(res.status).toBe(500);
+      expect(res.body.code).toBe('INTERNAL');
+    } finally {
+      await t.db.query('ALTER TABLE sessions_gone RENAME TO sessions');
+    }
+    const errors = entries().filter((e) => e.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ message: 'request failed', status: 500 });
+    expect(errors[0].error.stack).toMatch(/\n\s+at /);
+  });
+});
+
 describe('request logging', () => {
   test('when a request is served, then one line carries its id, method, route template, status and duration', async () => {
     const user = await createUser(t);

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type { RequestListener } from 'node:http';
+import { Writable } from 'node:stream';
 import request from 'supertest';
+import winston from 'winston';
 import { createApp } from '../../src/app';
 import { createLogger } from '../../src/lib/logger';
 import { testConfig, useResponseChecks, useTestApp } from '../helpers/app';
@@ -36,6 +38,23 @@ function find(samples: Sample[], name: string, labels: Record<string, string> = 
   return samples.find(
     (s) => s.name === name && Object.entries(labels).every(([key, value]) => s.labels[key] === value),
   );
+}
+
+/** A logger whose JSON lines land in `lines`. */
+function capturingLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const capturing = createLogger({
+    level: 'debug',
+    json: true,
+    transports: [new winston.transports.Stream({ stream: sink })],
+  });
+  return { logger: capturing, lines };
 }
 
 async function scrape(app: RequestListener = t.handler): Promise<Sample[]> {
@@ -154,6 +173,44 @@ describe('GET /metrics', () => {
     expect(ok.text).toContain('http_request_duration_seconds');
   });
 
+  test('when production runs without METRICS_TOKEN, then /metrics answers 404 like an unknown path and a warning is logged at start', async () => {
+    const { logger: capturing, lines } = capturingLogger();
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db.invalid/app' };
+    const app = checked(createApp({ config: testConfig(production), db: t.db, logger: capturing }));
+    const warnings = lines.map((line) => JSON.parse(line)).filter((entry) => entry.level === 'warn');
+    expect(warnings.map((entry) => entry.message)).toEqual([
+      expect.stringMatching(/METRICS_TOKEN.*\/metrics/),
+    ]);
+
+    const hidden = await request(app).get('/metrics');
+    const unknown = await request(app).get('/no-such-path');
+    expect(hidden.status).toBe(404);
+    expect(hidden.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(hidden.body).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+      detail: 'No route for GET /metrics',
+    });
+    expect(Object.keys(hidden.body).sort()).toEqual(Object.keys(unknown.body).sort());
+    expect(hidden.text).not.toContain('http_request_duration_seconds');
+    // Even a bearer token does not open it: there is no token to match.
+    expect((await request(app).get('/metrics').set('Authorization', 'Bearer guess')).status).toBe(404);
+  });
+
+  test('when production has a METRICS_TOKEN, then /metrics answers with it and nothing is warned about', async () => {
+    const token = crypto.randomBytes(24).toString('base64url');
+    const { logger: capturing, lines } = capturingLogger();
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u@db.invalid/app',
+      METRICS_TOKEN: token,
+    };
+    const app = checked(createApp({ config: testConfig(production), db: t.db, logger: capturing }));
+    expect(lines.filter((line) => line.includes('METRICS_TOKEN'))).toEqual([]);
+    expect((await request(app).get('/metrics')).status).toBe(401);
+    expect((await request(app).get('/metrics').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+  });
+
   test('when the API limit is tiny, then /metrics is still answered: scrapes are not rate limited', async () => {
     const app = checked(createApp({ config: testConfig({ API_RATE_LIMIT: '1' }), db: t.db, logger }));
     for (let i = 0; i < 4; i++) expect((await request(app).get('/metrics')).status).toBe(200);
@@ -166,6 +223,8 @@ describe('GET /metrics', () => {
     expect(operation.security).toEqual([]);
     expect(Object.keys(operation.responses['200'].content)).toEqual(['text/plain']);
     expect(operation.responses).toHaveProperty('401');
+    expect(operation.responses).toHaveProperty('404');
+    expect(operation.description).toMatch(/production.*without `METRICS_TOKEN`.*404/);
     expect(operation.responses).not.toHaveProperty('429');
   });
 });

@@ -5,6 +5,7 @@ import {
   AcceptedSchema,
   AdminSummarySchema,
   IngestBody,
+  SERVER_EVENT_TYPES,
   SummaryQuery,
   SummarySchema,
 } from './analytics.schemas';
@@ -23,7 +24,11 @@ export const analyticsRoutes: RouteModule = (ctx: AppContext) => {
       summary: 'Record a batch of usage events',
       description:
         '1..100 events. The batch is all or nothing: one invalid event refuses it with 400 (`errors[].path` ' +
-        "names the event's index, e.g. `events.3.type`), a `projectId` that is not the caller's with 404.",
+        "names the event's index, e.g. `events.3.type`), a `projectId` that is not the caller's with 404. " +
+        `The types the server records itself (${SERVER_EVENT_TYPES.map((type) => `\`${type}\``).join(', ')}) ` +
+        'are reserved: a client event naming one → 400. `occurredAt` may ' +
+        'be at most 7 days in the past and 5 minutes in the future (else 400): a queue kept offline for a ' +
+        'few days still goes in, history cannot be rewritten.',
       auth: 'required',
       body: IngestBody,
       response: { status: 202, schema: AcceptedSchema, description: 'Stored' },

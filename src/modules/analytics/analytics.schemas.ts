@@ -12,7 +12,30 @@ export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_.]{1,63}$/;
 export const MAX_EVENTS_PER_BATCH = 100;
 export const PROPERTIES_MAX_BYTES = 8 * 1024;
 /** Client clocks drift; an event further in the future than this is refused. */
-export const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+/**
+ * How far back a client may date an event: an offline client's queue, not a rewrite of history (an event
+ * from 2020 would change summaries long read and acted on).
+ */
+export const MAX_EVENT_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Event types the server records itself (`recordEvent`), reserved: a client sending one would forge what
+ * the server vouches for (an `export.created` or a `plan.changed` that never happened). The service's
+ * `ServerEventType` is made from this list, so a new server event cannot be left out of it.
+ */
+export const SERVER_EVENT_TYPES = [
+  'user.registered',
+  'user.login',
+  'user.password_reset',
+  'project.created',
+  'story.created',
+  'image.created',
+  'drawing.created',
+  'template.used',
+  'export.created',
+  'plan.changed',
+] as const;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 /** A date-time must say its offset: a bare local time would depend on the server's time zone. */
@@ -38,16 +61,23 @@ const isoDateOrDateTime = Joi.string()
   .messages({ 'date.isoForm': ISO_FORM_MESSAGE })
   .meta(DATE_OR_DATE_TIME);
 
-/** An event's time: like the range bounds, and at most MAX_CLOCK_SKEW_MS ahead of the server's clock. */
+/**
+ * An event's time: like the range bounds, at most MAX_CLOCK_SKEW_MS ahead of the server's clock and at most
+ * MAX_EVENT_AGE_MS behind it.
+ */
 const occurredAt = Joi.string()
   .custom((value: string, helpers) => {
     const date = parseIsoDate(value);
     if (!date) return helpers.error('date.isoForm');
-    return date.getTime() > Date.now() + MAX_CLOCK_SKEW_MS ? helpers.error('date.future') : date;
-  }, 'ISO 8601 date, not in the future')
+    const now = Date.now();
+    if (date.getTime() > now + MAX_CLOCK_SKEW_MS) return helpers.error('date.future');
+    if (date.getTime() < now - MAX_EVENT_AGE_MS) return helpers.error('date.tooOld');
+    return date;
+  }, 'ISO 8601 date, from 7 days ago to 5 minutes ahead')
   .messages({
     'date.isoForm': ISO_FORM_MESSAGE,
-    'date.future': '{{#label}} must not be more than 24 hours in the future',
+    'date.future': '{{#label}} must not be more than 5 minutes in the future',
+    'date.tooOld': '{{#label}} must not be more than 7 days in the past',
   })
   .meta(DATE_OR_DATE_TIME);
 
@@ -65,15 +95,22 @@ export const SummaryQuery = Joi.object({
 const ClientEventSchema = Joi.object({
   type: Joi.string()
     .pattern(EVENT_TYPE_PATTERN)
+    .invalid(...SERVER_EVENT_TYPES)
     .required()
-    .description('e.g. `editor.opened`: a-z first, then 1..63 of a-z, 0-9, `_` and `.`')
+    .description(
+      'e.g. `editor.opened`: a-z first, then 1..63 of a-z, 0-9, `_` and `.`; not one of the types the ' +
+        'server records itself (listed here as `not`)',
+    )
     .meta(openApiKeywords({ maxLength: 64 }))
     .messages({
       'string.pattern.base': '{{#label}} must be 2..64 characters of a-z, 0-9, _ and ., starting with a-z',
+      'any.invalid': '{{#label}} is an event type the server records itself; clients may not send it',
     }),
   projectId: uuid.description("One of the caller's projects (else the batch is refused with 404)"),
   properties: jsonObject(PROPERTIES_MAX_BYTES).description('Free JSON, at most 8 KB'),
-  occurredAt: occurredAt.description('When it happened (default: when received); at most 24 h in the future'),
+  occurredAt: occurredAt.description(
+    'When it happened (default: when received); at most 7 days in the past and 5 minutes in the future',
+  ),
 });
 
 export const IngestBody = Joi.object({

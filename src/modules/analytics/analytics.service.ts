@@ -3,19 +3,10 @@ import type { Database } from '../../db/database';
 import { notFound } from '../../http/errors';
 import { countUsers } from '../users/users.service';
 import * as q from './analytics.queries';
+import type { SERVER_EVENT_TYPES } from './analytics.schemas';
 
-/** Event types the server records itself. */
-export type ServerEventType =
-  | 'user.registered'
-  | 'user.login'
-  | 'user.password_reset'
-  | 'project.created'
-  | 'story.created'
-  | 'image.created'
-  | 'drawing.created'
-  | 'template.used'
-  | 'export.created'
-  | 'plan.changed';
+/** Event types the server records itself: the list clients may not use (see SERVER_EVENT_TYPES). */
+export type ServerEventType = (typeof SERVER_EVENT_TYPES)[number];
 
 /**
  * Records a server-side event in the caller's transaction: the event exists exactly when its action

@@ -448,8 +448,12 @@ export function contentDisposition(title: string): string {
   const ascii =
     title
       .normalize('NFKD')
-      .replace(/[^A-Za-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
+      // Accents dropped (é → e), then runs of anything else joined by single hyphens, none at either end
+      // (no `/-+$/`: see lib/text.ts).
+      .replace(/\p{M}/gu, '')
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .join('-')
       .toLowerCase()
       .slice(0, 80) || 'coloring-book';
   const encoded = encodeURIComponent(`${title}.pdf`).replace(

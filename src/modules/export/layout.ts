@@ -174,7 +174,9 @@ const isWinAnsi = (code: number) =>
 
 /**
  * Text the standard PDF fonts (Helvetica) can print: Windows-1252. Accented letters outside it lose their
- * accent (ő → o); anything else becomes `?`; tabs become spaces, other control characters go.
+ * accent (ő → o); anything else becomes `?`; tabs become spaces, other control characters go. One pass,
+ * each character decomposed on its own: normalising the whole text would be quadratic on a long run of
+ * combining marks (docs/export.md, "Text of any content").
  */
 export function toWinAnsi(text: string): string {
   let out = '';
@@ -333,28 +335,32 @@ function paginateStory(
   const titleLines = wrapText(title, textWidth, (s) =>
     measure(s, TYPE.storyTitle.font, TYPE.storyTitle.size),
   );
-  const body = wrapText(toWinAnsi(story.text).replace(/\s+$/, ''), textWidth, (s) =>
+  // trimEnd, not `replace(/\s+$/)`: the regex retries from every character of a whitespace run that is
+  // followed by text, quadratic in the run (20,000 tabs took seconds).
+  const body = wrapText(toWinAnsi(story.text).trimEnd(), textWidth, (s) =>
     measure(s, TYPE.body.font, TYPE.body.size),
   );
   const bodyLeading = TYPE.body.size * TYPE.body.leading;
   const titleHeight = titleLines.length * TYPE.storyTitle.size * TYPE.storyTitle.leading + STORY_TITLE_GAP;
   const pages: Unplaced[] = [];
-  let rest = body.length === 1 && body[0] === '' ? [] : body;
+  // An index into the lines, never `lines = lines.slice(…)`: copying the rest per page (or per skipped
+  // empty line) is quadratic in the line count (100,000 newlines).
+  let next = body.length === 1 && body[0] === '' ? body.length : 0;
   let first = true;
   do {
     const room = Math.max(1, Math.floor((textHeight - (first ? titleHeight : 0)) / bodyLeading));
     // A continuation page does not start with an empty line.
-    if (!first) while (rest.length > 0 && rest[0] === '') rest = rest.slice(1);
-    if (!first && rest.length === 0) break;
+    if (!first) while (next < body.length && body[next] === '') next++;
+    if (!first && next === body.length) break;
     pages.push({
       type: 'story',
       storyId: story.storyId,
       title: first ? title : null,
-      lines: rest.slice(0, room),
+      lines: body.slice(next, next + room),
     });
-    rest = rest.slice(room);
+    next += room;
     first = false;
-  } while (rest.length > 0);
+  } while (next < body.length);
   return pages;
 }
 

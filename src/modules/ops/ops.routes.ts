@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import type { AppContext } from '../../context';
 import { pendingMigrations } from '../../db/migrate';
+import { noRoute } from '../../http/error-handler';
 import { AppError, unauthenticated } from '../../http/errors';
 import { tokenMatches } from '../../http/metrics';
 import { defineRoute, type RouteDef } from '../../http/route';
@@ -10,6 +11,12 @@ const tags = ['Operations'];
 export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown>): RouteDef[] {
   // Once the schema is current it stays current for this code: check the migrations until then only.
   let migrationsCurrent = false;
+
+  // Metrics name routes, traffic and the process's memory: not for the public internet by default.
+  const metricsHidden = ctx.config.isProduction && !ctx.config.metricsToken;
+  if (metricsHidden) {
+    ctx.logger.warn('METRICS_TOKEN is not set: /metrics answers 404 in production until it is');
+  }
 
   const notReady = (detail: string) =>
     new AppError(503, 'SERVICE_UNAVAILABLE', detail, { headers: { 'Retry-After': '5' } });
@@ -62,12 +69,15 @@ export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown
         'Prometheus text format: `http_request_duration_seconds` (histogram by `method`, `route` template and ' +
         '`status`), the database pool gauges (`db_pool_connections_total`, `db_pool_connections_idle`, ' +
         '`db_pool_requests_waiting`) and the default Node.js process metrics, event-loop lag included. When ' +
-        'the server has a `METRICS_TOKEN`, it needs `Authorization: Bearer <METRICS_TOKEN>` (else 401).',
+        'the server has a `METRICS_TOKEN`, it needs `Authorization: Bearer <METRICS_TOKEN>` (else 401). In ' +
+        'production (`NODE_ENV=production`) without `METRICS_TOKEN` it answers 404, like a path that does ' +
+        'not exist (and the server logs a warning at start): metrics are never public by default.',
       auth: 'none',
       apiRateLimit: false,
       response: { status: 200, content: { 'text/plain': { type: 'string' } } },
-      errors: [401],
+      errors: [401, 404],
       handler: async ({ req, res }) => {
+        if (metricsHidden) throw noRoute(req);
         const token = ctx.config.metricsToken;
         if (token) {
           const presented = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
