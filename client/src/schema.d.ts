@@ -482,7 +482,7 @@ export interface paths {
         put?: never;
         /**
          * Create a project
-         * @description New projects start as `draft` at version 1. With `templateId` this is `POST /api/templates/{id}/use`: the project starts as a copy of the template's content (a use is counted; a premium template needs the plan: 403 `PLAN_REQUIRED`; someone else's private template: 404), and the fields given override the template's.
+         * @description New projects start as `draft` at version 1. With `templateId` this is `POST /api/templates/{id}/use`: the project starts as a copy of the template's content (a use is counted; a premium template needs the plan: 403 `PLAN_REQUIRED`; someone else's private template: 404), and the fields given override the template's. Stored text (settings, story content) counts against the caller's storage: past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing is created.
          */
         post: operations["postProjects"];
         delete?: never;
@@ -500,12 +500,12 @@ export interface paths {
         };
         /**
          * One project, optionally with its children
-         * @description `include` embeds any of `stories`, `images`, `drawings` under those keys, each in list order.
+         * @description `include` embeds any of `stories`, `images`, `drawings` under those keys, each in list order: at most the first 200 of each kind. The project's `counts` tell whether there are more (`counts.stories > 200`); the list routes (`GET /api/stories?projectId=…&page=…`, likewise images and drawings) page through all of them. With `If-None-Match` naming the current `ETag` (or `*`) the answer is 304 without a body — except with `include`: the ETag is the project's version, which its children do not move, so an answer that embeds them is always 200.
          */
         get: operations["getProjectsById"];
         /**
          * Change any subset of a project's writable fields
-         * @description Each PUT makes a new version (version + 1) with a snapshot. `coverImageId` must be one of the project's own images, or null.
+         * @description Each PUT makes a new version (version + 1) with a snapshot. `coverImageId` must be one of the project's own images, or null. `settings` count against the caller's storage by their UTF-8 bytes (`{}`: 0): growing past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing changes.
          */
         put: operations["putProjectsById"];
         post?: never;
@@ -527,7 +527,7 @@ export interface paths {
         put?: never;
         /**
          * Deep-copy a project (all or nothing)
-         * @description Copies the project with its stories, images, drawings and files in one transaction, titled "<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy starts its own history at version 1. The copied files count against the storage quota again: a copy that would pass it answers 403 `STORAGE_QUOTA_EXCEEDED` and copies nothing.
+         * @description Copies the project with its stories, images, drawings and files in one transaction, titled "<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy starts its own history at version 1. The copied files and text count against the storage quota again: a copy that would pass it answers 403 `STORAGE_QUOTA_EXCEEDED` and copies nothing.
          */
         post: operations["postProjectsByIdDuplicate"];
         delete?: never;
@@ -608,7 +608,7 @@ export interface paths {
         put?: never;
         /**
          * Create a story in one of the caller's projects
-         * @description `wordCount` is computed by the server. Without `position` the story goes last.
+         * @description `wordCount` is computed by the server. Without `position` the story goes last. `content` counts against the caller's storage by its UTF-8 bytes: past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED` and nothing is stored.
          */
         post: operations["postStories"];
         delete?: never;
@@ -628,7 +628,7 @@ export interface paths {
         get: operations["getStoriesById"];
         /**
          * Change any subset of a story's fields, or move it to another project
-         * @description `projectId` moves the story to another of the caller's projects. Each PUT is version + 1.
+         * @description `projectId` moves the story to another of the caller's projects. Each PUT is version + 1. A `content` that grows the caller's storage past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing changes.
          */
         put: operations["putStoriesById"];
         post?: never;
@@ -703,7 +703,7 @@ export interface paths {
         put?: never;
         /**
          * Create a drawing in one of the caller's projects
-         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG counts towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. `imageId` must be an image of the drawing's project (someone else's → 404, another project's → 400). With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG and `data` (its UTF-8 bytes as stored) count towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. `imageId` must be an image of the drawing's project (someone else's → 404, another project's → 400). With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
          */
         post: operations["postDrawings"];
         delete?: never;
@@ -723,7 +723,7 @@ export interface paths {
         get: operations["getDrawingsById"];
         /**
          * Change a drawing, replace its PNG, or move it to another project
-         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG counts towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. Any subset of the fields, a new PNG, or both (not neither: 400); each PUT is version + 1. Without a file the stored PNG is kept. `projectId` moves the drawing to another of the caller's projects; without `imageId` its image is then cleared. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG and `data` (its UTF-8 bytes as stored) count towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. Any subset of the fields, a new PNG, or both (not neither: 400); each PUT is version + 1. Without a file the stored PNG is kept. `projectId` moves the drawing to another of the caller's projects; without `imageId` its image is then cleared. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
          */
         put: operations["putDrawingsById"];
         post?: never;
@@ -863,7 +863,7 @@ export interface paths {
         put?: never;
         /**
          * Create a template
-         * @description `fromProjectId` snapshots one of the caller's projects (its settings and stories, in order) as the content; it cannot be combined with `content`. Without either the content is empty. New templates are private unless `isPublic` is true. Only administrators may send `isPremium` (others: 403).
+         * @description `fromProjectId` snapshots one of the caller's projects (its settings and stories, in order) as the content; it cannot be combined with `content`. Without either the content is empty. New templates are private unless `isPublic` is true. Only administrators may send `isPremium` (others: 403). The content counts against the owner's storage (403 `STORAGE_QUOTA_EXCEEDED` past the plan's limit).
          */
         post: operations["postTemplates"];
         delete?: never;
@@ -881,18 +881,18 @@ export interface paths {
         };
         /**
          * One template
-         * @description Public for public templates; a private one only for its owner (and administrators), else 404.
+         * @description Public for public templates; a private one only for its owner (and administrators), else 404. A premium template's `content` is answered only to its owner, administrators and users whose plan includes premium templates; anyone else (anonymous callers too) gets `content: null` and `contentLocked: true`. With `If-None-Match` naming the current `ETag` (or `*`) the answer is 304 without a body. The version (and so the ETag) changes with the template's own fields, not with `useCount` or the ratings.
          */
         get: operations["getTemplatesById"];
         /**
          * Change any subset of a template's fields
-         * @description Owner or administrator only: others get 403 on a public template and 404 on a private one. `content` is replaced whole. Only administrators may send `isPremium`.
+         * @description Owner or administrator only: others get 403 on a public template and 404 on a private one. `content` is replaced whole. Only administrators may send `isPremium`. Version + 1; with `If-Match` naming another version → 412 `VERSION_CONFLICT` and nothing changes. The content counts against the owner's storage (403 `STORAGE_QUOTA_EXCEEDED` past the plan's limit).
          */
         put: operations["putTemplatesById"];
         post?: never;
         /**
          * Delete a template and its ratings
-         * @description Owner or administrator only: others get 403 on a public template and 404 on a private one. Projects made from it stay.
+         * @description Owner or administrator only: others get 403 on a public template and 404 on a private one. Projects made from it stay. With `If-Match` naming another version → 412 and nothing is deleted.
          */
         delete: operations["deleteTemplatesById"];
         options?: never;
@@ -911,7 +911,7 @@ export interface paths {
         put?: never;
         /**
          * Start a new project from a template
-         * @description In one transaction: `useCount` + 1, a new project with the template's title (unless `title`), description, category, tags and settings, and its stories in order. A premium template needs a plan with premium templates (403 `PLAN_REQUIRED`), except for its owner. Someone else's private template is 404. Same as `POST /api/projects` with `templateId`.
+         * @description In one transaction: `useCount` + 1, a new project with the template's title (unless `title`), description, category, tags and settings, and its stories in order. A premium template needs a plan with premium templates (403 `PLAN_REQUIRED`), except for its owner. Someone else's private template is 404. Same as `POST /api/projects` with `templateId`. The new settings and stories count against the caller's storage: past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing is created.
          */
         post: operations["postTemplatesByIdUse"];
         delete?: never;
@@ -1407,6 +1407,7 @@ export interface components {
              */
             url: string;
         };
+        /** @description The project skeleton; null when `contentLocked` (a premium template's content is only for its owner, administrators and plans with premium templates) */
         TemplateContent: {
             settings: {
                 [key: string]: unknown;
@@ -1416,7 +1417,7 @@ export interface components {
                 content: string;
                 imagePrompts: string[];
             }[];
-        };
+        } | null;
         Template: {
             /** Format: uuid */
             id: string;
@@ -1429,6 +1430,10 @@ export interface components {
             isPublic: boolean;
             isPremium: boolean;
             content: components["schemas"]["TemplateContent"];
+            /** @description True when `content` is withheld: a premium template and a caller (or anonymous reader) whose plan does not include premium templates. Upgrading the plan unlocks it */
+            contentLocked: boolean;
+            /** @description Starts at 1, + 1 per change of the template's own fields; the `ETag`. Not moved by `useCount` or ratings */
+            version: number;
             /** @description Mean of the ratings stored; null without ratings */
             ratingAverage: number | null;
             ratingCount: number;
@@ -2842,10 +2847,13 @@ export interface operations {
     getProjectsById: {
         parameters: {
             query?: {
-                /** @description Comma-separated children to embed: any of `stories`, `images`, `drawings` */
+                /** @description Comma-separated children to embed: any of `stories`, `images`, `drawings`; at most the first 200 of each (compare `counts`; page through the rest with the list routes and `projectId`) */
                 include?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` seen before (or a list of them, or `*`; weak comparison: `W/"3"` matches `"3"`). When it matches the current one the answer is 304 Not Modified without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2870,6 +2878,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectWithChildren"];
                 };
             };
+            /** @description Not Modified: `If-None-Match` names the current `ETag`; no body */
+            304: {
+                headers: {
+                    /** @description The current version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
@@ -2882,7 +2899,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -2932,6 +2949,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             412: components["responses"]["E412"];
             413: components["responses"]["E413"];
@@ -2945,7 +2963,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -3111,7 +3129,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
                 /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
                 "Idempotency-Key"?: string;
@@ -3145,6 +3163,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             409: components["responses"]["E409"];
             412: components["responses"]["E412"];
@@ -3247,6 +3266,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
@@ -3260,7 +3280,10 @@ export interface operations {
     getStoriesById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` seen before (or a list of them, or `*`; weak comparison: `W/"3"` matches `"3"`). When it matches the current one the answer is 304 Not Modified without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3285,6 +3308,15 @@ export interface operations {
                     "application/json": components["schemas"]["Story"];
                 };
             };
+            /** @description Not Modified: `If-None-Match` names the current `ETag`; no body */
+            304: {
+                headers: {
+                    /** @description The current version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
@@ -3297,7 +3329,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -3347,6 +3379,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             412: components["responses"]["E412"];
             413: components["responses"]["E413"];
@@ -3360,7 +3393,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -3792,7 +3825,10 @@ export interface operations {
     getDrawingsById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` seen before (or a list of them, or `*`; weak comparison: `W/"3"` matches `"3"`). When it matches the current one the answer is 304 Not Modified without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3817,6 +3853,15 @@ export interface operations {
                     "application/json": components["schemas"]["Drawing"];
                 };
             };
+            /** @description Not Modified: `If-None-Match` names the current `ETag`; no body */
+            304: {
+                headers: {
+                    /** @description The current version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
@@ -3829,7 +3874,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -3918,7 +3963,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -4299,6 +4344,8 @@ export interface operations {
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
+                    /** @description The template's version, e.g. `"3"` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4321,7 +4368,10 @@ export interface operations {
     getTemplatesById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` seen before (or a list of them, or `*`; weak comparison: `W/"3"` matches `"3"`). When it matches the current one the answer is 304 Not Modified without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4338,11 +4388,22 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description The template's version, e.g. `"3"` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Template"];
                 };
+            };
+            /** @description Not Modified: `If-None-Match` names the current `ETag`; no body */
+            304: {
+                headers: {
+                    /** @description The current version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
@@ -4355,7 +4416,10 @@ export interface operations {
     putTemplatesById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4407,6 +4471,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description IETF draft 8: the policy, e.g. `"api";q=600;w=60` */
                     "RateLimit-Policy"?: string;
+                    /** @description The template's version, e.g. `"3"` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4417,6 +4483,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            412: components["responses"]["E412"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -4427,7 +4494,10 @@ export interface operations {
     deleteTemplatesById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4452,6 +4522,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            412: components["responses"]["E412"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];
