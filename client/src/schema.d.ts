@@ -881,7 +881,7 @@ export interface paths {
         };
         /**
          * One template
-         * @description Public for public templates; a private one only for its owner (and administrators), else 404. A premium template's `content` is answered only to its owner, administrators and users whose plan includes premium templates; anyone else (anonymous callers too) gets `content: null` and `contentLocked: true`. With `If-None-Match` naming the current `ETag` (or `*`) the answer is 304 without a body. The version (and so the ETag) changes with the template's own fields, not with `useCount` or the ratings.
+         * @description Public for public templates; a private one only for its owner (and administrators), else 404. A premium template's `content` is answered only to its owner, administrators and users whose plan includes premium templates; anyone else (anonymous callers too) gets `content: null` and `contentLocked: true`. With `If-None-Match` naming the current `ETag` (or `*`) the answer is 304 without a body. A locked answer carries `ETag: W/"<version>-locked"`: another representation of the same version, so a reader who upgrades gets the content instead of a 304 (and a weak tag never passes `If-Match`). The version (and so the ETag) changes with the template's own fields, not with `useCount` or the ratings.
          */
         get: operations["getTemplatesById"];
         /**

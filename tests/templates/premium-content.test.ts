@@ -69,6 +69,22 @@ describe('GET /api/templates/:id of a premium template', () => {
     expect((await t.http().get(`/api/templates/${premium.id}`).set(admin.auth)).body).toMatchObject(open);
   });
 
+  test('when a locked reader revalidates, then 304 while locked; after an upgrade the content comes (the locked copy has its own ETag)', async () => {
+    const free = await withPlan('free');
+    const get = (etag?: string) => {
+      const req = t.http().get(`/api/templates/${premium.id}`).set(free.auth);
+      return etag ? req.set('If-None-Match', etag) : req;
+    };
+    const first = await get();
+    expect(first.headers.etag).toBe(`W/"${premium.version}-locked"`);
+    expect((await get(first.headers.etag)).status).toBe(304);
+    await t.db.query(`UPDATE users SET plan = 'pro' WHERE id = $1`, [free.id]);
+    const upgraded = await get(first.headers.etag);
+    expect(upgraded.status).toBe(200);
+    expect(upgraded.headers.etag).toBe(`"${premium.version}"`);
+    expect(upgraded.body).toMatchObject(open);
+  });
+
   test('when a template is not premium, then anyone reads its content', async () => {
     expect((await t.http().get(`/api/templates/${plain.id}`)).body).toMatchObject(open);
   });

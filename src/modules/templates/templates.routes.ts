@@ -71,14 +71,20 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
       "A premium template's `content` is answered only to its owner, administrators and users whose plan " +
       'includes premium templates; anyone else (anonymous callers too) gets `content: null` and ' +
       '`contentLocked: true`. With `If-None-Match` naming the current `ETag` (or `*`) the answer is 304 ' +
-      "without a body. The version (and so the ETag) changes with the template's own fields, not with " +
-      '`useCount` or the ratings.',
+      'without a body. A locked answer carries `ETag: W/"<version>-locked"`: another representation of the ' +
+      'same version, so a reader who upgrades gets the content instead of a 304 (and a weak tag never ' +
+      'passes `If-Match`). ' +
+      "The version (and so the ETag) changes with the template's own fields, not with `useCount` or the " +
+      'ratings.',
     auth: 'optional',
     params: idParams,
     response: { status: 200, schema: TemplateSchema, headers: ETAG_HEADER },
     handler: async ({ auth, params }) => {
       const template = await templates.getTemplate(ctx, auth?.userId, params.id);
-      return { headers: { ETag: etag(template.version) }, body: template };
+      // The locked answer is another representation of the same version, so it has its own (weak) tag: a
+      // client that cached it and then upgrades must get the content, not a 304.
+      const tag = template.contentLocked ? `W/"${template.version}-locked"` : etag(template.version);
+      return { headers: { ETag: tag }, body: template };
     },
   }),
   defineRoute({
