@@ -235,7 +235,21 @@ function parametersOf(def: RouteDef, components: Json): Json[] {
       name: 'If-Match',
       in: 'header',
       required: false,
-      description: 'The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412.',
+      description:
+        'The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` ' +
+        'that passes when any strong tag names the current version; `*` passes for any version. A weak tag ' +
+        '(`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes.',
+      schema: headerText,
+    });
+  }
+  if (isConditionalGet(def)) {
+    params.push({
+      name: 'If-None-Match',
+      in: 'header',
+      required: false,
+      description:
+        'An `ETag` seen before (or a list of them, or `*`; weak comparison: `W/"3"` matches `"3"`). When it ' +
+        'matches the current one the answer is 304 Not Modified without a body.',
       schema: headerText,
     });
   }
@@ -285,6 +299,11 @@ function requestBodyOf(def: RouteDef, components: Json): Json | undefined {
     return { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
   }
   return undefined;
+}
+
+/** A GET that answers an `ETag` also answers 304 to a matching `If-None-Match` (src/http/router.ts). */
+function isConditionalGet(def: RouteDef): boolean {
+  return def.method === 'get' && def.response.headers?.ETag !== undefined;
 }
 
 function errorStatuses(def: RouteDef): number[] {
@@ -355,6 +374,12 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
     const responses: Json = {};
     for (const spec of [def.response, ...(def.otherResponses ?? [])]) {
       responses[String(spec.status)] = successOf(def, spec, components);
+    }
+    if (isConditionalGet(def)) {
+      responses['304'] = {
+        description: 'Not Modified: `If-None-Match` names the current `ETag`; no body',
+        headers: { ETag: { description: 'The current version, e.g. `"3"`', schema: headerText } },
+      };
     }
     for (const status of errorStatuses(def))
       responses[String(status)] = { $ref: `#/components/responses/E${status}` };

@@ -28,16 +28,21 @@ export interface Ctx<P = any, Q = any, B = any> {
   /** The caller's id. Throws 401 on a route where auth is not required and no token came. */
   readonly userId: string;
   /**
-   * The version named by `If-Match`: undefined when the header is absent or `*`; NaN when it names no
-   * version (so it never matches).
+   * The versions `If-Match` accepts (see `parseIfMatch`): undefined when the header is absent or `*`;
+   * otherwise the versions of its strong tags, possibly none (then nothing matches: 412).
    */
-  readonly ifMatch: number | undefined;
+  readonly ifMatch: IfMatch;
 }
 
 export interface Reply {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * false: a GET whose body holds more than its `ETag` covers (a project with embedded children) is never
+   * answered 304. Default: a GET with an `ETag` answers 304 to a matching `If-None-Match` (router.ts).
+   */
+  conditional?: boolean;
 }
 
 export interface HeaderSpec {
@@ -124,11 +129,67 @@ export function bodyKindOf(def: RouteDef): BodyKind {
 /** `ETag` value for a version. */
 export const etag = (version: number): string => `"${version}"`;
 
-/** Parses If-Match: `"3"`, `W/"3"` or `3` → 3; `*` or absent → undefined; anything else → NaN. */
-export function parseIfMatch(header: string | undefined): number | undefined {
+/** What a write accepts from `If-Match`: any version (undefined), or one of these (none: nothing matches). */
+export type IfMatch = readonly number[] | undefined;
+
+/** The largest version a row can have (int4). */
+const MAX_VERSION = 2_147_483_647;
+
+/** One entity tag of a list, then a comma or the end (RFC 9110 §8.8.3: `W/"…"` or `"…"`). */
+const ENTITY_TAG = /\s*(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*(?:,|$)/y;
+
+/**
+ * The entity tags of an `If-Match`/`If-None-Match` list, or null when the header is not such a list
+ * (malformed). Empty elements (`"1", , "2"`) are allowed, as RFC 9110 §5.6.1 says recipients accept.
+ */
+function entityTags(value: string): Array<{ weak: boolean; tag: string }> | null {
+  const tags: Array<{ weak: boolean; tag: string }> = [];
+  let rest = value;
+  while ((rest = rest.replace(/^[\s,]+/, '')) !== '') {
+    ENTITY_TAG.lastIndex = 0;
+    const match = ENTITY_TAG.exec(rest);
+    if (!match) return null;
+    tags.push({ weak: match[1] !== undefined, tag: match[2] });
+    rest = rest.slice(ENTITY_TAG.lastIndex);
+  }
+  return tags;
+}
+
+/** The version a tag's value names (`3` of `"3"`), or null when it names none. */
+function versionOf(tag: string): number | null {
+  if (!/^[1-9]\d{0,9}$/.test(tag)) return null;
+  const version = Number(tag);
+  return version <= MAX_VERSION ? version : null;
+}
+
+/**
+ * Parses `If-Match` (RFC 9110 §13.1.1). Absent or `*` → undefined: any current version passes (`*` asks
+ * only that the resource exists, and a write to a missing one is a 404 anyway). Otherwise the versions named
+ * by the list's STRONG tags (`"1", "3"` → [1, 3]): a weak tag (`W/"3"`) never matches under the strong
+ * comparison If-Match uses, nor does a tag that names no version; a malformed header matches nothing. An
+ * empty result therefore answers 412, never "no condition".
+ */
+export function parseIfMatch(header: string | undefined): IfMatch {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return undefined;
-  const match = /^(?:W\/)?"?(\d{1,10})"?$/.exec(value);
-  return match ? Number(match[1]) : Number.NaN;
+  const versions: number[] = [];
+  for (const { weak, tag } of entityTags(value) ?? []) {
+    const version = weak ? null : versionOf(tag);
+    if (version !== null) versions.push(version);
+  }
+  return versions;
+}
+
+/**
+ * Whether `If-None-Match` (RFC 9110 §13.1.2) matches the current `ETag` value: `*`, or a list with a tag
+ * equal to it under the WEAK comparison this header uses (`W/"3"` matches `"3"`). Absent or malformed: no.
+ */
+export function ifNoneMatchMatches(header: string | undefined, currentEtag: string): boolean {
+  if (header === undefined) return false;
+  const value = header.trim();
+  if (value === '*') return true;
+  const current = /^(?:W\/)?"(.*)"$/.exec(currentEtag)?.[1];
+  if (current === undefined) return false;
+  return (entityTags(value) ?? []).some(({ tag }) => tag === current);
 }

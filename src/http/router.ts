@@ -12,9 +12,11 @@ import { AppError, unauthenticated, unsupportedMediaType } from './errors';
 import type { Idempotency } from './idempotency';
 import {
   bodyKindOf,
+  ifNoneMatchMatches,
   isIdempotent,
   parseIfMatch,
   type AuthInfo,
+  type IfMatch,
   type Ctx,
   type Reply,
   type RouteDef,
@@ -197,14 +199,38 @@ class RequestCtx implements Ctx {
     return this.auth.userId;
   }
 
-  get ifMatch(): number | undefined {
+  get ifMatch(): IfMatch {
     return parseIfMatch(this.req.get('if-match'));
   }
 }
 
-function send(res: Response, reply: Reply, defaultStatus: number): void {
+/**
+ * A GET (or HEAD) answered 2xx with an `ETag` that the request's `If-None-Match` matches becomes 304 Not
+ * Modified without a body (RFC 9110 §13.1.2, §15.4.5): here, in one place, for every versioned GET. The
+ * 304 keeps the headers the 200 would have had (ETag, Cache-Control…).
+ */
+function notModified(req: Request, status: number, reply: Reply): boolean {
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || reply.conditional === false) return false;
+  const current = reply.headers?.ETag;
+  return (
+    current !== undefined &&
+    status >= 200 &&
+    status < 300 &&
+    ifNoneMatchMatches(req.get('if-none-match'), current)
+  );
+}
+
+function send(req: Request, res: Response, reply: Reply, defaultStatus: number): void {
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-  res.status(reply.status ?? defaultStatus);
+  const status = reply.status ?? defaultStatus;
+  if (notModified(req, status, reply)) {
+    res.status(304).end();
+    return;
+  }
+  // The decision is made above: Express's res.send would otherwise answer 304 on its own (req.fresh) to a
+  // reply that opted out of it.
+  delete req.headers['if-none-match'];
+  res.status(status);
   if (reply.body === undefined) res.end();
   else res.json(reply.body);
 }
@@ -243,7 +269,7 @@ export function mountRoutes(app: Express, routes: RouteDef[], options: RouterOpt
           const reply = idempotent
             ? await options.idempotency.run(ctx, () => def.handler(ctx))
             : await def.handler(ctx);
-          if (reply) send(res, reply, def.response.status);
+          if (reply) send(req, res, reply, def.response.status);
         } catch (error) {
           next(error);
         }

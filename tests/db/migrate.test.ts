@@ -8,6 +8,7 @@ import { migrate, MigrationError, pendingMigrations, readMigrations } from '../.
 import { PgDatabase } from '../../src/db/pg-database';
 import { PgliteDatabase } from '../../src/db/pglite-database';
 import { createLogger } from '../../src/lib/logger';
+import { migrationsDir as realMigrationsDir } from '../../src/lib/paths';
 import { databaseUrlFor } from '../helpers/db-names';
 import { usingPostgres } from '../helpers/db';
 
@@ -114,6 +115,61 @@ describe('migrations', () => {
     const c = await db.query<{ exists: boolean }>("SELECT to_regclass('c') IS NOT NULL AS exists");
     expect(c.rows[0].exists).toBe(false);
     expect(await pendingMigrations(db, dir)).toEqual(['0003_broken.sql']);
+  });
+
+  test("when 0010 applies to a database that already holds text, then each user's use grows by exactly their text bytes", async () => {
+    // The real migrations up to 0009, some rows, then the rest.
+    const real = readMigrations(realMigrationsDir);
+    const dir = migrationsDir(
+      Object.fromEntries(real.filter((m) => m.version < 10).map((m) => [m.file, m.sql])),
+    );
+    const db = await database.open();
+    await migrate(db, logger, dir);
+    const user = async (email: string, used: number) =>
+      (
+        await db.query<{ id: string }>(
+          `INSERT INTO users (email, password_hash, storage_used_bytes) VALUES ($1, 'x', $2) RETURNING id`,
+          [email, used],
+        )
+      ).rows[0].id;
+    const [alice, bob, carol] = [
+      await user('a@example.com', 1000),
+      await user('b@example.com', 7),
+      await user('c@example.com', 0),
+    ];
+    const project = (
+      await db.query<{ id: string }>(
+        `INSERT INTO projects (user_id, title, settings) VALUES ($1, 'P', '{"a": 1}') RETURNING id`,
+        [alice],
+      )
+    ).rows[0].id;
+    await db.query(`INSERT INTO projects (user_id, title) VALUES ($1, 'Empty')`, [bob]);
+    await db.query(
+      `INSERT INTO stories (user_id, project_id, title, content) VALUES ($1, $2, 'S', 'héllo'), ($1, $2, 'T', '')`,
+      [alice, project],
+    );
+    await db.query(
+      `INSERT INTO drawings (user_id, project_id, data, width, height) VALUES ($1, $2, '[1, 2]', 1, 1)`,
+      [alice, project],
+    );
+    await db.query(
+      `INSERT INTO templates (owner_id, title, content) VALUES ($1, 'T', '{"settings": {}, "stories": []}')`,
+      [bob],
+    );
+    for (const m of real.filter((m) => m.version >= 10)) fs.writeFileSync(path.join(dir, m.file), m.sql);
+    expect(await migrate(db, logger, dir)).toContain('0010_text_storage.sql');
+    const used = async (id: string) =>
+      Number(
+        (await db.query<{ n: string }>('SELECT storage_used_bytes AS n FROM users WHERE id = $1', [id]))
+          .rows[0].n,
+      );
+    // {"a": 1} is 8 bytes, héllo 6, [1, 2] 6; bob's empty project counts 0, his template's skeleton 31.
+    expect(await used(alice)).toBe(1000 + 8 + 6 + 6);
+    expect(await used(bob)).toBe(7 + 31);
+    expect(await used(carol)).toBe(0);
+    // From then on the triggers keep it: a new story of carol's nothing, one of alice's its bytes.
+    await db.query(`UPDATE stories SET content = 'hello world' WHERE user_id = $1 AND title = 'T'`, [alice]);
+    expect(await used(alice)).toBe(1000 + 8 + 6 + 6 + 11);
   });
 
   test('when several processes migrate at once, then each migration is applied exactly once', async () => {

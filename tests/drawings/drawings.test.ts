@@ -9,6 +9,7 @@ import {
   storedBytes,
   storedBytesOfRows,
   storedKeys,
+  textBytesOfRows,
   uploadTempFiles,
 } from '../images/helpers';
 
@@ -88,7 +89,8 @@ describe('POST /api/drawings', () => {
     const keys = await pngKeysOf(owner);
     expect(keys).toHaveLength(1);
     expect((await storedBytes(t, keys[0]))!.equals(png)).toBe(true);
-    expect(await storageUsed(t, owner.id)).toBe(png.length);
+    // The PNG plus the stroke data (stored text counts too).
+    expect(await storageUsed(t, owner.id)).toBe(png.length + (await textBytesOfRows(t, owner.id)));
     const fetched = await t.http().get(res.body.url);
     expect(fetched.status).toBe(200);
     expect((fetched.body as Buffer).equals(png)).toBe(true);
@@ -271,7 +273,7 @@ describe('PUT /api/drawings/:id', () => {
     expect(keys).toHaveLength(1);
     expect(keys[0]).not.toBe(oldKey);
     expect((await storedBytes(t, keys[0]))!.equals(large)).toBe(true);
-    expect(await storageUsed(t, owner.id)).toBe(large.length);
+    expect(await storageUsed(t, owner.id)).toBe(large.length + (await textBytesOfRows(t, owner.id)));
   });
 
   test('when the drawing moves to another project without imageId, then its image is cleared', async () => {

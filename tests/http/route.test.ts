@@ -1,31 +1,62 @@
 import { parseDuration } from '../../src/lib/duration';
 import { Semaphore } from '../../src/lib/semaphore';
-import { etag, parseIfMatch } from '../../src/http/route';
+import { etag, ifNoneMatchMatches, parseIfMatch } from '../../src/http/route';
 
-describe('If-Match parsing', () => {
+describe('If-Match parsing (RFC 9110: strong comparison)', () => {
   test.each([
-    ['"3"', 3],
-    ['W/"3"', 3],
-    ['3', 3],
-    [' "12" ', 12],
-  ])('when If-Match is %j, then it names version %d', (header, version) => {
-    expect(parseIfMatch(header)).toBe(version);
+    ['"3"', [3]],
+    [' "12" ', [12]],
+    ['"1", "3"', [1, 3]],
+    ['"1","3" , "5"', [1, 3, 5]],
+    ['"1", , "3"', [1, 3]],
+    // Weak tags never match under the strong comparison; the strong ones of the list still count.
+    ['W/"3"', []],
+    ['W/"3", "4"', [4]],
+    // Tags that name no version add nothing.
+    ['"abc"', []],
+    ['"0"', []],
+    ['"03"', []],
+    ['"99999999999"', []],
+    ['"1", "abc"', [1]],
+  ])('when If-Match is %j, then it accepts versions %j', (header, versions) => {
+    expect(parseIfMatch(header)).toEqual(versions);
   });
 
   test('when If-Match is absent or *, then any version matches (undefined)', () => {
     expect(parseIfMatch(undefined)).toBeUndefined();
     expect(parseIfMatch('*')).toBeUndefined();
+    expect(parseIfMatch(' * ')).toBeUndefined();
   });
 
-  test.each([['"abc"'], ['"1", "2"'], ['']])(
-    'when If-Match is %j, then it names no version (NaN)',
+  test.each([['3'], ['"1" "2"'], ['"1'], ['*, "1"'], ['']])(
+    'when If-Match is malformed (%j), then it accepts no version',
     (header) => {
-      expect(parseIfMatch(header)).toBeNaN();
+      expect(parseIfMatch(header)).toEqual([]);
     },
   );
 
   test('when a version is formatted, then it round-trips', () => {
-    expect(parseIfMatch(etag(7))).toBe(7);
+    expect(parseIfMatch(etag(7))).toEqual([7]);
+  });
+});
+
+describe('If-None-Match (RFC 9110: weak comparison)', () => {
+  test.each([
+    ['"3"', true],
+    ['W/"3"', true],
+    ['"1", "3"', true],
+    ['*', true],
+    ['"4"', false],
+    ['"1", "2"', false],
+    ['3', false],
+    ['"3" "4"', false],
+    ['', false],
+  ])('when If-None-Match is %j and the ETag is "3", then it matches: %s', (header, matches) => {
+    expect(ifNoneMatchMatches(header, '"3"')).toBe(matches);
+  });
+
+  test('when there is no If-None-Match, then nothing matches', () => {
+    expect(ifNoneMatchMatches(undefined, '"3"')).toBe(false);
   });
 });
 

@@ -25,13 +25,32 @@ export async function storageUsed(t: TestApp, userId: string): Promise<number> {
   return rows[0].used;
 }
 
-/** What the user's rows say is stored: image originals plus drawing PNGs (thumbnails do not count). */
+/**
+ * What the user's rows say is stored: image originals plus drawing PNGs (thumbnails do not count), plus
+ * the stored text (migration 0010) measured here from the values themselves, not from the `text_bytes`
+ * columns the accounting uses: story content, drawing data, project settings (`{}` counts 0) and template
+ * content, by their UTF-8 bytes (JSON in jsonb's text form).
+ */
 export async function storedBytesOfRows(t: TestApp, userId: string): Promise<number> {
   const { rows } = await t.db.query<{ total: number }>(
     `SELECT (SELECT coalesce(sum(size_bytes), 0) FROM images WHERE user_id = $1)
-          + (SELECT coalesce(sum(size_bytes), 0) FROM drawings WHERE user_id = $1) AS total`,
+          + (SELECT coalesce(sum(size_bytes), 0) FROM drawings WHERE user_id = $1)
+          + ${TEXT_BYTES_SQL} AS total`,
     [userId],
   );
+  return Number(rows[0].total);
+}
+
+/** The stored text of user `$1`, in bytes (see storedBytesOfRows). */
+export const TEXT_BYTES_SQL = `(SELECT coalesce(sum(octet_length(content)), 0) FROM stories WHERE user_id = $1)
+          + (SELECT coalesce(sum(octet_length(data::text)), 0) FROM drawings WHERE user_id = $1)
+          + (SELECT coalesce(sum(CASE WHEN settings = '{}'::jsonb THEN 0 ELSE octet_length(settings::text) END), 0)
+               FROM projects WHERE user_id = $1)
+          + (SELECT coalesce(sum(octet_length(content::text)), 0) FROM templates WHERE owner_id = $1)`;
+
+/** The user's stored text alone, in bytes. */
+export async function textBytesOfRows(t: TestApp, userId: string): Promise<number> {
+  const { rows } = await t.db.query<{ total: number }>(`SELECT ${TEXT_BYTES_SQL} AS total`, [userId]);
   return Number(rows[0].total);
 }
 

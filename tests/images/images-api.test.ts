@@ -21,6 +21,7 @@ import {
   storageUsed,
   storedBytes,
   storedKeys,
+  textBytesOfRows,
   uploadTempFiles,
 } from './helpers';
 
@@ -509,7 +510,8 @@ describe('DELETE /api/images/:id', () => {
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
     expect(await storedKeys(t, `images/${owner.id}/`)).toHaveLength(2);
-    expect(await storageUsed(t, owner.id)).toBe(keep.sizeBytes);
+    // The kept original, and the drawing's stroke data (stored text counts too).
+    expect(await storageUsed(t, owner.id)).toBe(keep.sizeBytes + (await textBytesOfRows(t, owner.id)));
     expect((await t.http().get(image.url)).status).toBe(404);
     expect((await t.http().get(`/api/images/${image.id}`).set(owner.auth)).status).toBe(404);
     expect((await t.http().get(`/api/drawings/${drawing.id}`).set(owner.auth)).body.imageId).toBeNull();

@@ -14,6 +14,7 @@ import {
   storageUsed,
   storedBytesOfRows,
   storedKeys,
+  textBytesOfRows,
   uploadTempFiles,
 } from './helpers';
 
@@ -127,7 +128,8 @@ describe("drawings' PNGs count", () => {
     });
     const smaller = await put(1_000);
     expect(smaller.status).toBe(200);
-    expect(await storageUsed(t, user.id)).toBe(16_000);
+    // 15,000 + 1,000 of files, and the drawing's stroke data (stored text counts too).
+    expect(await storageUsed(t, user.id)).toBe(16_000 + (await textBytesOfRows(t, user.id)));
   });
 });
 
@@ -146,12 +148,13 @@ describe('duplicates count again', () => {
     const mismatches = t.validator?.take() ?? [];
     expect(mismatches.every((m) => m.route === '/api/projects/:id/duplicate' && m.status === 403)).toBe(true);
     expect((await t.http().get('/api/projects').set(user.auth)).body.pagination.total).toBe(before.projects);
-    expect(await storageUsed(t, user.id)).toBe(22_000);
+    const text = await textBytesOfRows(t, user.id);
+    expect(await storageUsed(t, user.id)).toBe(22_000 + text);
 
     await t.db.query(`UPDATE users SET plan = 'pro' WHERE id = $1`, [user.id]);
     const copied = await t.http().post(`/api/projects/${project.id}/duplicate`).set(user.auth);
     expect(copied.status).toBe(201);
     expect(copied.body.counts).toEqual({ stories: 0, images: 1, drawings: 1 });
-    expect(await storageUsed(t, user.id)).toBe(44_000);
+    expect(await storageUsed(t, user.id)).toBe(44_000 + 2 * text);
   });
 });

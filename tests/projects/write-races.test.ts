@@ -10,6 +10,7 @@ import { collectGarbage } from '../../src/storage/gc';
 import { useTestApp } from '../helpers/app';
 import { createDrawing, createImage, createProject, createUser } from '../helpers/factories';
 import { makePng } from '../helpers/images';
+import { storageUsed, storedBytesOfRows } from '../images/helpers';
 
 const t = useTestApp({ validateResponses: true });
 
@@ -24,7 +25,7 @@ describe('a duplicate, a delete, an update and uploads of one project at once', 
       const image = await createImage(t, user, project.id);
       await createDrawing(t, user, project.id, { imageId: image.id }, png);
       const path = `/api/projects/${project.id}`;
-      const [duplicate, deleted, updated, uploaded, drawn] = await Promise.all([
+      const [duplicate, deleted, updated, uploaded, drawn, told] = await Promise.all([
         t.http().post(`${path}/duplicate`).set(user.auth),
         t.http().delete(path).set(user.auth),
         t
@@ -43,20 +44,29 @@ describe('a duplicate, a delete, an update and uploads of one project at once', 
           .post('/api/drawings')
           .set(user.auth)
           .send({ projectId: project.id, data: [], width: 10, height: 10 }),
+        t
+          .http()
+          .post('/api/stories')
+          .set(user.auth)
+          .send({ projectId: project.id, title: 'Told', content: `Round ${round} ✓` }),
       ]);
       seen('duplicate', duplicate.status);
       seen('delete', deleted.status);
       seen('update', updated.status);
       seen('upload', uploaded.status);
       seen('drawing', drawn.status);
+      seen('story', told.status);
       // The delete always wins in the end; what ran before it saw the project, what ran after did not.
       expect(deleted.status).toBe(204);
       expect([201, 404]).toContain(duplicate.status);
       expect([200, 404]).toContain(updated.status);
       expect([201, 404]).toContain(uploaded.status);
       expect([201, 404]).toContain(drawn.status);
+      expect([201, 404]).toContain(told.status);
       const left = await t.db.query('SELECT 1 FROM images WHERE project_id = $1', [project.id]);
       expect(left.rows).toEqual([]);
+      // Storage use is exact whatever the order: files and stored text (the duplicate's included).
+      expect(await storageUsed(t, user.id)).toBe(await storedBytesOfRows(t, user.id));
     }
     expect(
       Object.values(statuses)

@@ -40,6 +40,7 @@ describe('POST /api/templates', () => {
       .send({ title: ' Ocean ', description: 'Sea animals', category: 'animals', tags: ['sea'], content });
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`/api/templates/${res.body.id}`);
+    expect(res.headers.etag).toBe('"1"');
     expect(res.body).toEqual({
       id: expect.any(String),
       ownerId: user.id,
@@ -56,6 +57,8 @@ describe('POST /api/templates', () => {
           { title: 'The octopus', content: '', imagePrompts: [] },
         ],
       },
+      contentLocked: false,
+      version: 1,
       ratingAverage: null,
       ratingCount: 0,
       useCount: 0,

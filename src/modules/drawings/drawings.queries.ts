@@ -70,17 +70,20 @@ export async function findDrawings(
   );
 }
 
-/** Every drawing of one project in list order (`include=drawings`). */
+/** Every drawing of one project in list order, or the first `limit` (`include=drawings`). */
 export async function findDrawingsOfProject(
   db: Database,
   userId: string,
   projectId: string,
+  limit: number | null = null,
 ): Promise<DrawingRow[]> {
+  // LIMIT NULL is no limit.
   const { rows } = await db.query<DrawingRow>(
     `SELECT ${DRAWING_COLUMNS} FROM drawings d
       WHERE d.project_id = $1 AND d.user_id = $2
-      ORDER BY ${DRAWING_ORDER}`,
-    [projectId, userId],
+      ORDER BY ${DRAWING_ORDER}
+      LIMIT $3`,
+    [projectId, userId, limit],
   );
   return rows;
 }
@@ -157,7 +160,7 @@ export async function updateDrawing(
   id: string,
   fields: Partial<DrawingFields>,
   png: DrawingPng | null,
-  expectedVersion: number | null,
+  expectedVersion: readonly number[] | null,
 ): Promise<(DrawingRow & { oldPngKey: string | null; oldSizeBytes: number | null }) | null> {
   const params: unknown[] = [id, userId, expectedVersion];
   const sets: string[] = [];
@@ -189,7 +192,7 @@ export async function updateDrawing(
      )
      UPDATE drawings d SET ${sets.join(', ')}
        FROM old
-      WHERE d.id = old.id AND d.user_id = $2 AND ($3::int IS NULL OR d.version = $3::int)
+      WHERE d.id = old.id AND d.user_id = $2 AND ($3::int[] IS NULL OR d.version = ANY($3::int[]))
      RETURNING ${DRAWING_COLUMNS}, old.png_key AS "oldPngKey", old.size_bytes AS "oldSizeBytes"`,
     params,
   );
@@ -201,10 +204,10 @@ export async function deleteDrawing(
   db: Database,
   userId: string,
   id: string,
-  expectedVersion: number | null,
+  expectedVersion: readonly number[] | null,
 ): Promise<{ pngKey: string | null; sizeBytes: number | null } | null> {
   const { rows } = await db.query<{ pngKey: string | null; sizeBytes: number | null }>(
-    `DELETE FROM drawings WHERE id = $1 AND user_id = $2 AND ($3::int IS NULL OR version = $3::int)
+    `DELETE FROM drawings WHERE id = $1 AND user_id = $2 AND ($3::int[] IS NULL OR version = ANY($3::int[]))
      RETURNING png_key AS "pngKey", size_bytes AS "sizeBytes"`,
     [id, userId, expectedVersion],
   );

@@ -37,8 +37,9 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
   const forms =
     `The body is JSON (at most ${jsonLimit} bytes, else 413) or \`multipart/form-data\` with the same ` +
     'fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, ' +
-    "over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG counts towards the caller's storage " +
-    'limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. ';
+    'over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG and `data` (its UTF-8 bytes as stored) ' +
+    "count towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is " +
+    'stored. ';
 
   return [
     defineRoute({

@@ -1,9 +1,11 @@
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
+import type { IfMatch } from '../../http/route';
 import { notFound, validationError, versionConflict } from '../../http/errors';
 import { fileKey } from '../../storage/file-store';
 import { deleteStoredFiles, type UploadedImage } from '../../storage/uploads';
 import { recordEvent } from '../analytics/analytics.service';
+import { withinStorageLimit } from '../users/storage-quota';
 import {
   assertImageInProject,
   assertImageOwned,
@@ -108,26 +110,30 @@ export async function createDrawing(
   const png = upload ? await storePng(ctx, userId, upload) : null;
   let row: q.DrawingRow;
   try {
-    row = await ctx.db.transaction(async (tx) => {
-      await lockStorage(tx, userId);
-      const inserted = await q.insertDrawing(tx, userId, {
-        projectId: input.projectId,
-        imageId: input.imageId ?? null,
-        title: input.title ?? null,
-        data: input.data,
-        width: input.width,
-        height: input.height,
-        png,
-      });
-      if (png) await changeStorageUsage(ctx, tx, userId, png.sizeBytes);
-      await recordEvent(tx, {
-        userId,
-        type: 'drawing.created',
-        projectId: inserted.projectId,
-        properties: { drawingId: inserted.id, imageId: inserted.imageId, withPng: png !== null },
-      });
-      return inserted;
-    });
+    // withinStorageLimit takes the user's row (lockStorage's lock) and holds the stroke data's bytes,
+    // which the insert adds to the use (migration 0010), to the plan's limit; the PNG's bytes are checked
+    // on top of them.
+    row = await ctx.db.transaction((tx) =>
+      withinStorageLimit(ctx, tx, userId, async () => {
+        const inserted = await q.insertDrawing(tx, userId, {
+          projectId: input.projectId,
+          imageId: input.imageId ?? null,
+          title: input.title ?? null,
+          data: input.data,
+          width: input.width,
+          height: input.height,
+          png,
+        });
+        if (png) await changeStorageUsage(ctx, tx, userId, png.sizeBytes);
+        await recordEvent(tx, {
+          userId,
+          type: 'drawing.created',
+          projectId: inserted.projectId,
+          properties: { drawingId: inserted.id, imageId: inserted.imageId, withPng: png !== null },
+        });
+        return inserted;
+      }),
+    );
   } catch (error) {
     if (png) await deleteStoredFiles(ctx.store, [png.pngKey], ctx.logger);
     throw error;
@@ -148,7 +154,7 @@ export async function updateDrawing(
   userId: string,
   id: string,
   fields: UpdateDrawingInput,
-  ifMatch: number | undefined,
+  ifMatch: IfMatch,
   upload: UploadedImage | undefined,
 ): Promise<Drawing> {
   if (!upload && Object.values(fields).every((value) => value === undefined)) {
@@ -158,7 +164,7 @@ export async function updateDrawing(
   const current = await q.findDrawingState(ctx.db, userId, id);
   if (!current) throw notFound('Drawing');
   // A stale If-Match is refused before a file is stored; the UPDATE checks it again.
-  if (expected !== null && current.version !== expected) throw versionConflict(current.version);
+  if (expected !== null && !expected.includes(current.version)) throw versionConflict(current.version);
   const projectId = fields.projectId ?? current.projectId;
   if (projectId !== current.projectId) await assertProjectOwned(ctx.db, userId, projectId);
   if (fields.imageId) await assertImageInProject(ctx.db, userId, projectId, fields.imageId);
@@ -167,13 +173,15 @@ export async function updateDrawing(
   const png = upload ? await storePng(ctx, userId, upload) : null;
   let updated: NonNullable<Awaited<ReturnType<typeof q.updateDrawing>>>;
   try {
-    updated = await ctx.db.transaction(async (tx) => {
-      await lockStorage(tx, userId);
-      const row = await q.updateDrawing(tx, userId, id, fields, png, expected);
-      if (!row) return missOrConflict(tx, userId, id);
-      if (png) await changeStorageUsage(ctx, tx, userId, png.sizeBytes - (row.oldSizeBytes ?? 0));
-      return row;
-    });
+    // The user's row first; the new stroke data and PNG together stay within the plan's limit.
+    updated = await ctx.db.transaction((tx) =>
+      withinStorageLimit(ctx, tx, userId, async () => {
+        const row = await q.updateDrawing(tx, userId, id, fields, png, expected);
+        if (!row) return missOrConflict(tx, userId, id);
+        if (png) await changeStorageUsage(ctx, tx, userId, png.sizeBytes - (row.oldSizeBytes ?? 0));
+        return row;
+      }),
+    );
   } catch (error) {
     if (png) await deleteStoredFiles(ctx.store, [png.pngKey], ctx.logger);
     throw error;
@@ -188,15 +196,16 @@ export async function deleteDrawing(
   ctx: AppContext,
   userId: string,
   id: string,
-  ifMatch: number | undefined,
+  ifMatch: IfMatch,
 ): Promise<void> {
-  const deleted = await ctx.db.transaction(async (tx) => {
-    await lockStorage(tx, userId);
-    const row = await q.deleteDrawing(tx, userId, id, expectedVersion(ifMatch));
-    if (!row) return missOrConflict(tx, userId, id);
-    if (row.sizeBytes) await changeStorageUsage(ctx, tx, userId, -row.sizeBytes);
-    return row;
-  });
+  const deleted = await ctx.db.transaction((tx) =>
+    withinStorageLimit(ctx, tx, userId, async () => {
+      const row = await q.deleteDrawing(tx, userId, id, expectedVersion(ifMatch));
+      if (!row) return missOrConflict(tx, userId, id);
+      if (row.sizeBytes) await changeStorageUsage(ctx, tx, userId, -row.sizeBytes);
+      return row;
+    }),
+  );
   await deleteStoredFiles(ctx.store, [deleted.pngKey], ctx.logger);
 }
 
@@ -238,9 +247,11 @@ async function copyDrawings(step: DuplicateStep): Promise<void> {
 registerProjectChild({
   name: 'drawings',
   order: 30,
-  load: async (ctx, tx, scope) =>
+  load: async (ctx, tx, scope, limit) =>
     Promise.all(
-      (await q.findDrawingsOfProject(tx, scope.userId, scope.projectId)).map((row) => present(ctx, row)),
+      (await q.findDrawingsOfProject(tx, scope.userId, scope.projectId, limit)).map((row) =>
+        present(ctx, row),
+      ),
     ),
   copy: copyDrawings,
   // After the images' step, which took the user's row and the project: lock the drawings, release their PNGs.

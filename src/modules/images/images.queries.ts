@@ -76,17 +76,20 @@ export async function findImages(
   );
 }
 
-/** Every image of one project in list order (`include=images`). */
+/** Every image of one project in list order, or the first `limit` (`include=images`). */
 export async function findImagesOfProject(
   db: Database,
   userId: string,
   projectId: string,
+  limit: number | null = null,
 ): Promise<ImageRow[]> {
+  // LIMIT NULL is no limit.
   const { rows } = await db.query<ImageRow>(
     `SELECT ${IMAGE_COLUMNS} FROM images i
       WHERE i.project_id = $1 AND i.user_id = $2
-      ORDER BY ${IMAGE_ORDER}`,
-    [projectId, userId],
+      ORDER BY ${IMAGE_ORDER}
+      LIMIT $3`,
+    [projectId, userId, limit],
   );
   return rows;
 }

@@ -457,9 +457,9 @@ async function copyImages(step: DuplicateStep): Promise<void> {
 registerProjectChild({
   name: 'images',
   order: 20,
-  load: async (ctx, tx, scope: ProjectScope) =>
+  load: async (ctx, tx, scope: ProjectScope, limit) =>
     Promise.all(
-      (await q.findImagesOfProject(tx, scope.userId, scope.projectId)).map((row) => present(ctx, row)),
+      (await q.findImagesOfProject(tx, scope.userId, scope.projectId, limit)).map((row) => present(ctx, row)),
     ),
   // The user's row before the source project (see ProjectChild.beforeProjectCopy).
   beforeProjectCopy: (_ctx, tx, scope) => lockStorage(tx, scope.userId),

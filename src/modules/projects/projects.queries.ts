@@ -234,7 +234,7 @@ export async function updateProject(
   userId: string,
   id: string,
   fields: Partial<ProjectFields>,
-  expectedVersion: number | null,
+  expectedVersion: readonly number[] | null,
 ): Promise<(ProjectRow & { changedFields: ProjectField[] }) | null> {
   const names = PROJECT_FIELDS.filter((f) => fields[f] !== undefined);
   const params: unknown[] = [id, userId, expectedVersion];
@@ -254,7 +254,7 @@ export async function updateProject(
      UPDATE projects p
         SET ${[...sets, 'version = p.version + 1', 'updated_at = now()'].join(', ')}
        FROM old
-      WHERE p.id = old.id AND p.user_id = $2 AND ($3::int IS NULL OR p.version = $3::int)
+      WHERE p.id = old.id AND p.user_id = $2 AND ($3::int[] IS NULL OR p.version = ANY($3::int[]))
      RETURNING ${projectColumns('p')}, array_remove(ARRAY[${changed}]::text[], NULL) AS "changedFields"`,
     params,
   );
@@ -266,10 +266,10 @@ export async function deleteProject(
   db: Database,
   userId: string,
   id: string,
-  expectedVersion: number | null,
+  expectedVersion: readonly number[] | null,
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    'DELETE FROM projects WHERE id = $1 AND user_id = $2 AND ($3::int IS NULL OR version = $3::int)',
+    'DELETE FROM projects WHERE id = $1 AND user_id = $2 AND ($3::int[] IS NULL OR version = ANY($3::int[]))',
     [id, userId, expectedVersion],
   );
   return rowCount > 0;

@@ -47,7 +47,8 @@ export const projectRoutes: RouteModule = (ctx: AppContext) => [
       'New projects start as `draft` at version 1. With `templateId` this is `POST /api/templates/{id}/use`: ' +
       "the project starts as a copy of the template's content (a use is counted; a premium template needs " +
       "the plan: 403 `PLAN_REQUIRED`; someone else's private template: 404), and the fields given override " +
-      "the template's.",
+      "the template's. Stored text (settings, story content) counts against the caller's storage: past " +
+      "the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing is created.",
     auth: 'required',
     body: CreateProjectBody,
     response: { status: 201, schema: ProjectSchema, headers: ETAG_HEADER },
@@ -70,14 +71,24 @@ export const projectRoutes: RouteModule = (ctx: AppContext) => [
     tags,
     summary: 'One project, optionally with its children',
     description:
-      '`include` embeds any of `stories`, `images`, `drawings` under those keys, each in list order.',
+      '`include` embeds any of `stories`, `images`, `drawings` under those keys, each in list order: at ' +
+      `most the first ${projects.INCLUDE_LIMIT} of each kind. The project's \`counts\` tell whether there ` +
+      'are more (`counts.stories > 200`); the list routes (`GET /api/stories?projectId=…&page=…`, likewise ' +
+      'images and drawings) page through all of them. With `If-None-Match` naming the current `ETag` (or ' +
+      "`*`) the answer is 304 without a body — except with `include`: the ETag is the project's version, " +
+      'which its children do not move, so an answer that embeds them is always 200.',
     auth: 'required',
     params: idParams,
     query: IncludeQuery,
     response: { status: 200, schema: ProjectWithChildrenSchema, headers: ETAG_HEADER },
     handler: async ({ userId, params, query }) => {
-      const project = await projects.getProject(ctx, userId, params.id, query.include ?? []);
-      return { headers: { ETag: etag(project.version) }, body: project };
+      const include = query.include ?? [];
+      const project = await projects.getProject(ctx, userId, params.id, include);
+      return {
+        headers: { ETag: etag(project.version) },
+        body: project,
+        conditional: include.length === 0,
+      };
     },
   }),
   defineRoute({
@@ -87,12 +98,14 @@ export const projectRoutes: RouteModule = (ctx: AppContext) => [
     summary: "Change any subset of a project's writable fields",
     description:
       'Each PUT makes a new version (version + 1) with a snapshot. `coverImageId` must be one of the ' +
-      "project's own images, or null.",
+      "project's own images, or null. `settings` count against the caller's storage by their UTF-8 bytes " +
+      "(`{}`: 0): growing past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing changes.",
     auth: 'required',
     params: idParams,
     body: UpdateProjectBody,
     ifMatch: true,
     response: { status: 200, schema: ProjectSchema, headers: ETAG_HEADER },
+    errors: [403],
     handler: async ({ userId, params, body, ifMatch }) => {
       const project = await projects.updateProject(ctx, userId, params.id, body, ifMatch);
       return { headers: { ETag: etag(project.version) }, body: project };
@@ -123,7 +136,7 @@ export const projectRoutes: RouteModule = (ctx: AppContext) => [
     description:
       'Copies the project with its stories, images, drawings and files in one transaction, titled ' +
       '"<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy ' +
-      'starts its own history at version 1. The copied files count against the storage quota again: a copy ' +
+      'starts its own history at version 1. The copied files and text count against the storage quota again: a copy ' +
       'that would pass it answers 403 `STORAGE_QUOTA_EXCEEDED` and copies nothing.',
     auth: 'required',
     params: idParams,
@@ -181,6 +194,7 @@ export const projectRoutes: RouteModule = (ctx: AppContext) => [
     params: VersionParams,
     ifMatch: true,
     response: { status: 200, schema: ProjectSchema, headers: ETAG_HEADER },
+    errors: [403],
     handler: async ({ userId, params, ifMatch }) => {
       const project = await projects.restoreVersion(ctx, userId, params.id, params.version, ifMatch);
       return { headers: { ETag: etag(project.version) }, body: project };

@@ -106,7 +106,10 @@ export const IncludeQuery = Joi.object({
       }
       return [...new Set(parts)];
     })
-    .description('Comma-separated children to embed: any of `stories`, `images`, `drawings`'),
+    .description(
+      'Comma-separated children to embed: any of `stories`, `images`, `drawings`; at most the first 200 ' +
+        'of each (compare `counts`; page through the rest with the list routes and `projectId`)',
+    ),
 });
 
 export const VersionParams = Joi.object({

@@ -1,7 +1,9 @@
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
 import { notFound, validationError, versionConflict } from '../../http/errors';
+import type { IfMatch } from '../../http/route';
 import { recordEvent } from '../analytics/analytics.service';
+import { withinStorageLimit } from '../users/storage-quota';
 import * as q from './projects.queries';
 import type { ProjectInclude, ProjectSort, ProjectStatus } from './projects.schemas';
 import { LIMITS } from './projects.schemas';
@@ -45,8 +47,11 @@ export interface ProjectChild {
   name: ProjectInclude;
   /** Duplicate order, ascending: stories 10, images 20, drawings 30 (a drawing points to an image). */
   order: number;
-  /** The project's children for `include=<name>`, in list order. Ownership is checked; filter by userId too. */
-  load(ctx: AppContext, tx: Database, scope: ProjectScope): Promise<unknown[]>;
+  /**
+   * The project's first `limit` children for `include=<name>`, in list order. Ownership is checked; filter
+   * by userId too.
+   */
+  load(ctx: AppContext, tx: Database, scope: ProjectScope, limit: number): Promise<unknown[]>;
   /**
    * Runs first in the duplicate's transaction, before the source project is locked: the files module takes
    * the user's row here, so a duplicate locks in the order every file write and project delete does (user,
@@ -94,12 +99,12 @@ export function setCoverImageCheck(check: CoverImageCheck): () => void {
 }
 
 /**
- * `If-Match` as the version the write expects: null when absent. A value that names no version (NaN, or
- * beyond int4) becomes -1, which no row has: the write answers 412 instead of failing on a cast.
+ * `If-Match` as the versions the write accepts, for the queries' `version = ANY($n::int[])`: null when any
+ * version will do (absent, `*`). An empty list matches no row: the write answers 412. The router has
+ * already kept only strong tags naming an int4 version (src/http/route.ts, parseIfMatch).
  */
-export function expectedVersion(ifMatch: number | undefined): number | null {
-  if (ifMatch === undefined) return null;
-  return Number.isInteger(ifMatch) && ifMatch >= 1 && ifMatch <= 2_147_483_647 ? ifMatch : -1;
+export function expectedVersion(ifMatch: IfMatch): number[] | null {
+  return ifMatch === undefined ? null : [...ifMatch];
 }
 
 /** 404 when the user has no such project, else 412 naming the current version. */
@@ -130,11 +135,19 @@ export async function listProjects(ctx: AppContext, userId: string, input: ListP
   );
 }
 
+/**
+ * `include` embeds at most this many of each kind (the first ones, in list order): 30 concurrent reads of a
+ * project with thousands of children each held all of them in memory at once. The project's `counts` tell
+ * a client whether there are more; the list routes (`projectId`, `page`) page through them.
+ */
+export const INCLUDE_LIMIT = 200;
+
 export async function getProject(
   ctx: AppContext,
   userId: string,
   id: string,
   include: ProjectInclude[] = [],
+  limit: number = INCLUDE_LIMIT,
 ): Promise<Project & Partial<Record<ProjectInclude, unknown[]>>> {
   if (include.length === 0) {
     const project = await q.findProject(ctx.db, userId, id);
@@ -149,7 +162,7 @@ export async function getProject(
     for (const name of include) {
       const child = children.get(name);
       // A kind whose module has not registered yet (images, drawings before 0005) has no rows.
-      embedded[name] = child ? await child.load(ctx, tx, { userId, projectId: id }) : [];
+      embedded[name] = child ? await child.load(ctx, tx, { userId, projectId: id }, limit) : [];
     }
     return { ...project, ...embedded };
   });
@@ -202,7 +215,10 @@ export async function createProject(
   userId: string,
   input: CreateProjectInput,
 ): Promise<Project> {
-  return ctx.db.transaction((tx) => createProjectInTx(tx, userId, input));
+  // Its settings count against the user's storage (migration 0010).
+  return ctx.db.transaction((tx) =>
+    withinStorageLimit(ctx, tx, userId, () => createProjectInTx(tx, userId, input)),
+  );
 }
 
 async function applyUpdate(
@@ -210,7 +226,7 @@ async function applyUpdate(
   userId: string,
   id: string,
   fields: Partial<ProjectFields>,
-  ifMatch: number | undefined,
+  ifMatch: IfMatch,
 ): Promise<Project> {
   const updated = await q.updateProject(tx, userId, id, fields, expectedVersion(ifMatch));
   if (!updated) return missOrConflict(tx, userId, id);
@@ -224,38 +240,46 @@ export async function updateProject(
   userId: string,
   id: string,
   fields: Partial<ProjectFields>,
-  ifMatch: number | undefined,
+  ifMatch: IfMatch,
 ): Promise<Project> {
-  return ctx.db.transaction(async (tx) => {
-    // The update first: an unknown project is 404 and a stale If-Match 412 before the cover is judged.
-    const project = await applyUpdate(tx, userId, id, fields, ifMatch);
-    if (fields.coverImageId && !(await coverImageCheck(tx, { userId, projectId: id }, fields.coverImageId))) {
-      throw validationError("coverImageId must be one of the project's own images", [
-        { path: 'coverImageId', message: "must be one of the project's own images" },
-      ]);
-    }
-    return project;
-  });
+  return ctx.db.transaction((tx) =>
+    withinStorageLimit(ctx, tx, userId, async () => {
+      // The update first: an unknown project is 404 and a stale If-Match 412 before the cover is judged.
+      const project = await applyUpdate(tx, userId, id, fields, ifMatch);
+      if (
+        fields.coverImageId &&
+        !(await coverImageCheck(tx, { userId, projectId: id }, fields.coverImageId))
+      ) {
+        throw validationError("coverImageId must be one of the project's own images", [
+          { path: 'coverImageId', message: "must be one of the project's own images" },
+        ]);
+      }
+      return project;
+    }),
+  );
 }
 
 export async function deleteProject(
   ctx: AppContext,
   userId: string,
   id: string,
-  ifMatch: number | undefined,
+  ifMatch: IfMatch,
 ): Promise<void> {
-  const afterCommit = await ctx.db.transaction(async (tx) => {
-    const scope = { userId, projectId: id };
-    const undo: AfterCommit[] = [];
-    for (const child of orderedChildren()) {
-      const after = await child.beforeProjectDelete?.(ctx, tx, scope);
-      if (after) undo.push(after);
-    }
-    if (!(await q.deleteProject(tx, userId, id, expectedVersion(ifMatch)))) {
-      return missOrConflict(tx, userId, id);
-    }
-    return undo;
-  });
+  // The user's row first (the storage lock order): the text the delete releases moves their use.
+  const afterCommit = await ctx.db.transaction((tx) =>
+    withinStorageLimit(ctx, tx, userId, async () => {
+      const scope = { userId, projectId: id };
+      const undo: AfterCommit[] = [];
+      for (const child of orderedChildren()) {
+        const after = await child.beforeProjectDelete?.(ctx, tx, scope);
+        if (after) undo.push(after);
+      }
+      if (!(await q.deleteProject(tx, userId, id, expectedVersion(ifMatch)))) {
+        return missOrConflict(tx, userId, id);
+      }
+      return undo;
+    }),
+  );
   for (const run of afterCommit) {
     await run().catch((error: Error) =>
       ctx.logger.error('clean-up after project delete failed', { projectId: id, error: error.message }),
@@ -267,6 +291,44 @@ export async function deleteProject(
 export function copyTitle(title: string): string {
   const suffix = ' (copy)';
   return `${title.slice(0, LIMITS.titleChars - suffix.length).trimEnd()}${suffix}`;
+}
+
+/** The duplicate's work inside its transaction; `undos` collects what undoes the copied files. */
+async function copyProjectInTx(
+  ctx: AppContext,
+  tx: Database,
+  userId: string,
+  id: string,
+  input: { title?: string },
+  undos: Array<() => Promise<void>>,
+): Promise<Project> {
+  for (const child of orderedChildren()) await child.beforeProjectCopy?.(ctx, tx, { userId, projectId: id });
+  if (!(await q.lockProjectForCopy(tx, userId, id))) throw notFound('Project');
+  const source = await q.findProject(tx, userId, id);
+  if (!source) throw notFound('Project');
+  const copyId = await q.insertProjectCopy(tx, userId, id, input.title ?? copyTitle(source.title));
+  if (!copyId) throw notFound('Project');
+  const step: DuplicateStep = {
+    ctx,
+    tx,
+    userId,
+    fromProjectId: id,
+    toProjectId: copyId,
+    idMap: new Map(),
+    onRollback: (undo) => undos.push(undo),
+  };
+  for (const child of orderedChildren()) await child.copy(step);
+  const cover = source.coverImageId ? (step.idMap.get(source.coverImageId) ?? null) : null;
+  if (cover) await q.updateCoverImage(tx, userId, copyId, cover);
+  await q.insertProjectVersion(tx, userId, copyId, q.PROJECT_FIELDS);
+  await recordEvent(tx, {
+    userId,
+    type: 'project.created',
+    projectId: copyId,
+    properties: { duplicatedFrom: id },
+  });
+  const copy = await q.findProject(tx, userId, copyId);
+  return copy!;
 }
 
 /**
@@ -282,36 +344,10 @@ export async function duplicateProject(
 ): Promise<Project> {
   const undos: Array<() => Promise<void>> = [];
   try {
-    return await ctx.db.transaction(async (tx) => {
-      for (const child of orderedChildren())
-        await child.beforeProjectCopy?.(ctx, tx, { userId, projectId: id });
-      if (!(await q.lockProjectForCopy(tx, userId, id))) throw notFound('Project');
-      const source = await q.findProject(tx, userId, id);
-      if (!source) throw notFound('Project');
-      const copyId = await q.insertProjectCopy(tx, userId, id, input.title ?? copyTitle(source.title));
-      if (!copyId) throw notFound('Project');
-      const step: DuplicateStep = {
-        ctx,
-        tx,
-        userId,
-        fromProjectId: id,
-        toProjectId: copyId,
-        idMap: new Map(),
-        onRollback: (undo) => undos.push(undo),
-      };
-      for (const child of orderedChildren()) await child.copy(step);
-      const cover = source.coverImageId ? (step.idMap.get(source.coverImageId) ?? null) : null;
-      if (cover) await q.updateCoverImage(tx, userId, copyId, cover);
-      await q.insertProjectVersion(tx, userId, copyId, q.PROJECT_FIELDS);
-      await recordEvent(tx, {
-        userId,
-        type: 'project.created',
-        projectId: copyId,
-        properties: { duplicatedFrom: id },
-      });
-      const copy = await q.findProject(tx, userId, copyId);
-      return copy!;
-    });
+    // The copy's text counts against the user's storage like its files (migration 0010).
+    return await ctx.db.transaction((tx) =>
+      withinStorageLimit(ctx, tx, userId, () => copyProjectInTx(ctx, tx, userId, id, input, undos)),
+    );
   } catch (error) {
     for (const undo of undos.reverse()) {
       await undo().catch((undoError: Error) =>
@@ -358,16 +394,21 @@ export async function restoreVersion(
   userId: string,
   id: string,
   version: number,
-  ifMatch: number | undefined,
+  ifMatch: IfMatch,
 ): Promise<Project> {
-  return ctx.db.transaction(async (tx) => {
-    const found = await q.findProjectVersion(tx, userId, id, version);
-    if (!found) throw notFound('Project version');
-    const fields: Partial<ProjectFields> = {};
-    for (const name of q.PROJECT_FIELDS) (fields as Record<string, unknown>)[name] = found.snapshot[name];
-    if (fields.coverImageId && !(await coverImageCheck(tx, { userId, projectId: id }, fields.coverImageId))) {
-      fields.coverImageId = null;
-    }
-    return applyUpdate(tx, userId, id, fields, ifMatch);
-  });
+  return ctx.db.transaction((tx) =>
+    withinStorageLimit(ctx, tx, userId, async () => {
+      const found = await q.findProjectVersion(tx, userId, id, version);
+      if (!found) throw notFound('Project version');
+      const fields: Partial<ProjectFields> = {};
+      for (const name of q.PROJECT_FIELDS) (fields as Record<string, unknown>)[name] = found.snapshot[name];
+      if (
+        fields.coverImageId &&
+        !(await coverImageCheck(tx, { userId, projectId: id }, fields.coverImageId))
+      ) {
+        fields.coverImageId = null;
+      }
+      return applyUpdate(tx, userId, id, fields, ifMatch);
+    }),
+  );
 }

@@ -64,17 +64,20 @@ export async function findStories(
   );
 }
 
-/** Every story of one project in list order (`include=stories`). */
+/** Every story of one project in list order, or the first `limit` (`include=stories`). */
 export async function findStoriesOfProject(
   db: Database,
   userId: string,
   projectId: string,
+  limit: number | null = null,
 ): Promise<StoryRow[]> {
+  // LIMIT NULL is no limit.
   const { rows } = await db.query<StoryRow>(
     `SELECT ${STORY_COLUMNS} FROM stories s
       WHERE s.project_id = $1 AND s.user_id = $2
-      ORDER BY ${STORY_ORDER}`,
-    [projectId, userId],
+      ORDER BY ${STORY_ORDER}
+      LIMIT $3`,
+    [projectId, userId, limit],
   );
   return rows;
 }
@@ -137,7 +140,7 @@ export async function updateStory(
   userId: string,
   id: string,
   fields: Partial<StoryFields> & { wordCount?: number },
-  expectedVersion: number | null,
+  expectedVersion: readonly number[] | null,
 ): Promise<StoryRow | null> {
   const params: unknown[] = [id, userId, expectedVersion];
   const sets: string[] = [];
@@ -150,7 +153,7 @@ export async function updateStory(
   sets.push('version = s.version + 1', 'updated_at = now()');
   const { rows } = await db.query<StoryRow>(
     `UPDATE stories s SET ${sets.join(', ')}
-      WHERE s.id = $1 AND s.user_id = $2 AND ($3::int IS NULL OR s.version = $3::int)
+      WHERE s.id = $1 AND s.user_id = $2 AND ($3::int[] IS NULL OR s.version = ANY($3::int[]))
       RETURNING ${STORY_COLUMNS}`,
     params,
   );
@@ -161,10 +164,10 @@ export async function deleteStory(
   db: Database,
   userId: string,
   id: string,
-  expectedVersion: number | null,
+  expectedVersion: readonly number[] | null,
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    'DELETE FROM stories WHERE id = $1 AND user_id = $2 AND ($3::int IS NULL OR version = $3::int)',
+    'DELETE FROM stories WHERE id = $1 AND user_id = $2 AND ($3::int[] IS NULL OR version = ANY($3::int[]))',
     [id, userId, expectedVersion],
   );
   return rowCount > 0;

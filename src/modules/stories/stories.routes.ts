@@ -35,11 +35,14 @@ export const storyRoutes: RouteModule = (ctx: AppContext) => [
     path: '/api/stories',
     tags,
     summary: "Create a story in one of the caller's projects",
-    description: '`wordCount` is computed by the server. Without `position` the story goes last.',
+    description:
+      '`wordCount` is computed by the server. Without `position` the story goes last. `content` counts ' +
+      "against the caller's storage by its UTF-8 bytes: past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED` " +
+      'and nothing is stored.',
     auth: 'required',
     body: CreateStoryBody,
     response: { status: 201, schema: StorySchema, headers: ETAG_HEADER },
-    errors: [404],
+    errors: [403, 404],
     handler: async ({ userId, body }) => {
       const story = await stories.createStory(ctx, userId, body);
       return {
@@ -70,12 +73,16 @@ export const storyRoutes: RouteModule = (ctx: AppContext) => [
     path: '/api/stories/:id',
     tags,
     summary: "Change any subset of a story's fields, or move it to another project",
-    description: "`projectId` moves the story to another of the caller's projects. Each PUT is version + 1.",
+    description:
+      "`projectId` moves the story to another of the caller's projects. Each PUT is version + 1. A " +
+      "`content` that grows the caller's storage past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, " +
+      'nothing changes.',
     auth: 'required',
     params: idParams,
     body: UpdateStoryBody,
     ifMatch: true,
     response: { status: 200, schema: StorySchema, headers: ETAG_HEADER },
+    errors: [403],
     handler: async ({ userId, params, body, ifMatch }) => {
       const story = await stories.updateStory(ctx, userId, params.id, body, ifMatch);
       return { headers: { ETag: etag(story.version) }, body: story };

@@ -1,8 +1,10 @@
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
+import type { IfMatch } from '../../http/route';
 import { notFound, versionConflict } from '../../http/errors';
 import { recordEvent } from '../analytics/analytics.service';
 import { assertProjectOwned, expectedVersion, registerProjectChild } from '../projects/projects.service';
+import { withinStorageLimit } from '../users/storage-quota';
 import * as q from './stories.queries';
 import { STORY_LIMITS } from './stories.schemas';
 
@@ -92,7 +94,10 @@ export async function createStoryInTx(tx: Database, userId: string, input: Creat
 }
 
 export async function createStory(ctx: AppContext, userId: string, input: CreateStoryInput): Promise<Story> {
-  return ctx.db.transaction((tx) => createStoryInTx(tx, userId, input));
+  // Its content counts against the user's storage (migration 0010).
+  return ctx.db.transaction((tx) =>
+    withinStorageLimit(ctx, tx, userId, () => createStoryInTx(tx, userId, input)),
+  );
 }
 
 export async function updateStory(
@@ -100,39 +105,44 @@ export async function updateStory(
   userId: string,
   id: string,
   fields: Partial<q.StoryFields>,
-  ifMatch: number | undefined,
+  ifMatch: IfMatch,
 ): Promise<Story> {
-  return ctx.db.transaction(async (tx) => {
-    // Moving to a project that is not the caller's is a 404, like a story that is not theirs.
-    if (fields.projectId !== undefined) await assertProjectOwned(tx, userId, fields.projectId);
-    const updated = await q.updateStory(
-      tx,
-      userId,
-      id,
-      { ...fields, wordCount: fields.content === undefined ? undefined : countWords(fields.content) },
-      expectedVersion(ifMatch),
-    );
-    return updated ?? missOrConflict(tx, userId, id);
-  });
+  return ctx.db.transaction((tx) =>
+    withinStorageLimit(ctx, tx, userId, async () => {
+      // Moving to a project that is not the caller's is a 404, like a story that is not theirs.
+      if (fields.projectId !== undefined) await assertProjectOwned(tx, userId, fields.projectId);
+      const updated = await q.updateStory(
+        tx,
+        userId,
+        id,
+        { ...fields, wordCount: fields.content === undefined ? undefined : countWords(fields.content) },
+        expectedVersion(ifMatch),
+      );
+      return updated ?? missOrConflict(tx, userId, id);
+    }),
+  );
 }
 
 export async function deleteStory(
   ctx: AppContext,
   userId: string,
   id: string,
-  ifMatch: number | undefined,
+  ifMatch: IfMatch,
 ): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    if (!(await q.deleteStory(tx, userId, id, expectedVersion(ifMatch))))
-      await missOrConflict(tx, userId, id);
-  });
+  // The user's row first (the storage lock order): the content the delete releases moves their use.
+  await ctx.db.transaction((tx) =>
+    withinStorageLimit(ctx, tx, userId, async () => {
+      if (!(await q.deleteStory(tx, userId, id, expectedVersion(ifMatch))))
+        await missOrConflict(tx, userId, id);
+    }),
+  );
 }
 
 // Stories are a project's children: embedded by include=stories and copied by duplicate.
 registerProjectChild({
   name: 'stories',
   order: 10,
-  load: (_ctx, tx, scope) => q.findStoriesOfProject(tx, scope.userId, scope.projectId),
+  load: (_ctx, tx, scope, limit) => q.findStoriesOfProject(tx, scope.userId, scope.projectId, limit),
   copy: async (step) => {
     const pairs = await q.copyStories(step.tx, step.userId, step.fromProjectId, step.toProjectId);
     for (const { oldId, newId } of pairs) step.idMap.set(oldId, newId);

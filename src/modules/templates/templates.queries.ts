@@ -28,6 +28,7 @@ export type TemplateField = keyof TemplateFields;
 export interface TemplateRow extends TemplateFields {
   id: string;
   ownerId: string;
+  version: number;
   ratingAverage: number | null;
   ratingCount: number;
   useCount: number;
@@ -59,7 +60,7 @@ const TEMPLATE_FIELDS = Object.keys(COLUMN_OF) as TemplateField[];
 
 function templateColumns(a: string): string {
   return `${a}.id, ${a}.owner_id AS "ownerId", ${a}.title, ${a}.description, ${a}.category, ${a}.tags,
-          ${a}.is_public AS "isPublic", ${a}.is_premium AS "isPremium", ${a}.content,
+          ${a}.is_public AS "isPublic", ${a}.is_premium AS "isPremium", ${a}.content, ${a}.version,
           ${a}.rating_average::float8 AS "ratingAverage", ${a}.rating_count AS "ratingCount",
           ${a}.use_count AS "useCount", ${a}.created_at AS "createdAt", ${a}.updated_at AS "updatedAt"`;
 }
@@ -199,41 +200,60 @@ export async function insertTemplate(
   return rows[0];
 }
 
-/** Writes the given fields when the caller owns the template or `asAdmin`; null when nothing matched. */
+/**
+ * Writes the given fields and bumps the version when the caller owns the template or `asAdmin`, and the
+ * version is one `expectedVersion` names (null: any); null when nothing matched.
+ */
 export async function updateTemplate(
   db: Database,
   userId: string,
   asAdmin: boolean,
   id: string,
   fields: Partial<TemplateFields>,
+  expectedVersion: readonly number[] | null,
 ): Promise<TemplateRow | null> {
-  const params: unknown[] = [id, userId, asAdmin];
+  const params: unknown[] = [id, userId, asAdmin, expectedVersion];
   const sets = TEMPLATE_FIELDS.filter((f) => fields[f] !== undefined).map((name) => {
     const value = fields[name];
     params.push(name === 'content' ? JSON.stringify(value) : value);
     return `${COLUMN_OF[name]} = $${params.length}`;
   });
   const { rows } = await db.query<TemplateRow>(
-    `UPDATE templates t SET ${[...sets, 'updated_at = now()'].join(', ')}
+    `UPDATE templates t SET ${[...sets, 'version = t.version + 1', 'updated_at = now()'].join(', ')}
       WHERE t.id = $1 AND (t.owner_id = $2 OR $3::boolean)
+        AND ($4::int[] IS NULL OR t.version = ANY($4::int[]))
      RETURNING ${templateColumns('t')}`,
     params,
   );
   return rows[0] ?? null;
 }
 
-/** Deletes the template (its ratings cascade) when the caller owns it or `asAdmin`. */
+/** Deletes the template (its ratings cascade) when the caller owns it or `asAdmin`; If-Match as above. */
 export async function deleteTemplate(
   db: Database,
   userId: string,
   asAdmin: boolean,
   id: string,
+  expectedVersion: readonly number[] | null,
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    'DELETE FROM templates WHERE id = $1 AND (owner_id = $2 OR $3::boolean)',
-    [id, userId, asAdmin],
+    `DELETE FROM templates WHERE id = $1 AND (owner_id = $2 OR $3::boolean)
+        AND ($4::int[] IS NULL OR version = ANY($4::int[]))`,
+    [id, userId, asAdmin, expectedVersion],
   );
   return rowCount > 0;
+}
+
+/** The template's owner and version, whoever may see it (for the service's own checks); null when none. */
+export async function findTemplateOwner(
+  db: Database,
+  id: string,
+): Promise<{ ownerId: string; version: number } | null> {
+  const { rows } = await db.query<{ ownerId: string; version: number }>(
+    'SELECT owner_id AS "ownerId", version FROM templates WHERE id = $1',
+    [id],
+  );
+  return rows[0] ?? null;
 }
 
 export interface UsedTemplate {

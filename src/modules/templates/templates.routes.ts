@@ -18,6 +18,8 @@ import * as templates from './templates.service';
 
 const tags = ['Templates'];
 
+const ETAG_HEADER = { ETag: { description: 'The template\'s version, e.g. `"3"`' } };
+
 export const templateRoutes: RouteModule = (ctx: AppContext) => [
   defineRoute({
     method: 'get',
@@ -44,14 +46,19 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
     description:
       "`fromProjectId` snapshots one of the caller's projects (its settings and stories, in order) as the " +
       'content; it cannot be combined with `content`. Without either the content is empty. New templates ' +
-      'are private unless `isPublic` is true. Only administrators may send `isPremium` (others: 403).',
+      'are private unless `isPublic` is true. Only administrators may send `isPremium` (others: 403). ' +
+      "The content counts against the owner's storage (403 `STORAGE_QUOTA_EXCEEDED` past the plan's limit).",
     auth: 'required',
     body: CreateTemplateBody,
-    response: { status: 201, schema: TemplateSchema },
+    response: { status: 201, schema: TemplateSchema, headers: ETAG_HEADER },
     errors: [403, 404],
     handler: async ({ userId, body }) => {
       const template = await templates.createTemplate(ctx, userId, body);
-      return { status: 201, headers: { Location: `/api/templates/${template.id}` }, body: template };
+      return {
+        status: 201,
+        headers: { Location: `/api/templates/${template.id}`, ETag: etag(template.version) },
+        body: template,
+      };
     },
   }),
   defineRoute({
@@ -60,13 +67,25 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
     tags,
     summary: 'One template',
     description:
-      'Public for public templates; a private one only for its owner (and administrators), else 404.',
+      'Public for public templates; a private one only for its owner (and administrators), else 404. ' +
+      "A premium template's `content` is answered only to its owner, administrators and users whose plan " +
+      'includes premium templates; anyone else (anonymous callers too) gets `content: null` and ' +
+      '`contentLocked: true`. With `If-None-Match` naming the current `ETag` (or `*`) the answer is 304 ' +
+      'without a body. A locked answer carries `ETag: W/"<version>-locked"`: another representation of the ' +
+      'same version, so a reader who upgrades gets the content instead of a 304 (and a weak tag never ' +
+      'passes `If-Match`). ' +
+      "The version (and so the ETag) changes with the template's own fields, not with `useCount` or the " +
+      'ratings.',
     auth: 'optional',
     params: idParams,
-    response: { status: 200, schema: TemplateSchema },
-    handler: async ({ auth, params }) => ({
-      body: await templates.getTemplate(ctx, auth?.userId, params.id),
-    }),
+    response: { status: 200, schema: TemplateSchema, headers: ETAG_HEADER },
+    handler: async ({ auth, params }) => {
+      const template = await templates.getTemplate(ctx, auth?.userId, params.id);
+      // The locked answer is another representation of the same version, so it has its own (weak) tag: a
+      // client that cached it and then upgrades must get the content, not a 304.
+      const tag = template.contentLocked ? `W/"${template.version}-locked"` : etag(template.version);
+      return { headers: { ETag: tag }, body: template };
+    },
   }),
   defineRoute({
     method: 'put',
@@ -75,15 +94,19 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
     summary: "Change any subset of a template's fields",
     description:
       'Owner or administrator only: others get 403 on a public template and 404 on a private one. ' +
-      '`content` is replaced whole. Only administrators may send `isPremium`.',
+      '`content` is replaced whole. Only administrators may send `isPremium`. Version + 1; with ' +
+      '`If-Match` naming another version → 412 `VERSION_CONFLICT` and nothing changes. The content counts ' +
+      "against the owner's storage (403 `STORAGE_QUOTA_EXCEEDED` past the plan's limit).",
     auth: 'required',
     params: idParams,
     body: UpdateTemplateBody,
-    response: { status: 200, schema: TemplateSchema },
+    ifMatch: true,
+    response: { status: 200, schema: TemplateSchema, headers: ETAG_HEADER },
     errors: [403],
-    handler: async ({ userId, params, body }) => ({
-      body: await templates.updateTemplate(ctx, userId, params.id, body),
-    }),
+    handler: async ({ userId, params, body, ifMatch }) => {
+      const template = await templates.updateTemplate(ctx, userId, params.id, body, ifMatch);
+      return { headers: { ETag: etag(template.version) }, body: template };
+    },
   }),
   defineRoute({
     method: 'delete',
@@ -92,13 +115,14 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
     summary: 'Delete a template and its ratings',
     description:
       'Owner or administrator only: others get 403 on a public template and 404 on a private one. ' +
-      'Projects made from it stay.',
+      'Projects made from it stay. With `If-Match` naming another version → 412 and nothing is deleted.',
     auth: 'required',
     params: idParams,
+    ifMatch: true,
     response: { status: 204, description: 'Deleted' },
     errors: [403],
-    handler: async ({ userId, params }) => {
-      await templates.deleteTemplate(ctx, userId, params.id);
+    handler: async ({ userId, params, ifMatch }) => {
+      await templates.deleteTemplate(ctx, userId, params.id, ifMatch);
       return { status: 204 };
     },
   }),
@@ -111,7 +135,8 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
       "In one transaction: `useCount` + 1, a new project with the template's title (unless `title`), " +
       'description, category, tags and settings, and its stories in order. A premium template needs a ' +
       "plan with premium templates (403 `PLAN_REQUIRED`), except for its owner. Someone else's private " +
-      'template is 404. Same as `POST /api/projects` with `templateId`.',
+      'template is 404. Same as `POST /api/projects` with `templateId`. The new settings and stories count ' +
+      "against the caller's storage: past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing is created.",
     auth: 'required',
     params: idParams,
     body: UseTemplateBody,

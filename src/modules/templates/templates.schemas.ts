@@ -160,7 +160,25 @@ export const TemplateSchema = component(
     tags: Joi.array().items(Joi.string()).required(),
     isPublic: Joi.boolean().required(),
     isPremium: Joi.boolean().required(),
-    content: TemplateContentSchema.required(),
+    content: TemplateContentSchema.allow(null)
+      .required()
+      .description(
+        "The project skeleton; null when `contentLocked` (a premium template's content is only for its " +
+          'owner, administrators and plans with premium templates)',
+      ),
+    contentLocked: Joi.boolean()
+      .required()
+      .description(
+        'True when `content` is withheld: a premium template and a caller (or anonymous reader) whose plan ' +
+          'does not include premium templates. Upgrading the plan unlocks it',
+      ),
+    version: Joi.number()
+      .integer()
+      .min(1)
+      .required()
+      .description(
+        "Starts at 1, + 1 per change of the template's own fields; the `ETag`. Not moved by `useCount` or ratings",
+      ),
     ratingAverage: Joi.number()
       .min(1)
       .max(5)

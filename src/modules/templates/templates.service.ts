@@ -1,21 +1,41 @@
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
-import { AppError, forbidden, notFound, unauthenticated, validationError } from '../../http/errors';
+import {
+  AppError,
+  forbidden,
+  notFound,
+  unauthenticated,
+  validationError,
+  versionConflict,
+} from '../../http/errors';
+import type { IfMatch } from '../../http/route';
 import { jsonBytes } from '../../http/schemas';
 import { recordEvent } from '../analytics/analytics.service';
 import { hasPremiumAccess } from '../billing/billing.service';
 import {
   createProjectInTx,
+  expectedVersion,
   getProject,
   type CreateProjectInput,
   type Project,
 } from '../projects/projects.service';
 import { createStoryInTx, type Story } from '../stories/stories.service';
+import { withinStorageLimit } from '../users/storage-quota';
 import * as users from '../users/users.service';
 import * as q from './templates.queries';
 import { TEMPLATE_LIMITS, type TemplateSort } from './templates.schemas';
 
 export type Template = q.TemplateRow;
+
+/**
+ * The `Template` the API answers. A premium template's `content` is only for those who may use it — its
+ * owner, administrators and users whose plan includes premium templates; anyone else (anonymous callers
+ * too) gets `content: null` and `contentLocked: true`, and still sees everything else to decide to upgrade.
+ */
+export interface TemplateView extends Omit<Template, 'content'> {
+  content: TemplateContent | null;
+  contentLocked: boolean;
+}
 export type TemplateRating = q.RatingRow;
 export type TemplateContent = q.TemplateContent;
 
@@ -35,6 +55,36 @@ async function isAdmin(ctx: AppContext, db: Database, userId: string): Promise<b
 }
 
 const premiumForbidden = () => forbidden('Only administrators set isPremium');
+
+/** Who reads: enough to decide whether a premium template's content is theirs to see. */
+interface Reader {
+  id: string | null;
+  /** An administrator, or a plan that includes premium templates. */
+  mayUsePremium: boolean;
+}
+
+/** The reader behind `callerId`, reading the account only when a premium template needs it. */
+async function readerOf(
+  ctx: AppContext,
+  callerId: string | undefined,
+  templates: readonly Template[],
+): Promise<Reader> {
+  const needsAccount = templates.some((t) => t.isPremium && t.ownerId !== callerId);
+  if (!callerId || !needsAccount) return { id: callerId ?? null, mayUsePremium: false };
+  const account = await users.findUser(ctx.db, ctx.config, callerId);
+  return {
+    id: callerId,
+    mayUsePremium: account !== null && (account.role === 'admin' || hasPremiumAccess(account.plan)),
+  };
+}
+
+function present(template: Template, reader: Reader): TemplateView {
+  const locked = template.isPremium && template.ownerId !== reader.id && !reader.mayUsePremium;
+  return { ...template, content: locked ? null : template.content, contentLocked: locked };
+}
+
+/** For the template's writers (its owner, administrators): the content is always theirs to see. */
+const unlocked = (template: Template): TemplateView => ({ ...template, contentLocked: false });
 
 /**
  * A write the caller may not make: someone else's private template is a 404 (its existence is not
@@ -58,8 +108,8 @@ export async function listTemplates(
   ctx: AppContext,
   callerId: string | undefined,
   input: ListTemplatesInput,
-) {
-  return q.findTemplates(
+): Promise<{ rows: TemplateView[]; total: number }> {
+  const { rows, total } = await q.findTemplates(
     ctx.db,
     callerId ?? null,
     { q: input.q, category: input.category, tag: input.tag },
@@ -67,16 +117,18 @@ export async function listTemplates(
     input.limit,
     (input.page - 1) * input.limit,
   );
+  const reader = await readerOf(ctx, callerId, rows);
+  return { rows: rows.map((row) => present(row, reader)), total };
 }
 
 export async function getTemplate(
   ctx: AppContext,
   callerId: string | undefined,
   id: string,
-): Promise<Template> {
+): Promise<TemplateView> {
   const template = await q.findReadableTemplate(ctx.db, callerId ?? null, id);
   if (!template) throw notFound('Template');
-  return template;
+  return present(template, await readerOf(ctx, callerId, [template]));
 }
 
 export interface CreateTemplateInput {
@@ -92,8 +144,9 @@ export interface CreateTemplateInput {
 
 /** A project's settings and stories as template content; 400 when it is over a template's limits. */
 async function snapshotProject(ctx: AppContext, userId: string, projectId: string): Promise<TemplateContent> {
-  // getProject reads the project and its stories in one transaction: one consistent picture.
-  const project = await getProject(ctx, userId, projectId, ['stories']);
+  // getProject reads the project and its stories in one transaction: one consistent picture. One story
+  // more than a template may hold is enough to tell that the project has too many.
+  const project = await getProject(ctx, userId, projectId, ['stories'], TEMPLATE_LIMITS.stories + 1);
   const stories = (project.stories ?? []) as Story[];
   const content: TemplateContent = {
     settings: project.settings,
@@ -119,29 +172,58 @@ export async function createTemplate(
   ctx: AppContext,
   userId: string,
   input: CreateTemplateInput,
-): Promise<Template> {
+): Promise<TemplateView> {
   if (input.isPremium !== undefined && !(await isAdmin(ctx, ctx.db, userId))) throw premiumForbidden();
   const content = input.fromProjectId
     ? await snapshotProject(ctx, userId, input.fromProjectId)
     : (input.content ?? EMPTY_CONTENT);
-  return q.insertTemplate(ctx.db, userId, {
-    title: input.title,
-    description: input.description ?? null,
-    category: input.category ?? null,
-    tags: input.tags ?? [],
-    isPublic: input.isPublic ?? false,
-    isPremium: input.isPremium ?? false,
-    content,
-  });
+  // Its content counts against the owner's storage (migration 0010).
+  const template = await ctx.db.transaction((tx) =>
+    withinStorageLimit(ctx, tx, userId, () =>
+      q.insertTemplate(tx, userId, {
+        title: input.title,
+        description: input.description ?? null,
+        category: input.category ?? null,
+        tags: input.tags ?? [],
+        isPublic: input.isPublic ?? false,
+        isPremium: input.isPremium ?? false,
+        content,
+      }),
+    ),
+  );
+  return unlocked(template);
+}
+
+/**
+ * The owner of a template the caller may write (its owner, or an administrator), else the 403/404 of
+ * `denyWrite`.
+ */
+async function writableOwner(tx: Database, userId: string, admin: boolean, id: string): Promise<string> {
+  const found = await q.findTemplateOwner(tx, id);
+  if (!found || (found.ownerId !== userId && !admin)) return denyWrite(tx, userId, id);
+  return found.ownerId;
+}
+
+/** After a write that matched nothing: 404 when the template is gone, else 412 naming its version. */
+async function missOrConflict(tx: Database, id: string): Promise<never> {
+  const found = await q.findTemplateOwner(tx, id);
+  if (!found) throw notFound('Template');
+  throw versionConflict(found.version);
 }
 
 /** The owner or an administrator changes any subset of the fields; only administrators `isPremium`. */
+/**
+ * The owner or an administrator changes any subset of the fields (version + 1, If-Match honoured: 412 on a
+ * mismatch); only administrators `isPremium`. The content counts against the owner's storage, whoever
+ * writes it: the owner's row is locked first (the storage lock order) and the limit checked.
+ */
 export async function updateTemplate(
   ctx: AppContext,
   userId: string,
   id: string,
   fields: Partial<q.TemplateFields>,
-): Promise<Template> {
+  ifMatch: IfMatch,
+): Promise<TemplateView> {
   return ctx.db.transaction(async (tx) => {
     const admin = await isAdmin(ctx, tx, userId);
     if (fields.isPremium !== undefined && !admin) {
@@ -149,15 +231,28 @@ export async function updateTemplate(
       if (!(await q.isTemplateUsable(tx, userId, id))) throw notFound('Template');
       throw premiumForbidden();
     }
-    const updated = await q.updateTemplate(tx, userId, admin, id, fields);
-    return updated ?? denyWrite(tx, userId, id);
+    const ownerId = await writableOwner(tx, userId, admin, id);
+    const updated = await withinStorageLimit(ctx, tx, ownerId, () =>
+      q.updateTemplate(tx, userId, admin, id, fields, expectedVersion(ifMatch)),
+    );
+    return updated ? unlocked(updated) : missOrConflict(tx, id);
   });
 }
 
-export async function deleteTemplate(ctx: AppContext, userId: string, id: string): Promise<void> {
+export async function deleteTemplate(
+  ctx: AppContext,
+  userId: string,
+  id: string,
+  ifMatch: IfMatch,
+): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const admin = await isAdmin(ctx, tx, userId);
-    if (!(await q.deleteTemplate(tx, userId, admin, id))) await denyWrite(tx, userId, id);
+    const ownerId = await writableOwner(tx, userId, admin, id);
+    // The owner's row first: the content the delete releases moves their storage use.
+    const deleted = await withinStorageLimit(ctx, tx, ownerId, () =>
+      q.deleteTemplate(tx, userId, admin, id, expectedVersion(ifMatch)),
+    );
+    if (!deleted) await missOrConflict(tx, id);
   });
 }
 
@@ -176,7 +271,11 @@ export async function useTemplate(
   templateId: string,
   overrides: ProjectOverrides = {},
 ): Promise<Project> {
-  return ctx.db.transaction(async (tx) => {
+  // The user's row first (the storage lock order, before the template's row): the new project's settings
+  // and stories count against their storage.
+  return ctx.db.transaction((tx) => withinStorageLimit(ctx, tx, userId, () => useInTx(tx)));
+
+  async function useInTx(tx: Database): Promise<Project> {
     const template = await q.incrementUseCount(tx, userId, templateId);
     if (!template) throw notFound('Template');
     if (template.isPremium && !template.own) {
@@ -216,7 +315,7 @@ export async function useTemplate(
     });
     // The project is new in this transaction: its only children are the stories just made.
     return { ...project, counts: { ...project.counts, stories: stories.length } };
-  });
+  }
 }
 
 export async function listRatings(
