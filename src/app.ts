@@ -5,6 +5,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppContext, AppDeps, MaintenanceTask } from './context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { responseCompression } from './http/compression';
 import { createIdempotency } from './http/idempotency';
 import { createMetrics } from './http/metrics';
 import { buildOpenApi } from './http/openapi';
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): App {
         allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'],
         maxAge: 600,
       }),
+      ...(config.http.compression ? [responseCompression()] : []),
     ]),
   );
 
