@@ -25,6 +25,7 @@ const databaseIndependent = [
   'tests/config/config.test.ts',
   'tests/db/prepared-statements.test.ts',
   'tests/docs/docs-page.test.ts',
+  'tests/docs/docs-page-plain-http.test.ts',
   'tests/docs/postman-collection.test.ts',
   'tests/export/layout.test.ts',
   'tests/export/render.test.ts',

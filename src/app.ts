@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppContext, AppDeps, MaintenanceTask } from './context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { responseCompression } from './http/compression';
 import { createIdempotency } from './http/idempotency';
 import { createMetrics } from './http/metrics';
 import { buildOpenApi } from './http/openapi';
@@ -56,6 +57,18 @@ const EXPOSED_HEADERS = [
   'X-Export-Page-Count',
   'Content-Disposition',
 ];
+
+/**
+ * helmet's headers, with the CSP's `upgrade-insecure-requests` only for requests that arrived over HTTPS
+ * (directly, or per X-Forwarded-Proto from a trusted proxy: `req.secure`). Sent over plain HTTP it makes the
+ * browser load every script of /api/docs as https://…, which a server without TLS does not answer: a blank page
+ * at http://<server-ip>:3000.
+ */
+function securityHeaders(): RequestHandler {
+  const overHttps = helmet();
+  const overHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  return (req, res, next) => (req.secure ? overHttps : overHttp)(req, res, next);
+}
 
 /** Builds the whole HTTP application on the given dependencies. It does not listen. */
 export function createApp(deps: AppDeps): App {
@@ -110,7 +123,7 @@ export function createApp(deps: AppDeps): App {
         if (ctx.lifecycle.draining) res.setHeader('Connection', 'close');
         next();
       },
-      helmet(),
+      securityHeaders(),
       cors({
         // '*' allows any origin without credentials; a list allows those origins (bearer tokens, no cookies).
         origin: origins.includes('*') ? '*' : origins,
@@ -119,6 +132,7 @@ export function createApp(deps: AppDeps): App {
         allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'],
         maxAge: 600,
       }),
+      ...(config.http.compression ? [responseCompression()] : []),
     ]),
   );
 

@@ -45,6 +45,8 @@ export interface Config {
     headersTimeoutMs: number;
     keepAliveTimeoutMs: number;
     shutdownTimeoutMs: number;
+    /** gzip/br for answers over 1 KB when the client accepts them; off behind a proxy that compresses. */
+    compression: boolean;
   };
   rateLimits: {
     windowMs: number;
@@ -69,6 +71,8 @@ export interface Config {
       bucket: string | undefined;
       region: string;
       endpoint: string | undefined;
+      /** The endpoint browsers reach, which presigned URLs name; `endpoint` when unset. */
+      publicEndpoint: string | undefined;
       forcePathStyle: boolean;
       accessKeyId: string | undefined;
       secretAccessKey: string | undefined;
@@ -96,6 +100,8 @@ export interface Config {
     requireVerifiedEmail: boolean;
   };
   appUrl: string;
+  /** This API's own address as browsers reach it (no trailing slash): the origin of local file URLs. */
+  publicUrl: string;
   analyticsRetentionDays: number;
   metricsToken: string | undefined;
 }
@@ -162,6 +168,7 @@ const schema = Joi.object({
   HEADERS_TIMEOUT_MS: Joi.number().integer().min(1000).default(20_000),
   KEEP_ALIVE_TIMEOUT_MS: Joi.number().integer().min(1000).default(65_000),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).default(25_000),
+  COMPRESSION: bool.default(true),
 
   RATE_LIMIT_WINDOW_MS: Joi.number().integer().min(1000).default(60_000),
   AUTH_RATE_LIMIT: Joi.number().integer().min(1).default(10),
@@ -185,6 +192,9 @@ const schema = Joi.object({
   S3_BUCKET: Joi.string().when('STORAGE_DRIVER', { is: 's3', then: Joi.required() }),
   S3_REGION: Joi.string().default('us-east-1'),
   S3_ENDPOINT: Joi.string().uri().optional(),
+  S3_PUBLIC_ENDPOINT: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
   S3_ACCESS_KEY_ID: Joi.string().optional(),
   S3_SECRET_ACCESS_KEY: Joi.string().optional(),
@@ -219,6 +229,9 @@ const schema = Joi.object({
   APP_URL: Joi.string()
     .uri({ scheme: ['http', 'https'] })
     .default('http://localhost:5173'),
+  PUBLIC_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .optional(),
   REQUIRE_VERIFIED_EMAIL: bool.default(false),
 
   ANALYTICS_RETENTION_DAYS: Joi.number().integer().min(1).default(365),
@@ -268,6 +281,17 @@ function devSecrets(dataDir: string): { JWT_SECRET: string; ENCRYPTION_KEYS: str
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   }
   return secrets;
+}
+
+/**
+ * PUBLIC_URL when unset: `http://localhost:PORT` for a server listening on every interface or on loopback (the
+ * development case: the SPA and the API on one machine), else `http://HOST:PORT` for a server bound to one
+ * address, since that address is the only one it answers on. Behind a proxy or on a real domain, set it.
+ */
+export function defaultPublicUrl(host: string, port: number): string {
+  const everywhereOrLoopback = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost', ''].includes(host);
+  if (everywhereOrLoopback) return `http://localhost:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -351,6 +375,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       headersTimeoutMs: v.HEADERS_TIMEOUT_MS,
       keepAliveTimeoutMs: v.KEEP_ALIVE_TIMEOUT_MS,
       shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+      compression: v.COMPRESSION,
     },
     rateLimits: {
       windowMs: v.RATE_LIMIT_WINDOW_MS,
@@ -372,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         bucket: v.S3_BUCKET,
         region: v.S3_REGION,
         endpoint: v.S3_ENDPOINT,
+        publicEndpoint: v.S3_PUBLIC_ENDPOINT,
         forcePathStyle: v.S3_FORCE_PATH_STYLE,
         accessKeyId: v.S3_ACCESS_KEY_ID,
         secretAccessKey: v.S3_SECRET_ACCESS_KEY,
@@ -399,6 +425,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requireVerifiedEmail: v.REQUIRE_VERIFIED_EMAIL,
     },
     appUrl: trimEndOf(String(v.APP_URL), '/'),
+    publicUrl: trimEndOf(String(v.PUBLIC_URL ?? defaultPublicUrl(v.HOST, v.PORT)), '/'),
     analyticsRetentionDays: v.ANALYTICS_RETENTION_DAYS,
     metricsToken: v.METRICS_TOKEN,
   };

@@ -69,8 +69,9 @@ export interface FileStore {
   list(prefix?: string): AsyncIterable<ListedFile>;
 
   /**
-   * A short-lived URL a browser can GET the file from (`<img src>`): `/api/files/<key>?exp=…&sig=…` for the
-   * local store (HMAC-signed, served by the file route), a presigned GET URL for S3. It lives
+   * A short-lived absolute URL a browser can GET the file from (`<img src>`, from any origin):
+   * `<PUBLIC_URL>/api/files/<key>?exp=…&sig=…` for the local store (HMAC-signed, served by the file route), a
+   * presigned GET URL on `S3_PUBLIC_ENDPOINT` (else `S3_ENDPOINT`, else AWS) for S3. It lives
    * `SIGNED_URL_TTL` seconds unless `ttlS` says otherwise and never contains a path on disk.
    */
   signedUrl(key: string, options?: { ttlS?: number }): Promise<string>;

@@ -32,6 +32,7 @@ export function createFileStore(config: Config): FileStore {
       bucket: s3.bucket,
       region: s3.region,
       endpoint: s3.endpoint,
+      publicEndpoint: s3.publicEndpoint,
       forcePathStyle: s3.forcePathStyle,
       accessKeyId: s3.accessKeyId,
       secretAccessKey: s3.secretAccessKey,

@@ -39,6 +39,11 @@ export interface S3FileStoreOptions {
   region: string;
   /** MinIO, s3rver or another S3-compatible service; AWS itself when absent. */
   endpoint?: string;
+  /**
+   * The same service as browsers reach it (`http://localhost:9000` when `endpoint` is `http://minio:9000`, a
+   * name only the API's network resolves). Presigned URLs are signed for this host; `endpoint` when absent.
+   */
+  publicEndpoint?: string;
   /** `http://host/bucket/key` instead of `http://bucket.host/key` (MinIO, s3rver). */
   forcePathStyle?: boolean;
   /** Static credentials; without them the SDK's default chain (env, profile, instance role) applies. */
@@ -67,13 +72,26 @@ function isNotFound(error: unknown): boolean {
 export class S3FileStore implements FileStore {
   readonly driver = 's3' as const;
   readonly client: S3Client;
+  /**
+   * Signs read URLs only and never sends a request. A separate client because SigV4 signs the Host header:
+   * a URL signed for the internal endpoint cannot be rewritten to the public one afterwards.
+   */
+  private readonly presigner: S3Client;
   readonly bucket: string;
 
   constructor(private readonly options: S3FileStoreOptions) {
     this.bucket = options.bucket;
-    this.client = new S3Client({
+    this.client = S3FileStore.createClient(options, options.endpoint);
+    this.presigner =
+      options.publicEndpoint && options.publicEndpoint !== options.endpoint
+        ? S3FileStore.createClient(options, options.publicEndpoint)
+        : this.client;
+  }
+
+  private static createClient(options: S3FileStoreOptions, endpoint: string | undefined): S3Client {
+    return new S3Client({
       region: options.region,
-      endpoint: options.endpoint,
+      endpoint,
       forcePathStyle: options.forcePathStyle ?? false,
       credentials:
         options.accessKeyId && options.secretAccessKey
@@ -219,10 +237,11 @@ export class S3FileStore implements FileStore {
   }
 
   async signedUrl(key: string, options: { ttlS?: number } = {}): Promise<string> {
-    return presignS3Get(this.client, this.bucket, key, options.ttlS ?? this.options.ttlS);
+    return presignS3Get(this.presigner, this.bucket, key, options.ttlS ?? this.options.ttlS);
   }
 
   async close(): Promise<void> {
     this.client.destroy();
+    if (this.presigner !== this.client) this.presigner.destroy();
   }
 }

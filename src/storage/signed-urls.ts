@@ -23,7 +23,10 @@ export interface SignedUrl {
 /** Signs and checks the local store's file URLs. */
 export interface UrlSigner {
   readonly ttlS: number;
-  /** `/api/files/<key>?exp=<unix s>&sig=<base64url HMAC-SHA256>`, valid for `ttlS` seconds from now. */
+  /**
+   * `<baseUrl>/api/files/<key>?exp=<unix s>&sig=<base64url HMAC-SHA256>`, valid for `ttlS` seconds from now.
+   * Absolute (with `baseUrl`) so an SPA on another origin can put it in `<img src>` as it is.
+   */
   sign(key: string, options?: { ttlS?: number }): SignedUrl;
   /** Checks a signature in constant time; `expired` only for an authentic signature whose time has passed. */
   verify(key: string, exp: number, sig: string): SignatureCheck;
@@ -35,6 +38,8 @@ export interface UrlSignerOptions {
   /** Input keying material (the JWT secret). */
   secret: string;
   ttlS: number;
+  /** Origin (and any path prefix) put before `/api/files/…`, without a trailing slash; '' = a relative URL. */
+  baseUrl?: string;
   /** The clock in milliseconds (tests sign URLs "in the past" with it). */
   now?: () => number;
 }
@@ -42,6 +47,7 @@ export interface UrlSignerOptions {
 export function createUrlSigner(options: UrlSignerOptions): UrlSigner {
   const key = Buffer.from(crypto.hkdfSync('sha256', options.secret, Buffer.alloc(0), HKDF_INFO, 32));
   const now = options.now ?? Date.now;
+  const baseUrl = options.baseUrl ?? '';
   const nowS = () => Math.floor(now() / 1000);
   // The key and the expiry are separated by a newline, which a key can never contain.
   const mac = (fileKey: string, exp: number) =>
@@ -53,7 +59,7 @@ export function createUrlSigner(options: UrlSignerOptions): UrlSigner {
       assertFileKey(fileKey);
       const expiresAt = nowS() + (signOptions.ttlS ?? options.ttlS);
       const sig = mac(fileKey, expiresAt).toString('base64url');
-      return { url: `${FILES_PATH}/${fileKey}?exp=${expiresAt}&sig=${sig}`, expiresAt };
+      return { url: `${baseUrl}${FILES_PATH}/${fileKey}?exp=${expiresAt}&sig=${sig}`, expiresAt };
     },
     verify(fileKey, exp, sig) {
       if (!Number.isSafeInteger(exp) || exp < 0 || typeof sig !== 'string') return 'invalid';
@@ -70,7 +76,12 @@ export function createUrlSigner(options: UrlSignerOptions): UrlSigner {
   };
 }
 
-/** The signer for a configuration: key from `JWT_SECRET`, lifetime `SIGNED_URL_TTL`. */
+/** The signer for a configuration: key from `JWT_SECRET`, lifetime `SIGNED_URL_TTL`, URLs under `PUBLIC_URL`. */
 export function urlSignerFromConfig(config: Config, options: { now?: () => number } = {}): UrlSigner {
-  return createUrlSigner({ secret: config.auth.jwtSecret, ttlS: config.storage.signedUrlTtlS, ...options });
+  return createUrlSigner({
+    secret: config.auth.jwtSecret,
+    ttlS: config.storage.signedUrlTtlS,
+    baseUrl: config.publicUrl,
+    ...options,
+  });
 }

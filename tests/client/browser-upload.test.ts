@@ -5,12 +5,15 @@ import { useTestApp } from '../helpers/app';
 import { createProject, createUser } from '../helpers/factories';
 import { makePng } from '../helpers/images';
 import { useChromium } from '../docs/chromium';
-import { useLiveServer } from './live-server';
+import { useLiveServer, usePortOfItsOwn } from './live-server';
 
 jest.setTimeout(90_000);
 
-const t = useTestApp({ validateResponses: true });
-const live = useLiveServer(t);
+// The live server listens on the app's own PORT, where the image URLs it hands out (PUBLIC_URL) point.
+const env: Record<string, string | undefined> = {};
+usePortOfItsOwn(env);
+const t = useTestApp({ env, validateResponses: true });
+const live = useLiveServer(t, { onConfiguredPort: true });
 const chromium = useChromium();
 
 /** client/src/upload.ts as a script that defines `exports.*` (it imports nothing). */
@@ -102,7 +105,7 @@ describe('the client: uploads with progress in a browser (XMLHttpRequest transpo
           onProgress: (p) => events.push(p),
         });
         const image = JSON.parse(response.text);
-        // The signed URL is ready for <img src> as it is: no token, same origin.
+        // The signed URL is ready for <img src> as it is: absolute, no token.
         const img = new Image();
         const loaded = await new Promise((resolve) => {
           img.onload = () => resolve(true);

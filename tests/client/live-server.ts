@@ -10,24 +10,51 @@ import {
 } from '../../client/src/index';
 import { AccessTokens } from '../../src/lib/tokens';
 import type { TestApp } from '../helpers/app';
+import { freePort } from '../helpers/spawn-server';
 
 /**
  * A real listening server (127.0.0.1, port 0) in front of the test app, for the client's tests: the client
- * talks HTTP to it exactly as the SPA would. Started in beforeAll, closed in afterAll.
+ * talks HTTP to it exactly as the SPA would. Started in beforeAll, closed in afterAll. `onConfiguredPort`
+ * listens on the app's PORT instead, where its absolute file URLs (PUBLIC_URL, http://localhost:PORT by
+ * default) point: give the app a free PORT first (usePortOfItsOwn).
  */
-export function useLiveServer(t: TestApp): { readonly baseUrl: string } {
+export function useLiveServer(
+  t: TestApp,
+  options: { onConfiguredPort?: boolean } = {},
+): { readonly baseUrl: string } {
   const handle = { baseUrl: '' };
   let server: http.Server | undefined;
   beforeAll(async () => {
     server = http.createServer(t.handler);
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    handle.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const port = options.onConfiguredPort ? t.config.port : 0;
+    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+    // On the configured port, the app's own address (PUBLIC_URL): pages loaded from it may show its images
+    // under its CSP (img-src 'self').
+    handle.baseUrl = options.onConfiguredPort
+      ? t.config.publicUrl
+      : `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
     server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
   });
   return handle;
+}
+
+/**
+ * Sets `env.PORT` to a free port in a beforeAll: call it before useTestApp(env), whose beforeAll reads env.
+ * For apps whose file URLs must lead to a live server (useLiveServer with onConfiguredPort).
+ */
+export function usePortOfItsOwn(env: Record<string, string | undefined>): void {
+  beforeAll(async () => {
+    env.PORT = String(await freePort());
+  });
+}
+
+/** The path and query of an absolute URL, to ask another address for the same thing. */
+export function pathOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
 }
 
 export interface SeenRequest {

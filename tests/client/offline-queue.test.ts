@@ -4,7 +4,7 @@ import { useTestApp } from '../helpers/app';
 import { createProject, createUser, type TestUser } from '../helpers/factories';
 import { makePng } from '../helpers/images';
 import { listKeys } from '../storage/stores';
-import { clientOf, useLiveServer } from './live-server';
+import { clientOf, pathOf, useLiveServer } from './live-server';
 
 const t = useTestApp({ validateResponses: true });
 const live = useLiveServer(t);
@@ -186,7 +186,7 @@ describe('the offline queue', () => {
     expect(await client.queue.pending()).toEqual([]);
     expect((await t.http().get(`/api/images/${image.id}`).set(user.auth)).status).toBe(404);
     expect(await listKeys(t.ctx.store, `images/${user.id}/`)).toEqual([]);
-    expect((await fetch(`${live.baseUrl}${image.url}`)).status).toBe(404);
+    expect((await fetch(`${live.baseUrl}${pathOf(image.url)}`)).status).toBe(404);
     const me = await t.http().get('/api/auth/me').set(user.auth);
     expect(me.body.storageUsedBytes).toBe(0);
   });

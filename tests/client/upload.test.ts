@@ -10,7 +10,7 @@ import { useTestApp } from '../helpers/app';
 import { createProject, createUser } from '../helpers/factories';
 import { makeImage } from '../helpers/images';
 import { listKeys } from '../storage/stores';
-import { clientOf, expiredAccessToken, useLiveServer } from './live-server';
+import { clientOf, expiredAccessToken, pathOf, useLiveServer } from './live-server';
 
 const t = useTestApp({ validateResponses: true });
 const live = useLiveServer(t);
@@ -64,7 +64,7 @@ describe('the client: uploads with progress (streaming fetch transport, as in No
     expect(events.at(-1)!.total).toBeGreaterThan(png.length);
 
     // Stored as sent: the signed URL serves the same bytes, and the user's storage counts them.
-    const file = await fetch(`${live.baseUrl}${result.data!.url}`);
+    const file = await fetch(`${live.baseUrl}${pathOf(result.data!.url)}`);
     expect(file.status).toBe(200);
     expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);
     const me = await client.api.GET('/api/auth/me');

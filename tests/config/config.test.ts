@@ -100,6 +100,30 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3000);
   });
 
+  test('when PUBLIC_URL is unset, then it is localhost on PORT for a server on every interface, else the bound address', () => {
+    const base = { DATA_DIR: tmp() };
+    expect(loadConfig(base).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ ...base, PORT: '8080', HOST: '127.0.0.1' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ ...base, HOST: '192.168.1.5' }).publicUrl).toBe('http://192.168.1.5:3000');
+    expect(loadConfig({ ...base, HOST: 'fd00::5' }).publicUrl).toBe('http://[fd00::5]:3000');
+    expect(loadConfig({ ...base, PUBLIC_URL: 'https://api.example.com/' }).publicUrl).toBe(
+      'https://api.example.com',
+    );
+    expect(() => loadConfig({ ...base, PUBLIC_URL: 'ftp://api.example.com' })).toThrow(/PUBLIC_URL/);
+  });
+
+  test('when COMPRESSION or S3_PUBLIC_ENDPOINT are given, then they are read; malformed ones are named', () => {
+    const base = { DATA_DIR: tmp() };
+    expect(loadConfig(base).http.compression).toBe(true);
+    expect(loadConfig({ ...base, COMPRESSION: 'off' }).http.compression).toBe(false);
+    expect(() => loadConfig({ ...base, COMPRESSION: 'maybe' })).toThrow(/COMPRESSION/);
+    expect(loadConfig(base).storage.s3.publicEndpoint).toBeUndefined();
+    expect(
+      loadConfig({ ...base, S3_PUBLIC_ENDPOINT: 'http://localhost:9000' }).storage.s3.publicEndpoint,
+    ).toBe('http://localhost:9000');
+    expect(() => loadConfig({ ...base, S3_PUBLIC_ENDPOINT: 'minio:9000' })).toThrow(/S3_PUBLIC_ENDPOINT/);
+  });
+
   test('when the config is built, then it is frozen all the way down', () => {
     const config = loadConfig({ DATA_DIR: tmp() });
     expect(Object.isFrozen(config)).toBe(true);

@@ -19,9 +19,9 @@ const CHROMIUM_ARGS = [
 
 /**
  * A headless Chromium with a fresh --user-data-dir for this test file: launched in beforeAll, closed (and
- * its profile removed) in afterAll. `launchPersistentContext` is how Playwright takes an explicit profile.
+ * its profile removed) in afterAll; `extraArgs` are added to its command line. `launchPersistentContext` is how Playwright takes an explicit profile.
  */
-export function useChromium(): { readonly browser: BrowserContext } {
+export function useChromium(extraArgs: string[] = []): { readonly browser: BrowserContext } {
   const handle = {} as { browser: BrowserContext };
   let userDataDir: string | undefined;
   beforeAll(async () => {
@@ -29,7 +29,7 @@ export function useChromium(): { readonly browser: BrowserContext } {
     handle.browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...extraArgs],
     });
   });
   afterAll(async () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { usingPostgres } from '../helpers/db';
-import { killAll, serverDatabase, spawnServer, type OpsDatabase } from '../helpers/spawn-server';
+import { freePort, killAll, serverDatabase, spawnServer, type OpsDatabase } from '../helpers/spawn-server';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -42,7 +42,9 @@ afterAll(async () => {
 });
 
 test('when the README walk-through is pasted into a shell against a fresh server, then every step works as written', async () => {
-  const server = await spawnServer({ ...env, AUTH_RATE_LIMIT: '10' }, { startTimeoutMs: 60_000 });
+  // A port of its own, not 0: file URLs are absolute on PUBLIC_URL, which defaults to http://localhost:PORT.
+  const port = String(await freePort());
+  const server = await spawnServer({ ...env, PORT: port, AUTH_RATE_LIMIT: '10' }, { startTimeoutMs: 60_000 });
   // The walk-through runs from a clone's root: it uploads postman/fixtures/page.png and writes book.pdf.
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-readme-'));
   fs.symlinkSync(path.join(root, 'postman'), path.join(cwd, 'postman'));

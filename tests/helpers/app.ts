@@ -97,6 +97,19 @@ export function useResponseChecks(
 }
 
 /**
+ * supertest against the app, where a URL the app itself made (its absolute file URLs, `PUBLIC_URL/api/files/…`)
+ * is taken as the path it names: supertest only takes paths for an app without a socket.
+ */
+function sameOriginPaths(agent: ReturnType<typeof request>, publicUrl: string): ReturnType<typeof request> {
+  const local = (url: string) => (url.startsWith(`${publicUrl}/`) ? url.slice(publicUrl.length) : url);
+  for (const method of ['get', 'head', 'post', 'put', 'patch', 'delete', 'del', 'options'] as const) {
+    const send = agent[method].bind(agent) as (url: string) => unknown;
+    Object.assign(agent, { [method]: (url: string) => send(local(url)) });
+  }
+  return agent;
+}
+
+/**
  * A fresh database and app for one test file: built in beforeAll, torn down in afterAll. The returned
  * object is filled in when beforeAll has run.
  */
@@ -134,7 +147,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
       config,
       dataDir,
       databaseUrl: database.url,
-      http: () => request(handler),
+      http: () => sameOriginPaths(request(handler), config.publicUrl),
       handler,
       validator,
     });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import zlib from 'node:zlib';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { App } from '../../src/app';
@@ -192,6 +193,21 @@ export function formatMismatches(mismatches: ResponseMismatch[]): string {
  * Wraps the app so that each response is checked just before it ends (before the client can see it, so a
  * mismatch is recorded while its test still runs). Use the result with supertest or http.createServer.
  */
+/** A captured body as the client reads it: what the app wrote passes through compression (src/app.ts) after this. */
+function decoded(body: Buffer, contentEncoding: unknown): Buffer {
+  if (body.length === 0) return body;
+  switch (String(contentEncoding ?? '').trim()) {
+    case 'gzip':
+      return zlib.gunzipSync(body);
+    case 'br':
+      return zlib.brotliDecompressSync(body);
+    case 'deflate':
+      return zlib.inflateSync(body);
+    default:
+      return body;
+  }
+}
+
 export function withResponseValidation(app: App, validator: ResponseValidator): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -224,7 +240,7 @@ export function withResponseValidation(app: App, validator: ResponseValidator): 
         status: res.statusCode,
         contentType: res.getHeader('content-type')?.toString(),
         length,
-        body: Buffer.concat(chunks),
+        body: decoded(Buffer.concat(chunks), res.getHeader('content-encoding')),
       });
       return end(chunk, ...rest);
     }) as typeof res.end;

@@ -85,7 +85,9 @@ describe('POST /api/images: accepted uploads', () => {
         position: 0,
         metadata: {},
       });
-      expect(res.body.url).toMatch(new RegExp(`^/api/files/images/${owner.id}/[0-9a-f-]+\\.${ext}\\?exp=`));
+      expect(res.body.url).toMatch(
+        new RegExp(`^${t.config.publicUrl}/api/files/images/${owner.id}/[0-9a-f-]+\\.${ext}\\?exp=`),
+      );
       expect(res.body.thumbnailUrl).toMatch(/-thumb\.webp\?exp=\d+&sig=/);
       // The original as sent, a WebP thumbnail beside it, and nothing else.
       const keys = await storedKeys(t, `images/${owner.id}/`);

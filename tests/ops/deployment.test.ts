@@ -277,6 +277,7 @@ describe('docker-compose.yml', () => {
       block
         .trimEnd()
         .split('\n')
+        .filter((line) => !line.trimStart().startsWith('#'))
         .map((line) => /^ {6}([A-Z0-9_]+): (.*)$/.exec(line)!)
         .map((m) => [m[1], m[2].replace(/^(['"])(.*)\1$/, '$2')]),
     );
@@ -295,6 +296,78 @@ describe('docker-compose.yml', () => {
     expect(apiEnv.ENCRYPTION_KEYS).toMatch(/^\$\{ENCRYPTION_KEYS:\?/);
     const grace = Number(/stop_grace_period: (\d+)s/.exec(compose)?.[1]);
     expect(grace * 1000).toBeGreaterThan(testConfig().http.shutdownTimeoutMs);
+  });
+
+  /** Each service's block (its lines under `services:`, comments dropped) by name. */
+  const services = (() => {
+    const section = compose.slice(
+      compose.indexOf('\nservices:\n'),
+      compose.search(/\n(?:volumes|networks):\n/),
+    );
+    const blocks = section.split(/\n {2}(?=[a-z][\w-]*:\n)/).slice(1);
+    return Object.fromEntries(
+      blocks.map((block) => {
+        const [name, ...rest] = block.split('\n');
+        const body = rest.filter((line) => !line.trimStart().startsWith('#')).join('\n');
+        return [name.replace(/:$/, ''), body];
+      }),
+    );
+  })();
+
+  test('when it is read, then every image is pinned to an exact version, never latest', () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['api', 'postgres', 'redis', 'minio', 'minio-bucket']),
+    );
+    for (const [name, body] of Object.entries(services)) {
+      const image = /\n {4}image: (\S+)/.exec(`\n${body}`)?.[1];
+      expect({ name, image }).toEqual({ name, image: expect.any(String) });
+      if (/^\s{4}build:/m.test(body)) continue; // built here from the Dockerfile, tagged locally
+      const tag = /:([^:/]+)$/.exec(image!)?.[1];
+      // An exact release: 16.6-bookworm, 7.4.1-bookworm, RELEASE.2024-10-29T16-01-48Z (not 16, 7-bookworm, latest).
+      expect({ name, tag }).toEqual({
+        name,
+        tag: expect.stringMatching(
+          /^(?:\d+\.\d+(?:\.\d+)?(?:-[a-z]+)?|RELEASE\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ)$/,
+        ),
+      });
+    }
+  });
+
+  test('when it is started, then every long-running service has a healthcheck and each dependency waits for one', () => {
+    for (const name of ['postgres', 'redis', 'minio'])
+      expect({ name, healthcheck: /^\s{4}healthcheck:\n\s{6}test: \[/m.test(services[name]) }).toEqual({
+        name,
+        healthcheck: true,
+      });
+    // The API's is the image's own HEALTHCHECK (GET /health), which compose applies unless told otherwise.
+    expect(read('Dockerfile')).toMatch(/^HEALTHCHECK\b/m);
+    expect(services.api).not.toMatch(/healthcheck:[\s\S]*disable: true/);
+    // The one-shot bucket job has nothing to check: the API waits for it to have completed successfully.
+    expect(services['minio-bucket']).not.toMatch(/^\s{4}restart:/m);
+    const apiDependsOn = /^\s{4}depends_on:\n((?:\s{6}.*\n)+)/m.exec(`${services.api}\n`)?.[1] ?? '';
+    expect(apiDependsOn).toMatch(/postgres:\n\s+condition: service_healthy/);
+    expect(apiDependsOn).toMatch(/redis:\n\s+condition: service_healthy/);
+    expect(apiDependsOn).toMatch(/minio-bucket:\n\s+condition: service_completed_successfully/);
+    expect(services['minio-bucket']).toMatch(/minio:\n\s+condition: service_healthy/);
+  });
+
+  test('when the stack starts, then the bucket the API uses is created, and browsers can reach it at S3_PUBLIC_ENDPOINT', () => {
+    // mc makes the API's bucket, idempotently, against the MinIO service.
+    const bucketJob = services['minio-bucket'];
+    expect(bucketJob).toContain(`mc mb --ignore-existing local/${apiEnv.S3_BUCKET}`);
+    expect(bucketJob).toContain('mc alias set local http://minio:9000');
+    // Presigned URLs name an address the browser resolves, on the port MinIO publishes.
+    const publicEndpoint = new URL(
+      apiEnv.S3_PUBLIC_ENDPOINT.replace(/^\$\{S3_PUBLIC_ENDPOINT:-(.*)\}$/, '$1'),
+    );
+    expect(publicEndpoint.href).toBe('http://localhost:9000/');
+    const published = [...services.minio.matchAll(/^\s{6}- '(?:[\d.]+:)?(\d+):(\d+)'$/gm)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(published).toContainEqual([publicEndpoint.port, new URL(apiEnv.S3_ENDPOINT).port]);
+    // Only the console stays on loopback; the S3 API must be reachable from the browser's machine.
+    expect(services.minio).toContain("- '9000:9000'");
   });
 
   test('when it sets variables for the API, then each is one the server documents in .env.example', () => {

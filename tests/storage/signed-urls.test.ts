@@ -33,6 +33,20 @@ describe('signed file URLs', () => {
     expect(signer.secondsLeft(exp)).toBe(900);
   });
 
+  test('when a base URL is given, then the URL is absolute under it and verifies the same', () => {
+    const signer = createUrlSigner({
+      secret: SECRET,
+      ttlS: 900,
+      baseUrl: 'http://localhost:3000',
+      now: () => NOW,
+    });
+    const { url } = signer.sign(KEY);
+    expect(url.startsWith(`http://localhost:3000/api/files/${KEY}?exp=`)).toBe(true);
+    const { key, exp, sig } = parse(url);
+    expect(signer.verify(key, exp, sig)).toBe('valid');
+    expect(sig).toBe(parse(signerAt(NOW).sign(KEY).url).sig);
+  });
+
   test('when the key is changed, then the signature is invalid', () => {
     const signer = signerAt(NOW);
     const { exp, sig } = parse(signer.sign(KEY).url);

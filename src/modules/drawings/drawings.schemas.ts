@@ -77,9 +77,10 @@ export const DrawingSchema = component(
       .description('`image/png` when a rendered PNG is stored, else null'),
     sizeBytes: Joi.number().integer().min(0).allow(null).required().description("The PNG's size, or null"),
     url: Joi.string()
+      .uri()
       .allow(null)
       .required()
-      .description('Short-lived signed URL of the PNG (fresh on every response), or null'),
+      .description('Short-lived signed absolute URL of the PNG (fresh on every response), or null'),
     version: Joi.number().integer().min(1).required(),
     createdAt: timestamp.required(),
     updatedAt: timestamp.required(),

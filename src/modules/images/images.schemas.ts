@@ -103,11 +103,16 @@ export const ImageSchema = component(
     position: Joi.number().integer().min(0).required(),
     metadata: Joi.object().unknown(true).required(),
     url: Joi.string()
+      .uri()
       .required()
-      .description('Short-lived signed URL of the original (`SIGNED_URL_TTL`), fresh on every response'),
+      .description(
+        'Short-lived signed absolute URL of the original (`SIGNED_URL_TTL`), fresh on every response: ' +
+          '`PUBLIC_URL/api/files/…` on the local store, a presigned S3 URL on S3; usable as `<img src>` from any origin',
+      ),
     thumbnailUrl: Joi.string()
+      .uri()
       .required()
-      .description('Short-lived signed URL of a WebP thumbnail, at most 512 px on its long side'),
+      .description('Short-lived signed absolute URL of a WebP thumbnail, at most 512 px on its long side'),
     createdAt: timestamp.required(),
     updatedAt: timestamp.required(),
   }),
