@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import type { AppContext } from '../../context';
+import { errorCause } from '../../db/database';
 import { pendingMigrations } from '../../db/migrate';
 import { AppError, unauthenticated } from '../../http/errors';
 import { tokenMatches } from '../../http/metrics';
@@ -10,6 +11,8 @@ const tags = ['Operations'];
 export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown>): RouteDef[] {
   // Once the schema is current it stays current for this code: check the migrations until then only.
   let migrationsCurrent = false;
+  // The cause of the last failed ping: logged when it changes, not on every probe of a load balancer.
+  let unreachableCause: string | undefined;
 
   const notReady = (detail: string) =>
     new AppError(503, 'SERVICE_UNAVAILABLE', detail, { headers: { 'Retry-After': '5' } });
@@ -39,9 +42,15 @@ export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown
         if (ctx.lifecycle.draining) throw notReady('The server is shutting down');
         try {
           await ctx.db.ping();
-        } catch {
+        } catch (error) {
+          const cause = errorCause(error);
+          if (cause !== unreachableCause)
+            ctx.logger.warn('not ready: database unreachable', { error: cause });
+          unreachableCause = cause;
           throw notReady('The database is unreachable');
         }
+        if (unreachableCause !== undefined) ctx.logger.info('database reachable again');
+        unreachableCause = undefined;
         if (!migrationsCurrent) {
           const pending = await pendingMigrations(ctx.db).catch((error: Error) => [error.message]);
           if (pending.length > 0) throw notReady(`Migrations are not current: ${pending.join(', ')}`);
