@@ -26,7 +26,10 @@ function setupCopy(): string {
 }
 
 function runSetup(dir: string): string {
-  const env = { ...process.env, PATH: `${path.join(dir, 'fake-bin')}${path.delimiter}${process.env.PATH}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${path.join(dir, 'fake-bin')}${path.delimiter}${process.env.PATH}`,
+  };
   delete env.DATA_DIR;
   const script = path.join(dir, 'scripts', 'setup.sh');
   return execFileSync('bash', [script], {
