@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { builtinModules } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { testConfig, useTestApp } from '../helpers/app';
@@ -232,25 +233,23 @@ describe('node flags of the server', () => {
 });
 
 describe('PM2 ecosystem file', () => {
-  const load = (env: Record<string, string | undefined>) => {
-    const saved = process.env.WEB_CONCURRENCY;
-    let config: any;
-    try {
-      if (env.WEB_CONCURRENCY === undefined) delete process.env.WEB_CONCURRENCY;
-      else process.env.WEB_CONCURRENCY = env.WEB_CONCURRENCY;
-      jest.isolateModules(() => {
-        config = jest.requireActual(path.join(root, 'ecosystem.config.cjs'));
-      });
-    } finally {
-      if (saved === undefined) delete process.env.WEB_CONCURRENCY;
-      else process.env.WEB_CONCURRENCY = saved;
-    }
-    return config.apps[0];
+  /** apps[0] as PM2 reads it: dir/ecosystem.config.cjs required by a fresh node with exactly `env`. */
+  const loadFrom = (dir: string, env: Record<string, string>) => {
+    const file = JSON.stringify(path.join(dir, 'ecosystem.config.cjs'));
+    const stdout = execFileSync(
+      process.execPath,
+      ['-e', `process.stdout.write(JSON.stringify(require(${file}).apps[0]))`],
+      { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    return JSON.parse(stdout);
   };
+  /** The repository's file; DATABASE_URL and WEB_CONCURRENCY set (empty = unset) so a developer's .env does not count. */
+  const load = (env: Record<string, string>) =>
+    loadFrom(root, { DATABASE_URL: '', WEB_CONCURRENCY: '', ...env });
+  const postgres = { DATABASE_URL: 'postgres://app@db:5432/colorbook' };
 
-  test('when PM2 reads it, then it runs the compiled server in cluster mode, waits for "ready" and gives the drain time to finish', () => {
-    // Set but empty, so that a WEB_CONCURRENCY in a developer's .env does not count.
-    const app = load({ WEB_CONCURRENCY: '' });
+  test('when PM2 reads it with DATABASE_URL, then it runs the compiled server in cluster mode, waits for "ready" and gives the drain time to finish', () => {
+    const app = load(postgres);
     expect(app.script).toBe(pkg.main);
     expect(app.exec_mode).toBe('cluster');
     expect(app.instances).toBe('max');
@@ -262,9 +261,34 @@ describe('PM2 ecosystem file', () => {
     expect(app.node_args).toEqual(serverNodeFlags);
   });
 
-  test('when WEB_CONCURRENCY is set, then it is the number of workers', () => {
-    expect(load({ WEB_CONCURRENCY: '3' }).instances).toBe(3);
-    expect(load({ WEB_CONCURRENCY: 'lots' }).instances).toBe('max');
+  test('when WEB_CONCURRENCY is set with DATABASE_URL, then it is the number of workers', () => {
+    expect(load({ ...postgres, WEB_CONCURRENCY: '3' }).instances).toBe(3);
+    expect(load({ ...postgres, WEB_CONCURRENCY: 'lots' }).instances).toBe('max');
+  });
+
+  test('when there is no DATABASE_URL (the embedded database), then it starts one process in fork mode, whatever WEB_CONCURRENCY says', () => {
+    for (const env of [{}, { WEB_CONCURRENCY: '4' }] as Record<string, string>[]) {
+      const app = load(env);
+      expect([app.exec_mode, app.instances]).toEqual(['fork', 1]);
+      // Still the server PM2 waits for and drains.
+      expect(app.script).toBe(pkg.main);
+      expect(app.wait_ready).toBe(true);
+    }
+  });
+
+  test('when DATABASE_URL is in .env only, then it counts as set, as it does for the server', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-pm2-'));
+    fs.mkdirSync(path.join(dir, 'scripts'));
+    for (const file of ['ecosystem.config.cjs', 'scripts/server-node-flags.cjs'])
+      fs.copyFileSync(path.join(root, file), path.join(dir, file));
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+    fs.writeFileSync(path.join(dir, '.env'), `DATABASE_URL=${postgres.DATABASE_URL}\nWEB_CONCURRENCY=2\n`);
+    try {
+      const app = loadFrom(dir, {});
+      expect([app.exec_mode, app.instances]).toEqual(['cluster', 2]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
