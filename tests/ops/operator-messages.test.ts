@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import request from 'supertest';
+import winston from 'winston';
+import { createApp } from '../../src/app';
 import { testConfig } from '../helpers/app';
 import { openDatabase } from '../../src/db';
 import { DatabaseUnavailableError } from '../../src/db/database';
@@ -78,4 +82,37 @@ describe('a refused database connection', () => {
       child.kill('SIGKILL');
     }
   }, 40_000);
+
+  test('when /ready finds the database refusing, then it answers 503 and logs the cause once, not on every probe', async () => {
+    const port = await freePort();
+    const config = testConfig({
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/colorbook_test_refused`,
+    });
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger({
+      level: 'info',
+      json: true,
+      transports: [new winston.transports.Stream({ stream: sink })],
+    });
+    const db = await openDatabase(config, logger);
+    try {
+      const app = createApp({ config, db, logger });
+      for (let probe = 0; probe < 3; probe++) {
+        const res = await request(app).get('/ready');
+        expect(res.status).toBe(503);
+        expect(res.body.code).toBe('SERVICE_UNAVAILABLE');
+      }
+      const logged = lines.filter((line) => line.includes('not ready: database unreachable'));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+    } finally {
+      await db.close();
+    }
+  });
 });
