@@ -2,26 +2,33 @@
 # ColorBook Engine. Build: docker build -t colorbook-engine .
 # Run:   docker run -p 3000:3000 -e DATABASE_URL=… -e JWT_SECRET=… -e ENCRYPTION_KEYS=… colorbook-engine
 # Everything it needs is in docs/operations.md; docker-compose.yml adds PostgreSQL, Redis and MinIO.
+#
+# Node.js 24, the newest LTS line (Node 20 reached its end of life in April 2026); .nvmrc names the same. The
+# tag follows the line's patch releases: rebuild to take them. Every stage uses this one image.
+ARG NODE_IMAGE=node:24-bookworm-slim
+#
+# The repository is an npm workspace (the typed client in client/, which the server never loads and the
+# build context leaves out): `npm ci --workspaces=false` installs the root package alone, from the same lockfile.
 
 # 1. Compile TypeScript with every dependency installed.
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --workspaces=false --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
 RUN npm run build
 
 # 2. Production dependencies only, from the same lockfile.
-FROM node:20-bookworm-slim AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --workspaces=false --no-audit --no-fund && npm cache clean --force
 
 # 3. The image: compiled code, production dependencies, migrations. Files belong to root; the server runs
 #    as the unprivileged `node` user and writes only under DATA_DIR.
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 # MALLOC_ARENA_MAX: sharp's image conversions (export of WebP pages) otherwise leave glibc's per-thread
 # arenas holding ~400 MB; two arenas keep the process near 130 MB (docs/export.md).
 ENV NODE_ENV=production \
@@ -36,6 +43,9 @@ COPY --from=build /app/dist ./dist
 # Read at run time: migrations (applied at start) and the non-code files under src/ (the docs page).
 COPY database ./database
 COPY src ./src
+# The operator commands (`docker compose exec api npm run migrate`, `admin:promote`, `keys:rotate`,
+# `storage:gc`) run dist/scripts/*.js; their pre-step checks dist/ and, with no build tools here, never builds.
+COPY scripts/ensure-built.mjs ./scripts/
 RUN mkdir -p /data && chown node:node /data
 USER node
 # Local files, mail outbox, and the embedded database when DATABASE_URL is not set (one container only).

@@ -1,6 +1,8 @@
 // PM2: `npm ci && npm run build`, then `pm2 start ecosystem.config.cjs --env production`.
 // PM2 is installed by the operator (`npm install -g pm2`); it is not a dependency of this project.
-// Cluster mode needs DATABASE_URL (PostgreSQL): the embedded database serves one process only. Set REDIS_URL
+// Cluster mode needs DATABASE_URL (PostgreSQL): the embedded database serves one process only, so without
+// DATABASE_URL (environment or .env) this file starts ONE process in fork mode, whatever WEB_CONCURRENCY says,
+// instead of workers that fail to open the database and restart for ever. With DATABASE_URL set REDIS_URL
 // too, or each worker counts rate limits on its own. See docs/operations.md.
 
 const fs = require('node:fs');
@@ -15,10 +17,23 @@ function fromDotEnv(name) {
   }
 }
 
-/** Workers: WEB_CONCURRENCY (a number; the environment wins over .env) or one per CPU core. */
+/** A setting as the server sees it: the environment wins over .env; empty means unset (as in .env.example). */
+function setting(name) {
+  return process.env[name] ?? fromDotEnv(name) ?? '';
+}
+
+/** Workers: WEB_CONCURRENCY (a number) or one per CPU core. */
 function instances() {
-  const value = Number.parseInt(process.env.WEB_CONCURRENCY ?? fromDotEnv('WEB_CONCURRENCY') ?? '', 10);
+  const value = Number.parseInt(setting('WEB_CONCURRENCY'), 10);
   return Number.isInteger(value) && value > 0 ? value : 'max';
+}
+
+/** PostgreSQL: a cluster of workers. The embedded database (no DATABASE_URL): one process. */
+const clustered = setting('DATABASE_URL') !== '';
+if (!clustered && instances() !== 1 && setting('WEB_CONCURRENCY') !== '') {
+  process.stderr.write(
+    'ecosystem.config.cjs: WEB_CONCURRENCY ignored; without DATABASE_URL one process serves the embedded database.\n',
+  );
 }
 
 module.exports = {
@@ -30,8 +45,8 @@ module.exports = {
       node_args: require('./scripts/server-node-flags.cjs'),
       // The server reads .env and finds database/migrations from here.
       cwd: __dirname,
-      exec_mode: 'cluster',
-      instances: instances(),
+      exec_mode: clustered ? 'cluster' : 'fork',
+      instances: clustered ? instances() : 1,
       // The server sends 'ready' once the database answered, migrations are current and the port is open;
       // `pm2 reload` only stops an old worker after its replacement is ready.
       wait_ready: true,

@@ -1,5 +1,6 @@
 # One-time set-up on Windows: install dependencies, write .env with fresh secrets if there is none, migrate.
-# Safe to run again: an existing .env is never touched.
+# Safe to run again: an existing .env is never touched. A new .env keeps the development encryption key that
+# `npm start` made (DATA_DIR/dev-secrets.json) after its new primary key, so data saved before stays readable.
 $ErrorActionPreference = 'Stop'
 Set-Location (Join-Path $PSScriptRoot '..')
 
@@ -8,7 +9,8 @@ if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 
 if (-not (Test-Path '.env')) {
   $jwt = node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))"
-  $vault = node -e "console.log('k' + Date.now() + ':' + require('crypto').randomBytes(32).toString('base64'))"
+  $vault = node scripts/setup-encryption-keys.cjs
+  if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
   (Get-Content '.env.example') `
     -replace '^JWT_SECRET=.*', "JWT_SECRET=$jwt" `
     -replace '^ENCRYPTION_KEYS=.*', "ENCRYPTION_KEYS=$vault" |

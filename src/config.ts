@@ -312,32 +312,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const { value: v, error } = schema.validate(present, { abortEarly: false, convert: true });
-  if (error) {
-    const problems = error.details.map((d) => d.message);
-    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`, problems);
-  }
+  // Every problem in one message: an operator fixes them all in one go, not one per restart.
+  const problems = error ? error.details.map((d) => d.message) : [];
   const nodeEnv = v.NODE_ENV as Config['env'];
   const isProduction = nodeEnv === 'production';
   const dataDir = path.resolve(v.DATA_DIR);
 
-  if (isProduction) {
-    const missing = ['JWT_SECRET', 'ENCRYPTION_KEYS', 'DATABASE_URL'].filter((name) => !v[name]);
-    if (missing.length > 0) {
-      throw new ConfigError(
-        `NODE_ENV=production needs real secrets; missing: ${missing.join(', ')}. See .env.example.`,
-        missing.map((name) => `${name} is required in production`),
-      );
+  const missing = isProduction
+    ? ['JWT_SECRET', 'ENCRYPTION_KEYS', 'DATABASE_URL'].filter((name) => !v[name])
+    : [];
+  let encryptionKeys: Config['encryptionKeys'] | undefined;
+  if (v.ENCRYPTION_KEYS) {
+    try {
+      encryptionKeys = parseEncryptionKeys(v.ENCRYPTION_KEYS);
+    } catch (e) {
+      problems.push(`ENCRYPTION_KEYS: ${(e as Error).message}`);
     }
   }
-  const generated = !v.JWT_SECRET || !v.ENCRYPTION_KEYS ? devSecrets(dataDir) : undefined;
-
-  let encryptionKeys: Config['encryptionKeys'];
-  try {
-    encryptionKeys = parseEncryptionKeys(v.ENCRYPTION_KEYS ?? generated!.ENCRYPTION_KEYS);
-  } catch (e) {
-    const problem = `ENCRYPTION_KEYS: ${(e as Error).message}`;
-    throw new ConfigError(`Invalid configuration:\n  - ${problem}`, [problem]);
+  if (missing.length > 0 || problems.length > 0) {
+    const lines = [
+      ...(missing.length > 0
+        ? [`NODE_ENV=production needs real secrets; missing: ${missing.join(', ')}. See .env.example.`]
+        : []),
+      ...(problems.length > 0 ? ['Invalid configuration:', ...problems.map((p) => `  - ${p}`)] : []),
+    ];
+    throw new ConfigError(lines.join('\n'), [
+      ...missing.map((name) => `${name} is required in production`),
+      ...problems,
+    ]);
   }
+  const generated = !v.JWT_SECRET || !v.ENCRYPTION_KEYS ? devSecrets(dataDir) : undefined;
+  encryptionKeys ??= parseEncryptionKeys(generated!.ENCRYPTION_KEYS);
 
   const config: Config = {
     env: nodeEnv,

@@ -5,7 +5,7 @@ import { createApp } from './app';
 import { clientErrorListener } from './http/client-error';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { AppDeps } from './context';
-import type { DatabasePool } from './db/database';
+import { errorCause, type DatabasePool } from './db/database';
 import { openDatabase } from './db';
 import { migrate } from './db/migrate';
 import { createLogger, type Logger } from './lib/logger';
@@ -29,9 +29,8 @@ async function migrateWithRetry(db: DatabasePool, logger: Logger, deadlineMs: nu
       logger.info('database schema is current', { applied: applied.length });
       return;
     } catch (error) {
-      const message = (error as Error).message;
       if ((error as Error).name === 'MigrationError' || Date.now() - started > deadlineMs) throw error;
-      logger.warn('database not ready; retrying', { attempt, error: message });
+      logger.warn('database not ready; retrying', { attempt, error: errorCause(error) });
       await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 5000)));
     }
   }

@@ -506,7 +506,7 @@ export interface paths {
         put?: never;
         /**
          * Create a project
-         * @description New projects start as `draft` at version 1. With `templateId` this is `POST /api/templates/{id}/use`: the project starts as a copy of the template's content (a use is counted; a premium template needs the plan: 403 `PLAN_REQUIRED`; someone else's private template: 404), and the fields given override the template's.
+         * @description New projects start as `draft` at version 1. With `templateId` this is `POST /api/templates/{id}/use`: the project starts as a copy of the template's content (a use is counted; a premium template needs the plan: 403 `PLAN_REQUIRED`; someone else's private template: 404), and the fields given override the template's. Stored text (settings, story content) counts against the caller's storage: past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing is created.
          */
         post: operations["postProjects"];
         delete?: never;
@@ -524,12 +524,12 @@ export interface paths {
         };
         /**
          * One project, optionally with its children
-         * @description `include` embeds any of `stories`, `images`, `drawings` under those keys, each in list order.
+         * @description `include` embeds any of `stories`, `images`, `drawings` under those keys, each in list order: at most the first 200 of each kind. The project's `counts` tell whether there are more (`counts.stories > 200`); the list routes (`GET /api/stories?projectId=…&page=…`, likewise images and drawings) page through all of them. With `If-None-Match` naming the current `ETag` (or `*`) the answer is 304 without a body — except with `include`: the ETag is the project's version, which its children do not move, so an answer that embeds them is always 200.
          */
         get: operations["getProjectsById"];
         /**
          * Change any subset of a project's writable fields
-         * @description Each PUT makes a new version (version + 1) with a snapshot. `coverImageId` must be one of the project's own images, or null.
+         * @description Each PUT makes a new version (version + 1) with a snapshot. `coverImageId` must be one of the project's own images, or null. `settings` count against the caller's storage by their UTF-8 bytes (`{}`: 0): growing past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing changes.
          */
         put: operations["putProjectsById"];
         post?: never;
@@ -554,7 +554,7 @@ export interface paths {
         put?: never;
         /**
          * Deep-copy a project (all or nothing)
-         * @description Copies the project with its stories, images, drawings and files in one transaction, titled "<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy starts its own history at version 1. The copied files count against the storage quota again: a copy that would pass it answers 403 `STORAGE_QUOTA_EXCEEDED` and copies nothing.
+         * @description Copies the project with its stories, images, drawings and files in one transaction, titled "<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy starts its own history at version 1. The copied files and text count against the storage quota again: a copy that would pass it answers 403 `STORAGE_QUOTA_EXCEEDED` and copies nothing.
          */
         post: operations["postProjectsByIdDuplicate"];
         delete?: never;
@@ -638,7 +638,7 @@ export interface paths {
         put?: never;
         /**
          * Create a story in one of the caller's projects
-         * @description `wordCount` is computed by the server. Without `position` the story goes last.
+         * @description `wordCount` is computed by the server. Without `position` the story goes last. `content` counts against the caller's storage by its UTF-8 bytes: past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED` and nothing is stored.
          */
         post: operations["postStories"];
         delete?: never;
@@ -661,7 +661,7 @@ export interface paths {
         get: operations["getStoriesById"];
         /**
          * Change any subset of a story's fields, or move it to another project
-         * @description `projectId` moves the story to another of the caller's projects. Each PUT is version + 1.
+         * @description `projectId` moves the story to another of the caller's projects. Each PUT is version + 1. A `content` that grows the caller's storage past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing changes.
          */
         put: operations["putStoriesById"];
         post?: never;
@@ -742,7 +742,7 @@ export interface paths {
         put?: never;
         /**
          * Create a drawing in one of the caller's projects
-         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG counts towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. `imageId` must be an image of the drawing's project (someone else's → 404, another project's → 400). With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG and `data` (its UTF-8 bytes as stored) count towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. `imageId` must be an image of the drawing's project (someone else's → 404, another project's → 400). With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
          */
         post: operations["postDrawings"];
         delete?: never;
@@ -765,7 +765,7 @@ export interface paths {
         get: operations["getDrawingsById"];
         /**
          * Change a drawing, replace its PNG, or move it to another project
-         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG counts towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. Any subset of the fields, a new PNG, or both (not neither: 400); each PUT is version + 1. Without a file the stored PNG is kept. `projectId` moves the drawing to another of the caller's projects; without `imageId` its image is then cleared. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG and `data` (its UTF-8 bytes as stored) count towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. Any subset of the fields, a new PNG, or both (not neither: 400); each PUT is version + 1. Without a file the stored PNG is kept. `projectId` moves the drawing to another of the caller's projects; without `imageId` its image is then cleared. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
          */
         put: operations["putDrawingsById"];
         post?: never;
@@ -914,7 +914,7 @@ export interface paths {
         put?: never;
         /**
          * Create a template
-         * @description `fromProjectId` snapshots one of the caller's projects (its settings and stories, in order) as the content; it cannot be combined with `content`. Without either the content is empty. New templates are private unless `isPublic` is true. Only administrators may send `isPremium` (others: 403).
+         * @description `fromProjectId` snapshots one of the caller's projects (its settings and stories, in order) as the content; it cannot be combined with `content`. Without either the content is empty. New templates are private unless `isPublic` is true. Only administrators may send `isPremium` (others: 403). The content counts against the owner's storage (403 `STORAGE_QUOTA_EXCEEDED` past the plan's limit).
          */
         post: operations["postTemplates"];
         delete?: never;
@@ -932,18 +932,18 @@ export interface paths {
         };
         /**
          * One template
-         * @description Public for public templates; a private one only for its owner (and administrators), else 404.
+         * @description Public for public templates; a private one only for its owner (and administrators), else 404. A premium template's `content` is answered only to its owner, administrators and users whose plan includes premium templates; anyone else (anonymous callers too) gets `content: null` and `contentLocked: true`. With `If-None-Match` naming the current `ETag` (or `*`) the answer is 304 without a body. A locked answer carries `ETag: W/"<version>-locked"`: another representation of the same version, so a reader who upgrades gets the content instead of a 304 (and a weak tag never passes `If-Match`). The version (and so the ETag) changes with the template's own fields, not with `useCount` or the ratings.
          */
         get: operations["getTemplatesById"];
         /**
          * Change any subset of a template's fields
-         * @description Owner or administrator only: others get 403 on a public template and 404 on a private one. `content` is replaced whole. Only administrators may send `isPremium`.
+         * @description Owner or administrator only: others get 403 on a public template and 404 on a private one. `content` is replaced whole. Only administrators may send `isPremium`. Version + 1; with `If-Match` naming another version → 412 `VERSION_CONFLICT` and nothing changes. The content counts against the owner's storage (403 `STORAGE_QUOTA_EXCEEDED` past the plan's limit).
          */
         put: operations["putTemplatesById"];
         post?: never;
         /**
          * Delete a template and its ratings
-         * @description Owner or administrator only: others get 403 on a public template and 404 on a private one. Projects made from it stay.
+         * @description Owner or administrator only: others get 403 on a public template and 404 on a private one. Projects made from it stay. With `If-Match` naming another version → 412 and nothing is deleted.
          */
         delete: operations["deleteTemplatesById"];
         options?: never;
@@ -962,7 +962,7 @@ export interface paths {
         put?: never;
         /**
          * Start a new project from a template
-         * @description In one transaction: `useCount` + 1, a new project with the template's title (unless `title`), description, category, tags and settings, and its stories in order. A premium template needs a plan with premium templates (403 `PLAN_REQUIRED`), except for its owner. Someone else's private template is 404. Same as `POST /api/projects` with `templateId`.
+         * @description In one transaction: `useCount` + 1, a new project with the template's title (unless `title`), description, category, tags and settings, and its stories in order. A premium template needs a plan with premium templates (403 `PLAN_REQUIRED`), except for its owner. Someone else's private template is 404. Same as `POST /api/projects` with `templateId`. The new settings and stories count against the caller's storage: past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing is created.
          */
         post: operations["postTemplatesByIdUse"];
         delete?: never;
@@ -1414,9 +1414,15 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
-            /** @description Short-lived signed URL of the original (`SIGNED_URL_TTL`), fresh on every response */
+            /**
+             * Format: uri
+             * @description Short-lived signed absolute URL of the original (`SIGNED_URL_TTL`), fresh on every response: `PUBLIC_URL/api/files/…` on the local store, a presigned S3 URL on S3; usable as `<img src>` from any origin
+             */
             url: string;
-            /** @description Short-lived signed URL of a WebP thumbnail, at most 512 px on its long side */
+            /**
+             * Format: uri
+             * @description Short-lived signed absolute URL of a WebP thumbnail, at most 512 px on its long side
+             */
             thumbnailUrl: string;
             /**
              * Format: date-time
@@ -1454,7 +1460,10 @@ export interface components {
              * @description The PNG's size, or null
              */
             sizeBytes: number | null;
-            /** @description Short-lived signed URL of the PNG (fresh on every response), or null */
+            /**
+             * Format: uri
+             * @description Short-lived signed absolute URL of the PNG (fresh on every response), or null
+             */
             url: string | null;
             /** Format: int64 */
             version: number;
@@ -1504,6 +1513,7 @@ export interface components {
              */
             url: string;
         };
+        /** @description The project skeleton; null when `contentLocked` (a premium template's content is only for its owner, administrators and plans with premium templates) */
         TemplateContent: {
             settings: {
                 [key: string]: unknown;
@@ -1513,7 +1523,7 @@ export interface components {
                 content: string;
                 imagePrompts: string[];
             }[];
-        };
+        } | null;
         Template: {
             /** Format: uuid */
             id: string;
@@ -1526,6 +1536,13 @@ export interface components {
             isPublic: boolean;
             isPremium: boolean;
             content: components["schemas"]["TemplateContent"];
+            /** @description True when `content` is withheld: a premium template and a caller (or anonymous reader) whose plan does not include premium templates. Upgrading the plan unlocks it */
+            contentLocked: boolean;
+            /**
+             * Format: int64
+             * @description Starts at 1, + 1 per change of the template's own fields; the `ETag`. Not moved by `useCount` or ratings
+             */
+            version: number;
             /** @description Mean of the ratings stored; null without ratings */
             ratingAverage: number | null;
             /** Format: int64 */
@@ -3105,10 +3122,13 @@ export interface operations {
     getProjectsById: {
         parameters: {
             query?: {
-                /** @description Comma-separated children to embed: any of `stories`, `images`, `drawings` */
+                /** @description Comma-separated children to embed: any of `stories`, `images`, `drawings`; at most the first 200 of each (compare `counts`; page through the rest with the list routes and `projectId`) */
                 include?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` seen before (or a list of them, or `*`; weak comparison: `W/"3"` matches `"3"`). When it matches the current one the answer is 304 Not Modified without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3135,6 +3155,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectWithChildren"];
                 };
             };
+            /** @description Not Modified: `If-None-Match` names the current `ETag`; no body */
+            304: {
+                headers: {
+                    /** @description The current version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
@@ -3148,7 +3177,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -3200,6 +3229,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             405: components["responses"]["E405"];
             412: components["responses"]["E412"];
@@ -3214,7 +3244,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -3392,7 +3422,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
                 /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
                 "Idempotency-Key"?: string;
@@ -3428,6 +3458,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             405: components["responses"]["E405"];
             409: components["responses"]["E409"];
@@ -3539,6 +3570,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             405: components["responses"]["E405"];
             409: components["responses"]["E409"];
@@ -3553,7 +3585,10 @@ export interface operations {
     getStoriesById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` seen before (or a list of them, or `*`; weak comparison: `W/"3"` matches `"3"`). When it matches the current one the answer is 304 Not Modified without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3580,6 +3615,15 @@ export interface operations {
                     "application/json": components["schemas"]["Story"];
                 };
             };
+            /** @description Not Modified: `If-None-Match` names the current `ETag`; no body */
+            304: {
+                headers: {
+                    /** @description The current version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
@@ -3593,7 +3637,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -3648,6 +3692,7 @@ export interface operations {
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             405: components["responses"]["E405"];
             412: components["responses"]["E412"];
@@ -3662,7 +3707,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -4136,7 +4181,10 @@ export interface operations {
     getDrawingsById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` seen before (or a list of them, or `*`; weak comparison: `W/"3"` matches `"3"`). When it matches the current one the answer is 304 Not Modified without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4163,6 +4211,15 @@ export interface operations {
                     "application/json": components["schemas"]["Drawing"];
                 };
             };
+            /** @description Not Modified: `If-None-Match` names the current `ETag`; no body */
+            304: {
+                headers: {
+                    /** @description The current version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             404: components["responses"]["E404"];
@@ -4176,7 +4233,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -4272,7 +4329,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version this write expects, as returned in `ETag` (e.g. `"3"`). Mismatch → 412. */
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -4678,6 +4735,8 @@ export interface operations {
                     Location?: string;
                     /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
+                    /** @description The template's version, e.g. `"3"` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4701,7 +4760,10 @@ export interface operations {
     getTemplatesById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` seen before (or a list of them, or `*`; weak comparison: `W/"3"` matches `"3"`). When it matches the current one the answer is 304 Not Modified without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4720,11 +4782,22 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description `private, no-store` when the request carried a valid access token */
                     "Cache-Control"?: string;
+                    /** @description The template's version, e.g. `"3"` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Template"];
                 };
+            };
+            /** @description Not Modified: `If-None-Match` names the current `ETag`; no body */
+            304: {
+                headers: {
+                    /** @description The current version, e.g. `"3"` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
@@ -4738,7 +4811,10 @@ export interface operations {
     putTemplatesById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4792,6 +4868,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Always `private, no-store` */
                     "Cache-Control"?: string;
+                    /** @description The template's version, e.g. `"3"` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4803,6 +4881,7 @@ export interface operations {
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             405: components["responses"]["E405"];
+            412: components["responses"]["E412"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
             429: components["responses"]["E429"];
@@ -4813,7 +4892,10 @@ export interface operations {
     deleteTemplatesById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version(s) this write expects, as returned in `ETag` (RFC 9110): `"3"`, or a list `"1", "3"` that passes when any strong tag names the current version; `*` passes for any version. A weak tag (`W/"3"`) never matches, nor does a malformed header. Mismatch → 412 and nothing changes. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4841,6 +4923,7 @@ export interface operations {
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             405: components["responses"]["E405"];
+            412: components["responses"]["E412"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];
             503: components["responses"]["E503"];

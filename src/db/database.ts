@@ -46,6 +46,24 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+/**
+ * What went wrong underneath, in one line for an operator: `connect ECONNREFUSED 127.0.0.1:5432`, not only
+ * "database unavailable". Node reports a refused `localhost` (IPv6 and IPv4 tried) as an AggregateError with
+ * an empty message: its inner errors say where it failed.
+ */
+export function errorCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  let text = error.message;
+  if (!text && error instanceof AggregateError) {
+    text = [...new Set(error.errors.map(errorCause))].join('; ');
+  }
+  if (!text) text = typeof code === 'string' ? code : error.name;
+  if (error.cause === undefined) return text;
+  const inner = errorCause(error.cause);
+  return text.includes(inner) ? text : `${text}: ${inner}`;
+}
+
 /** SQLSTATE classes and codes that mean "the server is not there right now", not "your SQL is wrong". */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|57014)/;
 const UNAVAILABLE_NET_CODE = new Set([

@@ -5,6 +5,7 @@ import {
   Database,
   DatabasePool,
   DatabaseUnavailableError,
+  errorCause,
   isUnavailableError,
   PoolStats,
   QueryResult,
@@ -24,7 +25,8 @@ export interface PgOptions {
 
 function translate(error: unknown): unknown {
   if (isUnavailableError(error) && !(error instanceof DatabaseUnavailableError)) {
-    return new DatabaseUnavailableError('database unavailable', { cause: error });
+    // The cause in the message too: the start-up retries and the request log show what was refused.
+    return new DatabaseUnavailableError(`database unavailable: ${errorCause(error)}`, { cause: error });
   }
   return error;
 }

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { useTestApp } from '../helpers/app';
 import { createProject, createUser } from '../helpers/factories';
 import { makePng } from '../helpers/images';
-import { useChromium } from '../docs/chromium';
+import { describeWithChromium, useChromium } from '../docs/chromium';
 import { useLiveServer, usePortOfItsOwn } from './live-server';
 
 jest.setTimeout(90_000);
@@ -24,7 +24,7 @@ function uploadModuleScript(): string {
   }).outputText;
 }
 
-describe('the client: uploads with progress in a browser (XMLHttpRequest transport)', () => {
+describeWithChromium('the client: uploads with progress in a browser (XMLHttpRequest transport)', () => {
   test('when Chromium uploads a file with the default transport, then progress reaches the total and the answer comes back', async () => {
     const user = await createUser(t);
     const page = await chromium.browser.newPage();

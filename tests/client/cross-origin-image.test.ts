@@ -4,7 +4,7 @@ import { useTestApp } from '../helpers/app';
 import { createImage, createProject, createUser } from '../helpers/factories';
 import { makePng } from '../helpers/images';
 import { freePort } from '../helpers/spawn-server';
-import { useChromium } from '../docs/chromium';
+import { describeWithChromium, useChromium } from '../docs/chromium';
 
 /**
  * An SPA in development: the page comes from its own dev server (another origin, like Vite's
@@ -34,7 +34,7 @@ async function close(server: http.Server) {
   await new Promise((resolve) => server.close(resolve));
 }
 
-describe('file URLs in a page of another origin', () => {
+describeWithChromium('file URLs in a page of another origin', () => {
   test("when a page served by another server puts an image's url and thumbnailUrl in <img src>, then both load", async () => {
     const api = http.createServer(t.handler);
     await listen(api, t.config.port);

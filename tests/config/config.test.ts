@@ -87,6 +87,27 @@ describe('loadConfig', () => {
     ).toThrow(/ENCRYPTION_KEYS: key "k1" must decode to 32 bytes/);
   });
 
+  test('when production has a missing secret, malformed values and a malformed key, then one message names them all', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        NODE_ENV: 'production',
+        DATA_DIR: tmp(),
+        DATABASE_URL: 'postgres://u@db/app',
+        PORT: 'abc',
+        STORAGE_DRIVER: 'ftp',
+        ENCRYPTION_KEYS: 'k1:dG9vLXNob3J0',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems).toHaveLength(4);
+    expect(error!.problems[0]).toBe('JWT_SECRET is required in production');
+    for (const named of ['missing: JWT_SECRET.', 'PORT', 'STORAGE_DRIVER', 'ENCRYPTION_KEYS: key "k1"'])
+      expect(error!.message).toContain(named);
+  });
+
   test('when durations are given, then seconds and units both work', () => {
     const config = loadConfig({ DATA_DIR: tmp(), ACCESS_TOKEN_TTL: '900', REFRESH_TOKEN_TTL: '30d' });
     expect(config.auth.accessTokenTtlS).toBe(900);

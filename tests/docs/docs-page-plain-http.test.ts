@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { testConfig, useTestApp } from '../helpers/app';
-import { useChromium, watchProblems } from './chromium';
+import { describeWithChromium, useChromium, watchProblems } from './chromium';
 
 /**
  * /api/docs reached over plain HTTP at a server's own name or address (http://<server-ip>:3000), as on a fresh
@@ -46,7 +46,9 @@ describe('the API documentation page over plain HTTP', () => {
     expect(res.status).toBe(200);
     expect(String(res.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');
   });
+});
 
+describeWithChromium('the API documentation page over plain HTTP, in Chromium', () => {
   test('when the page is loaded at http://<server name>:<port>, then Swagger UI renders with no failed requests', async () => {
     const server = http.createServer(t.handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { useTestApp } from '../helpers/app';
 import { useLiveServer } from '../client/live-server';
-import { useChromium, watchProblems } from './chromium';
+import { describeWithChromium, useChromium, watchProblems } from './chromium';
 
 jest.setTimeout(90_000);
 
@@ -18,7 +18,7 @@ async function openDocs(): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
-describe('GET /api/docs in a real browser', () => {
+describeWithChromium('GET /api/docs in a real browser', () => {
   test('when the page loads, then it lists the modules with no console errors, under the strict CSP', async () => {
     const { page, problems } = await openDocs();
     try {

@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { builtinModules } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { testConfig, useTestApp } from '../helpers/app';
@@ -19,6 +20,7 @@ const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 const serverNodeFlags = jest.requireActual(path.join(root, 'scripts', 'server-node-flags.cjs')) as string[];
 const pkg = JSON.parse(read('package.json')) as {
   main: string;
+  engines: { node: string };
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
   scripts: Record<string, string>;
@@ -106,16 +108,27 @@ describe('Dockerfile', () => {
   const finalStage = Math.max(...lines.map((l) => l.stage));
   const final = lines.filter((l) => l.stage === finalStage);
 
-  test('when it is read, then every stage is node:20-bookworm-slim, it builds with npm ci and installs production dependencies with npm ci --omit=dev', () => {
+  test('when it is read, then every stage is the Node.js LTS image .nvmrc names, it builds with npm ci and installs production dependencies with npm ci --omit=dev', () => {
+    // One ARG names the image; every FROM uses it.
+    const image = /^NODE_IMAGE=(\S+)$/.exec(lines.find((l) => l.instruction === 'ARG')?.args ?? '')?.[1];
+    expect(image).toMatch(/^node:\d+-bookworm-slim$/);
     expect(lines.filter((l) => l.instruction === 'FROM').map((l) => l.args.split(' ')[0])).toEqual(
-      Array(finalStage + 1).fill('node:20-bookworm-slim'),
+      Array(finalStage + 1).fill('${NODE_IMAGE}'),
     );
+    // The major line the image, .nvmrc and package.json "engines" agree on (24: the newest LTS line).
+    const major = Number(/^node:(\d+)-/.exec(image!)![1]);
+    expect(major).toBeGreaterThanOrEqual(24);
+    expect(major % 2).toBe(0);
+    expect(read('.nvmrc').trim()).toBe(String(major));
+    expect(pkg.engines.node).toContain(`>=${major}`);
+
     const runs = lines.filter((l) => l.instruction === 'RUN').map((l) => l.args);
+    // --workspaces=false: the root package alone (client/, the typed client, is not in the build context).
     expect(runs).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^npm ci\b(?!.*--omit=dev)/),
+        expect.stringMatching(/^npm ci --workspaces=false\b(?!.*--omit=dev)/),
         'npm run build',
-        expect.stringMatching(/^npm ci --omit=dev\b/),
+        expect.stringMatching(/^npm ci --omit=dev --workspaces=false\b/),
       ]),
     );
   });
@@ -148,8 +161,12 @@ describe('Dockerfile', () => {
         '--from=build /app/dist ./dist',
         'database ./database',
         'src ./src',
+        // The pre-step of the operator commands (npm run migrate & co.), which never builds in the image.
+        'scripts/ensure-built.mjs ./scripts/',
       ]),
     );
+    for (const name of ['migrate', 'admin:promote', 'keys:rotate', 'storage:gc'])
+      expect(pkg.scripts[`pre${name}`]).toBe('node scripts/ensure-built.mjs');
   });
 
   test('when the build context is sent, then every file the Dockerfile copies exists and .dockerignore keeps secrets and local state out', () => {
@@ -225,32 +242,30 @@ describe('node flags of the server', () => {
       );
     const semiMB = Number(/--max-semi-space-size=(\d+)/.exec(serverNodeFlags.join(' '))?.[1]);
     expect(semiMB).toBeGreaterThan(0);
-    // Two semi-spaces; without the flag V8's default (2 × 16 MB on 64-bit) would be smaller.
+    // Two semi-spaces. Without the flag V8 sizes them itself: 2 × 16 MB on Node 20, up to 2 × 64 MB on Node 24.
     expect(await youngMB(serverNodeFlags)).toBe(2 * semiMB);
-    expect(await youngMB([])).toBeLessThan(2 * semiMB);
+    expect(await youngMB([])).not.toBe(2 * semiMB);
   }, 30_000);
 });
 
 describe('PM2 ecosystem file', () => {
-  const load = (env: Record<string, string | undefined>) => {
-    const saved = process.env.WEB_CONCURRENCY;
-    let config: any;
-    try {
-      if (env.WEB_CONCURRENCY === undefined) delete process.env.WEB_CONCURRENCY;
-      else process.env.WEB_CONCURRENCY = env.WEB_CONCURRENCY;
-      jest.isolateModules(() => {
-        config = jest.requireActual(path.join(root, 'ecosystem.config.cjs'));
-      });
-    } finally {
-      if (saved === undefined) delete process.env.WEB_CONCURRENCY;
-      else process.env.WEB_CONCURRENCY = saved;
-    }
-    return config.apps[0];
+  /** apps[0] as PM2 reads it: dir/ecosystem.config.cjs required by a fresh node with exactly `env`. */
+  const loadFrom = (dir: string, env: Record<string, string>) => {
+    const file = JSON.stringify(path.join(dir, 'ecosystem.config.cjs'));
+    const stdout = execFileSync(
+      process.execPath,
+      ['-e', `process.stdout.write(JSON.stringify(require(${file}).apps[0]))`],
+      { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    return JSON.parse(stdout);
   };
+  /** The repository's file; DATABASE_URL and WEB_CONCURRENCY set (empty = unset) so a developer's .env does not count. */
+  const load = (env: Record<string, string>) =>
+    loadFrom(root, { DATABASE_URL: '', WEB_CONCURRENCY: '', ...env });
+  const postgres = { DATABASE_URL: 'postgres://app@db:5432/colorbook' };
 
-  test('when PM2 reads it, then it runs the compiled server in cluster mode, waits for "ready" and gives the drain time to finish', () => {
-    // Set but empty, so that a WEB_CONCURRENCY in a developer's .env does not count.
-    const app = load({ WEB_CONCURRENCY: '' });
+  test('when PM2 reads it with DATABASE_URL, then it runs the compiled server in cluster mode, waits for "ready" and gives the drain time to finish', () => {
+    const app = load(postgres);
     expect(app.script).toBe(pkg.main);
     expect(app.exec_mode).toBe('cluster');
     expect(app.instances).toBe('max');
@@ -262,9 +277,34 @@ describe('PM2 ecosystem file', () => {
     expect(app.node_args).toEqual(serverNodeFlags);
   });
 
-  test('when WEB_CONCURRENCY is set, then it is the number of workers', () => {
-    expect(load({ WEB_CONCURRENCY: '3' }).instances).toBe(3);
-    expect(load({ WEB_CONCURRENCY: 'lots' }).instances).toBe('max');
+  test('when WEB_CONCURRENCY is set with DATABASE_URL, then it is the number of workers', () => {
+    expect(load({ ...postgres, WEB_CONCURRENCY: '3' }).instances).toBe(3);
+    expect(load({ ...postgres, WEB_CONCURRENCY: 'lots' }).instances).toBe('max');
+  });
+
+  test('when there is no DATABASE_URL (the embedded database), then it starts one process in fork mode, whatever WEB_CONCURRENCY says', () => {
+    for (const env of [{}, { WEB_CONCURRENCY: '4' }] as Record<string, string>[]) {
+      const app = load(env);
+      expect([app.exec_mode, app.instances]).toEqual(['fork', 1]);
+      // Still the server PM2 waits for and drains.
+      expect(app.script).toBe(pkg.main);
+      expect(app.wait_ready).toBe(true);
+    }
+  });
+
+  test('when DATABASE_URL is in .env only, then it counts as set, as it does for the server', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-pm2-'));
+    fs.mkdirSync(path.join(dir, 'scripts'));
+    for (const file of ['ecosystem.config.cjs', 'scripts/server-node-flags.cjs'])
+      fs.copyFileSync(path.join(root, file), path.join(dir, file));
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+    fs.writeFileSync(path.join(dir, '.env'), `DATABASE_URL=${postgres.DATABASE_URL}\nWEB_CONCURRENCY=2\n`);
+    try {
+      const app = loadFrom(dir, {});
+      expect([app.exec_mode, app.instances]).toEqual(['cluster', 2]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

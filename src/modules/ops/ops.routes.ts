@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import type { AppContext } from '../../context';
+import { errorCause } from '../../db/database';
 import { pendingMigrations } from '../../db/migrate';
 import { noRoute } from '../../http/error-handler';
 import { AppError, unauthenticated } from '../../http/errors';
@@ -11,6 +12,8 @@ const tags = ['Operations'];
 export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown>): RouteDef[] {
   // Once the schema is current it stays current for this code: check the migrations until then only.
   let migrationsCurrent = false;
+  // The cause of the last failed ping: logged when it changes, not on every probe of a load balancer.
+  let unreachableCause: string | undefined;
 
   // Metrics name routes, traffic and the process's memory: not for the public internet by default.
   const metricsHidden = ctx.config.isProduction && !ctx.config.metricsToken;
@@ -49,9 +52,15 @@ export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown
         if (ctx.lifecycle.draining) throw notReady('The server is shutting down');
         try {
           await ctx.db.ping();
-        } catch {
+        } catch (error) {
+          const cause = errorCause(error);
+          if (cause !== unreachableCause)
+            ctx.logger.warn('not ready: database unreachable', { error: cause });
+          unreachableCause = cause;
           throw notReady('The database is unreachable');
         }
+        if (unreachableCause !== undefined) ctx.logger.info('database reachable again');
+        unreachableCause = undefined;
         if (!migrationsCurrent) {
           const pending = await pendingMigrations(ctx.db).catch((error: Error) => [error.message]);
           if (pending.length > 0) throw notReady(`Migrations are not current: ${pending.join(', ')}`);
