@@ -129,7 +129,15 @@ export function createApp(deps: AppDeps): App {
         origin: origins.includes('*') ? '*' : origins,
         credentials: false,
         exposedHeaders: EXPOSED_HEADERS,
-        allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'],
+        // If-None-Match is not CORS-safelisted: without it here a SPA on another origin could never revalidate.
+        allowedHeaders: [
+          'Authorization',
+          'Content-Type',
+          'If-Match',
+          'If-None-Match',
+          'Idempotency-Key',
+          'X-Request-Id',
+        ],
         maxAge: 600,
       }),
       ...(config.http.compression ? [responseCompression()] : []),

@@ -136,6 +136,18 @@ describe.each(KINDS)('If-None-Match on GET of a $kind', ({ path, make, change })
   });
 });
 
+describe('If-None-Match on a GET without an ETag', () => {
+  test.each([['/api/docs'], ['/api/projects'], ['/api/templates']])(
+    'when %s is asked with If-None-Match: *, then it answers 200 with its body (only versioned GETs answer 304)',
+    async (path) => {
+      const res = await t.http().get(path).set(user.auth).set('If-None-Match', '*');
+      expect(res.status).toBe(200);
+      expect(res.headers.etag).toBeUndefined();
+      expect(res.text.length).toBeGreaterThan(0);
+    },
+  );
+});
+
 describe('If-None-Match with include', () => {
   test('when a project is read with include, then it is 200 even when the ETag matches (children do not move the version)', async () => {
     const project = await createProject(t, user);

@@ -28,6 +28,17 @@ describe('CORS with a list of origins', () => {
     expect(res.headers['access-control-allow-headers']).toMatch(/Idempotency-Key/);
     expect(res.headers['access-control-allow-headers']).toMatch(/If-Match/);
   });
+
+  test('when a page revalidates a resource with If-None-Match, then the preflight allows that header', async () => {
+    const res = await t
+      .http()
+      .options('/api/projects/00000000-0000-4000-8000-000000000000')
+      .set('Origin', 'https://app.example.com')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization,if-none-match');
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-headers']).toMatch(/(^|,)If-None-Match(,|$)/);
+  });
 });
 
 describe('CORS with "*"', () => {

@@ -359,6 +359,12 @@ function probesFor(route: RouteDef, r: Resources, png: Buffer): Probe[] {
         ),
     });
   }
+  // If-None-Match on every GET (a versioned one may answer 304): odd tags, lists, weak tags, huge numbers.
+  if (method === 'get') {
+    for (const tag of ['abc', '*', 'W/"1"', '"1", W/"1-locked"', '"99999999999999999999"', ', ,', '"', '']) {
+      probes.push({ label: `If-None-Match ${tag}`, send: () => call(path).set('If-None-Match', tag) });
+    }
+  }
   if (method === 'post') {
     for (const key of ['', ' ', 'x'.repeat(1000), 'a,b', '\t']) {
       probes.push({

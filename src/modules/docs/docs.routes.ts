@@ -61,8 +61,11 @@ export const docsRoutes: RouteModule = () => {
         description: 'The docs page',
         content: { 'text/html': { type: 'string' } },
       },
-      handler: async ({ res }) => {
+      handler: async ({ req, res }) => {
         res.setHeader('Cache-Control', 'no-cache');
+        // Unversioned, like every GET without an ETag: res.send would answer `If-None-Match: *` with a 304
+        // on its own (req.fresh), which this route does not declare.
+        delete req.headers['if-none-match'];
         res.type('html').send(page);
       },
     }),
