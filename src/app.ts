@@ -100,6 +100,13 @@ export function createApp(deps: AppDeps): App {
       maxWaiting: config.export.concurrency * RENDER_QUEUE_PER_SLOT,
     }),
   };
+  if (config.isProduction && config.storage.driver === 'local' && config.publicUrlIsDefault) {
+    // Local file URLs are absolute on PUBLIC_URL; the default only suits a browser on this very machine.
+    logger.warn(
+      `PUBLIC_URL is not set: file URLs point at ${config.publicUrl}, which browsers elsewhere cannot reach; ` +
+        'set it to the address clients use (e.g. https://api.example.com)',
+    );
+  }
   const idempotency = createIdempotency(deps.db, { staleAfterMs: config.http.requestTimeoutMs + 30_000 });
   ctx.maintenance.push(
     { name: 'idempotency-keys', run: () => idempotency.purgeExpired() },

@@ -102,6 +102,8 @@ export interface Config {
   appUrl: string;
   /** This API's own address as browsers reach it (no trailing slash): the origin of local file URLs. */
   publicUrl: string;
+  /** PUBLIC_URL was not set: publicUrl is the guess of defaultPublicUrl (warned about in production). */
+  publicUrlIsDefault: boolean;
   analyticsRetentionDays: number;
   metricsToken: string | undefined;
 }
@@ -431,6 +433,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     appUrl: trimEndOf(String(v.APP_URL), '/'),
     publicUrl: trimEndOf(String(v.PUBLIC_URL ?? defaultPublicUrl(v.HOST, v.PORT)), '/'),
+    publicUrlIsDefault: v.PUBLIC_URL === undefined,
     analyticsRetentionDays: v.ANALYTICS_RETENTION_DAYS,
     metricsToken: v.METRICS_TOKEN,
   };

@@ -336,6 +336,13 @@ function successOf(def: RouteDef, spec: RouteDef['response'], components: Json):
         ? CACHE_CONTROL_HEADER.optional
         : undefined;
   if (cacheControl) headers['Cache-Control'] = cacheControl;
+  if (def.auth === 'optional') {
+    headers.Vary = {
+      description:
+        'Includes `Authorization`: the answer depends on who asks, so shared caches keep them apart',
+      schema: headerText,
+    };
+  }
   if (spec.status === 201) {
     headers.Location = { description: 'Where the created resource lives', schema: headerText };
   }

@@ -64,6 +64,9 @@ export function authenticate(
   return (req, res, next) => {
     if (mode === 'required' || privateAnswer) res.setHeader('Cache-Control', PRIVATE_NO_STORE);
     if (mode === 'none') return next();
+    // The answer depends on who asks (a premium template's content, an owner's private template): a shared
+    // cache must not hand an anonymous copy to a signed-in reader, nor the reverse.
+    if (mode === 'optional') res.vary('Authorization');
     const header = req.get('authorization');
     if (header === undefined) {
       if (mode === 'required') throw unauthenticated();

@@ -98,6 +98,25 @@ describe('Cache-Control on authenticated answers', () => {
     expect(signedIn.headers['cache-control']).toBe(PRIVATE);
   });
 
+  test('when any route that reads an optional token answers, then Vary names Authorization, with or without a token', async () => {
+    const user = await createUser(t);
+    const routes = t.app.locals.routes.filter((def) => def.auth === 'optional');
+    expect(routes.length).toBeGreaterThan(1);
+    const wrong: string[] = [];
+    for (const def of routes) {
+      for (const auth of [{}, user.auth]) {
+        const res = await t.http()[def.method](urlOf(def.path)).set(auth);
+        const vary = String(res.headers.vary ?? '').toLowerCase();
+        if (!vary.split(/, */).includes('authorization')) {
+          wrong.push(`${def.method.toUpperCase()} ${def.path} → ${res.status} Vary: ${res.headers.vary}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    const document = t.app.locals.openapi() as Record<string, any>;
+    expect(document.paths['/api/templates/{id}'].get.responses['200'].headers.Vary).toBeDefined();
+  });
+
   test('when an unknown /api route is called with a valid token, then the 404 is private too', async () => {
     const user = await createUser(t);
     const res = await t.http().get('/api/no-such-thing').set(user.auth);

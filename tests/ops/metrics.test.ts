@@ -179,6 +179,7 @@ describe('GET /metrics', () => {
     const app = checked(createApp({ config: testConfig(production), db: t.db, logger: capturing }));
     const warnings = lines.map((line) => JSON.parse(line)).filter((entry) => entry.level === 'warn');
     expect(warnings.map((entry) => entry.message)).toEqual([
+      expect.stringMatching(/PUBLIC_URL is not set/),
       expect.stringMatching(/METRICS_TOKEN.*\/metrics/),
     ]);
 
@@ -195,6 +196,21 @@ describe('GET /metrics', () => {
     expect(hidden.text).not.toContain('http_request_duration_seconds');
     // Even a bearer token does not open it: there is no token to match.
     expect((await request(app).get('/metrics').set('Authorization', 'Bearer guess')).status).toBe(404);
+  });
+
+  test('when production keeps files on local disk without PUBLIC_URL, then a warning says so; with it, none', async () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u@db.invalid/app',
+      METRICS_TOKEN: 'x'.repeat(32),
+    };
+    const unset = capturingLogger();
+    createApp({ config: testConfig(production), db: t.db, logger: unset.logger });
+    expect(unset.lines.filter((line) => line.includes('PUBLIC_URL is not set'))).toHaveLength(1);
+    const set = capturingLogger();
+    const withUrl = { ...production, PUBLIC_URL: 'https://api.example.com' };
+    createApp({ config: testConfig(withUrl), db: t.db, logger: set.logger });
+    expect(set.lines.filter((line) => line.includes('PUBLIC_URL'))).toEqual([]);
   });
 
   test('when production has a METRICS_TOKEN, then /metrics answers with it and nothing is warned about', async () => {
