@@ -1,6 +1,6 @@
 import type { AppContext, RouteModule } from '../../context';
 import { defineRoute } from '../../http/route';
-import { EMAIL_NOT_VERIFIED_NOTE, requireVerifiedEmail } from '../account-email/account-email.service';
+import { EMAIL_NOT_VERIFIED_NOTE, requireVerifiedEmail } from '../../http/guards';
 import {
   CheckoutBody,
   PlanListSchema,

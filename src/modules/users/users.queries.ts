@@ -87,11 +87,6 @@ export async function updatePasswordHash(db: Database, id: string, passwordHash:
   return rowCount;
 }
 
-export async function findRole(db: Database, id: string): Promise<UserRow['role'] | null> {
-  const { rows } = await db.query<{ role: UserRow['role'] }>('SELECT role FROM users WHERE id = $1', [id]);
-  return rows[0]?.role ?? null;
-}
-
 /** Sets the role of the account with this email (case-insensitive); null when there is none. */
 export async function updateRoleByEmail(
   db: Database,

@@ -1,8 +1,6 @@
-import type { RequestHandler } from 'express';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import { forbidden, unauthenticated } from '../../http/errors';
-import type { AuthInfo } from '../../http/route';
+import { unauthenticated } from '../../http/errors';
 import * as q from './users.queries';
 
 export type Plan = q.UserRow['plan'];
@@ -53,29 +51,6 @@ export async function updateProfile(
   // The token is valid but its account is gone (deleted).
   if (!row) throw unauthenticated('The account for this token no longer exists');
   return toUser(config, row);
-}
-
-/**
- * Throws 403 unless the user is an admin now. The role is read from the database on every call, never
- * from the access token, so a demotion applies to the very next request.
- */
-export async function requireAdmin(db: Database, userId: string): Promise<void> {
-  const role = await q.findRole(db, userId);
-  if (role === null) throw unauthenticated('The account for this token no longer exists');
-  if (role !== 'admin') throw forbidden('Administrators only');
-}
-
-/**
- * `requireAdmin` as route middleware, for `before: [adminOnly(ctx.db)]`: it runs after authentication and
- * before the body or query is validated, so a non-admin learns nothing about the route's input.
- */
-export function adminOnly(db: Database): RequestHandler {
-  return async (_req, res, next) => {
-    const auth = res.locals.auth as AuthInfo | undefined;
-    if (!auth) throw unauthenticated();
-    await requireAdmin(db, auth.userId);
-    next();
-  };
 }
 
 /** Makes the account with this email an admin (or a plain user again); null when no account has it. */
