@@ -114,8 +114,3 @@ export async function deleteUser(db: Database, id: string): Promise<number> {
   const { rowCount } = await db.query('DELETE FROM users WHERE id = $1', [id]);
   return rowCount;
 }
-
-export async function countUsers(db: Database): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
-  return rows[0].n;
-}

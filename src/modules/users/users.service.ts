@@ -63,5 +63,3 @@ export async function setRoleByEmail(
   const row = await q.updateRoleByEmail(db, email, role);
   return row ? toUser(config, row) : null;
 }
-
-export const countUsers = q.countUsers;
