@@ -5,15 +5,13 @@ import { notFound, validationError, versionConflict } from '../../http/errors';
 import { fileKey } from '../../storage/file-store';
 import { deleteStoredFiles, type UploadedImage } from '../../storage/uploads';
 import { recordEvent } from '../analytics/analytics.service';
-import { withinStorageLimit } from '../users/storage-quota';
 import {
-  assertImageInProject,
-  assertImageOwned,
   assertStorageAvailable,
   changeStorageUsage,
   lockStorage,
-  settleAll,
-} from '../images/images.service';
+  withinStorageLimit,
+} from '../storage-usage/storage-usage.service';
+import { assertImageInProject, assertImageOwned, settleAll } from '../images/images.service';
 import {
   assertProjectOwned,
   expectedVersion,

@@ -3,7 +3,7 @@ import type { Database } from '../../db/database';
 import { notFound, validationError, versionConflict } from '../../http/errors';
 import type { IfMatch } from '../../http/route';
 import { recordEvent } from '../analytics/analytics.service';
-import { withinStorageLimit } from '../users/storage-quota';
+import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as q from './projects.queries';
 import type { ProjectInclude, ProjectSort, ProjectStatus } from './projects.schemas';
 import { LIMITS } from './projects.schemas';

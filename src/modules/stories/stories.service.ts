@@ -4,7 +4,7 @@ import type { IfMatch } from '../../http/route';
 import { notFound, versionConflict } from '../../http/errors';
 import { recordEvent } from '../analytics/analytics.service';
 import { assertProjectOwned, expectedVersion, registerProjectChild } from '../projects/projects.service';
-import { withinStorageLimit } from '../users/storage-quota';
+import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as q from './stories.queries';
 import { STORY_LIMITS } from './stories.schemas';
 
