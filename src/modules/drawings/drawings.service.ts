@@ -3,7 +3,7 @@ import type { Database } from '../../db/database';
 import type { IfMatch } from '../../http/route';
 import { notFound, validationError, versionConflict } from '../../http/errors';
 import { fileKey } from '../../storage/file-store';
-import { deleteStoredFiles, type UploadedImage } from '../../storage/uploads';
+import { deleteStoredFiles, type UploadedImage } from '../../http/uploads';
 import { recordEvent } from '../analytics/analytics.service';
 import {
   assertStorageAvailable,

@@ -2,7 +2,7 @@ import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
 import { notFound, validationError } from '../../http/errors';
 import { contentTypeForKey, fileKey, variantKey } from '../../storage/file-store';
-import { deleteStoredFiles, storeUploadedImage, type UploadedImage } from '../../storage/uploads';
+import { deleteStoredFiles, storeUploadedImage, type UploadedImage } from '../../http/uploads';
 import { recordEvent } from '../analytics/analytics.service';
 import {
   assertProjectOwned,
