@@ -1,5 +1,7 @@
 import type { RouteModule } from '../context';
-import { accountEmailRoutes } from './account-email/account-email.routes';
+import { accountEmailRoutes } from './account/account-email.routes';
+import { queueVerificationMail } from './account/account-email.service';
+import { accountRoutes } from './account/account.routes';
 import { analyticsRoutes } from './analytics/analytics.routes';
 import { apiKeyRoutes } from './api-keys/api-keys.routes';
 import { authRoutes } from './auth/auth.routes';
@@ -16,10 +18,11 @@ import { userRoutes } from './users/users.routes';
 
 /** Every feature module's routes, in mounting order. */
 export const featureModules: RouteModule[] = [
-  authRoutes,
+  authRoutes({ afterRegister: queueVerificationMail }),
   accountEmailRoutes,
   docsRoutes,
   userRoutes,
+  accountRoutes,
   apiKeyRoutes,
   analyticsRoutes,
   projectRoutes,

@@ -31,7 +31,6 @@ export async function findUser(db: Database, config: Config, id: string): Promis
 }
 
 export const findCredentialsByEmail = q.findCredentialsByEmail;
-export const findPasswordHash = q.findPasswordHash;
 export const insertUser = q.insertUser;
 
 /** The profile fields a user may change themselves; anything else is refused by the route's schema. */
