@@ -15,8 +15,8 @@ import { assertImageInProject, assertImageOwned, settleAll } from '../images/ima
 import {
   assertProjectOwned,
   expectedVersion,
-  registerProjectChild,
   type DuplicateStep,
+  type ProjectChild,
 } from '../projects/projects.service';
 import * as q from './drawings.queries';
 
@@ -242,7 +242,8 @@ async function copyDrawings(step: DuplicateStep): Promise<void> {
   }
 }
 
-registerProjectChild({
+/** Drawings as a project's children: embedded, copied and deleted with it (listed in modules/index.ts). */
+export const drawingsChild: ProjectChild = {
   name: 'drawings',
   order: 30,
   load: async (ctx, tx, scope, limit) =>
@@ -264,7 +265,7 @@ registerProjectChild({
       );
     };
   },
-});
+};
 
 export type DrawingPngFile = q.DrawingPngRow;
 

@@ -6,8 +6,8 @@ import { deleteStoredFiles, storeUploadedImage, type UploadedImage } from '../..
 import { recordEvent } from '../analytics/analytics.service';
 import {
   assertProjectOwned,
-  registerProjectChild,
-  setCoverImageCheck,
+  type CoverImageCheck,
+  type ProjectChild,
   type DuplicateStep,
   type ProjectScope,
 } from '../projects/projects.service';
@@ -393,7 +393,8 @@ async function copyImages(step: DuplicateStep): Promise<void> {
   }
 }
 
-registerProjectChild({
+/** Images as a project's children: embedded, copied and deleted with it (listed in modules/index.ts). */
+export const imagesChild: ProjectChild = {
   name: 'images',
   order: 20,
   load: async (ctx, tx, scope: ProjectScope, limit) =>
@@ -416,9 +417,8 @@ registerProjectChild({
       await settleAll(keys, FILE_CONCURRENCY * 2, (key) => deleteStoredFiles(ctx.store, [key], ctx.logger));
     };
   },
-});
+};
 
-// A project's cover must be one of its own images (the foreign key on (cover_image_id, id) says the same).
-setCoverImageCheck(
-  async (tx, scope, imageId) => (await q.findImageProjectId(tx, scope.userId, imageId)) === scope.projectId,
-);
+/** A project's cover must be one of its own images (the foreign key on (cover_image_id, id) says the same). */
+export const imageIsProjectCover: CoverImageCheck = async (tx, scope, imageId) =>
+  (await q.findImageProjectId(tx, scope.userId, imageId)) === scope.projectId;

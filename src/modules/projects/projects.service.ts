@@ -40,8 +40,9 @@ export interface DuplicateStep {
 export type AfterCommit = () => Promise<void>;
 
 /**
- * A kind of row that belongs to a project. Stories register themselves (stories.service); the files
- * module registers `images` and `drawings` the same way with `registerProjectChild` — nothing here changes.
+ * A kind of row that belongs to a project (stories, images, drawings). Each child module exports its
+ * `ProjectChild`; modules/index.ts lists them all and registers them with `registerProjectChild`, so
+ * projects imports none of them and nothing registers itself by being imported.
  */
 export interface ProjectChild {
   name: ProjectInclude;
