@@ -6,7 +6,7 @@ import express, {
   type Response,
 } from 'express';
 import Joi from 'joi';
-import { requestContext, type RequestContext } from '../lib/request-context';
+import { requestContext, type RequestContext } from '../lib/async-context';
 import type { AccessTokens } from '../lib/tokens';
 import { AppError, unauthenticated, unsupportedMediaType } from './errors';
 import type { Idempotency } from './idempotency';
