@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Database } from '../db/database';
 import { AppError, validationError } from './errors';
-import type { Ctx, Reply } from './route';
+import type { Reply, RouteInput } from './route';
 
 /** How long a key remembers its first answer. */
 const KEY_TTL_HOURS = 24;
@@ -27,10 +27,12 @@ interface KeyRow {
  * key. The claim is a row committed before the handler runs, so concurrent repeats see it at once.
  */
 export function createIdempotency(db: Database, options: { staleAfterMs: number }) {
-  const fingerprintOf = (ctx: Ctx): string =>
+  const fingerprintOf = (input: RouteInput): string =>
     crypto
       .createHash('sha256')
-      .update(JSON.stringify([ctx.body ?? null, ctx.query ?? null, ctx.res.locals.uploadDigest ?? null]))
+      .update(
+        JSON.stringify([input.body ?? null, input.query ?? null, input.res.locals.uploadDigest ?? null]),
+      )
       .digest('hex');
 
   async function claim(userId: string, method: string, path: string, key: string, fingerprint: string) {
@@ -86,19 +88,19 @@ export function createIdempotency(db: Database, options: { staleAfterMs: number 
   }
 
   return {
-    async run(ctx: Ctx, handler: () => Promise<Reply | void>): Promise<Reply | void> {
-      const key = ctx.req.get('idempotency-key');
+    async run(input: RouteInput, handler: () => Promise<Reply | void>): Promise<Reply | void> {
+      const key = input.req.get('idempotency-key');
       if (key === undefined) return handler();
       if (!KEY_FORMAT.test(key)) {
         throw validationError('Idempotency-Key must be 1..255 visible ASCII characters', [
           { path: 'Idempotency-Key', message: 'must be 1..255 visible ASCII characters' },
         ]);
       }
-      const method = ctx.req.method;
-      const path = ctx.req.path;
-      const fingerprint = fingerprintOf(ctx);
-      let outcome = await claim(ctx.userId, method, path, key, fingerprint);
-      if (outcome.kind === 'retry') outcome = await claim(ctx.userId, method, path, key, fingerprint);
+      const method = input.req.method;
+      const path = input.req.path;
+      const fingerprint = fingerprintOf(input);
+      let outcome = await claim(input.userId, method, path, key, fingerprint);
+      if (outcome.kind === 'retry') outcome = await claim(input.userId, method, path, key, fingerprint);
       if (outcome.kind === 'retry') {
         throw new AppError(
           409,
@@ -122,7 +124,7 @@ export function createIdempotency(db: Database, options: { staleAfterMs: number 
         await db.query('DELETE FROM idempotency_keys WHERE id = $1', [id]).catch(() => undefined);
         throw error;
       }
-      const status = reply?.status ?? ctx.res.statusCode;
+      const status = reply?.status ?? input.res.statusCode;
       if (reply && status >= 200 && status < 300) {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(reply.headers ?? {})) {

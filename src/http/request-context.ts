@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { logEntry, type Logger } from '../lib/logger';
-import { requestContext, type RequestContext } from '../lib/request-context';
+import { requestContext, type RequestContext } from '../lib/async-context';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

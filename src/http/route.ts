@@ -18,7 +18,11 @@ export interface AuthInfo {
   sessionId: string;
 }
 
-export interface Ctx<P = any, Q = any, B = any> {
+/**
+ * What a route's handler gets: the validated params, query and body, the caller, If-Match. Not `ctx`: that
+ * name is the AppContext (config, db, store…) that route factories and services take.
+ */
+export interface RouteInput<P = any, Q = any, B = any> {
   req: Request;
   res: Response;
   params: P;
@@ -109,7 +113,7 @@ export interface RouteDef<P = any, Q = any, B = any> {
    * Returns the reply, or nothing when it has written the response itself (a stream). Thrown AppErrors
    * become problem+json.
    */
-  handler: (ctx: Ctx<P, Q, B>) => Promise<Reply | void>;
+  handler: (input: RouteInput<P, Q, B>) => Promise<Reply | void>;
 }
 
 /** Declares a route; the identity function is there for the types. */

@@ -6,7 +6,7 @@ import express, {
   type Response,
 } from 'express';
 import Joi from 'joi';
-import { requestContext, type RequestContext } from '../lib/request-context';
+import { requestContext, type RequestContext } from '../lib/async-context';
 import type { AccessTokens } from '../lib/tokens';
 import { AppError, unauthenticated, unsupportedMediaType } from './errors';
 import type { Idempotency } from './idempotency';
@@ -17,7 +17,7 @@ import {
   parseIfMatch,
   type AuthInfo,
   type IfMatch,
-  type Ctx,
+  type RouteInput,
   type Reply,
   type RouteDef,
 } from './route';
@@ -181,7 +181,7 @@ export function inSequence(steps: RequestHandler[]): RequestHandler {
 }
 
 /** A handler's context. A class: an object literal with getters is slow to make once per request. */
-class RequestCtx implements Ctx {
+class RequestInput implements RouteInput {
   readonly params: unknown;
   readonly query: unknown;
   readonly body: unknown;
@@ -268,10 +268,10 @@ export function mountRoutes(app: Express, routes: RouteDef[], options: RouterOpt
       // Re-enter the request's logging context: stream callbacks (body parsing) can lose it.
       await requestContext.run(res.locals.requestContext as RequestContext, async () => {
         try {
-          const ctx = new RequestCtx(req, res);
+          const input = new RequestInput(req, res);
           const reply = idempotent
-            ? await options.idempotency.run(ctx, () => def.handler(ctx))
-            : await def.handler(ctx);
+            ? await options.idempotency.run(input, () => def.handler(input))
+            : await def.handler(input);
           if (reply) send(req, res, reply, def.response.status);
         } catch (error) {
           next(error);

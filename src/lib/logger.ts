@@ -1,6 +1,6 @@
 import os from 'node:os';
 import winston from 'winston';
-import { requestContext } from './request-context';
+import { requestContext } from './async-context';
 
 export type Logger = winston.Logger;
 

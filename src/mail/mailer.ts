@@ -4,7 +4,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config';
 import type { Logger } from '../lib/logger';
-import { requestContext, type RequestContext } from '../lib/request-context';
+import { requestContext, type RequestContext } from '../lib/async-context';
 
 /** `smtp`: SMTP_URL. `outbox`: `.eml` files under DATA_DIR/outbox (no SMTP_URL outside production). `off`: neither. */
 export type MailMode = 'smtp' | 'outbox' | 'off';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { createLogger, logEntry } from '../../src/lib/logger';
-import { requestContext } from '../../src/lib/request-context';
+import { requestContext } from '../../src/lib/async-context';
 import { useTestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 

@@ -13,7 +13,7 @@ import { requestContextMiddleware } from '../../src/http/request-context';
 import { authenticate } from '../../src/http/router';
 import { createLogger } from '../../src/lib/logger';
 import { logMailMode, mailerFromConfig } from '../../src/mail/mailer';
-import { requireVerifiedEmail } from '../../src/modules/account-email/account-email.service';
+import { requireVerifiedEmail } from '../../src/http/guards';
 import { TEST_ENV, testConfig, useResponseChecks, useTestApp } from '../helpers/app';
 import { bearer, uniqueEmail } from '../helpers/factories';
 import { tokenFrom } from './smtp';

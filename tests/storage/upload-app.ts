@@ -12,7 +12,7 @@ import {
   storeUploadedImage,
   uploadedImage,
   type ImageUploadOptions,
-} from '../../src/storage/uploads';
+} from '../../src/http/uploads';
 
 /** The text fields of the test route: like the images route's (a string, a number, a JSON object). */
 export const UploadTestBody = Joi.object({

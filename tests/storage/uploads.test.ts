@@ -7,7 +7,7 @@ import type { Express } from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
 import { storagePaths } from '../../src/storage';
-import { parseMultipartFields } from '../../src/storage/uploads';
+import { parseMultipartFields } from '../../src/http/uploads';
 import { useTestApp } from '../helpers/app';
 import { createUser, type TestUser } from '../helpers/factories';
 import { makeImage, makeJpeg, makePixelBombPng, makePng, makeWebp } from '../helpers/images';

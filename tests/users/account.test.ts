@@ -1,4 +1,4 @@
-import { collectUserFileKeys, deleteUserFiles } from '../../src/modules/users/account.service';
+import { collectUserFileKeys, deleteUserFiles } from '../../src/modules/account/account.service';
 import { useTestApp } from '../helpers/app';
 import {
   bearer,

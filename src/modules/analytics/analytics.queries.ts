@@ -128,3 +128,12 @@ export async function deleteEventsBefore(db: Database, before: Date, limit: numb
   );
   return rowCount;
 }
+
+/**
+ * The number of accounts, for the overview. Analytics' own read of the users table: analytics is a leaf
+ * that every feature records events into, so it imports no other module (the users module would loop back).
+ */
+export async function countUsers(db: Database): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  return rows[0].n;
+}

@@ -1,6 +1,6 @@
 import type { AppContext, RouteModule } from '../../context';
 import { defineRoute } from '../../http/route';
-import { adminOnly } from '../users/users.service';
+import { adminOnly } from '../../http/guards';
 import {
   AcceptedSchema,
   AdminSummarySchema,

@@ -1,7 +1,6 @@
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
 import { notFound } from '../../http/errors';
-import { countUsers } from '../users/users.service';
 import * as q from './analytics.queries';
 import type { SERVER_EVENT_TYPES } from './analytics.schemas';
 
@@ -118,7 +117,7 @@ export async function getUserSummary(ctx: AppContext, userId: string, range: Ran
 export async function getAdminSummary(ctx: AppContext, range: Range): Promise<AdminSummary> {
   const rows = await q.countAllEvents(ctx.db, range.from, range.to);
   const active = await q.countActiveUsers(ctx.db, range.from, range.to);
-  const totalUsers = await countUsers(ctx.db);
+  const totalUsers = await q.countUsers(ctx.db);
   return {
     ...summarise(range, rows),
     activeUsersByDay: active.byDay,

@@ -4,7 +4,6 @@ import type { AppContext, RouteModule } from '../../context';
 import { ACCOUNT_FAILURES_FACTOR, clientKey } from '../../http/rate-limit';
 import { defineRoute } from '../../http/route';
 import { idParams, listOf, page, pagination } from '../../http/schemas';
-import { queueVerificationMail } from '../account-email/account-email.service';
 import { UserSchema } from '../users/users.schemas';
 import { AuthResultSchema, LoginBody, RefreshTokenBody, RegisterBody, SessionSchema } from './auth.schemas';
 import * as auth from './auth.service';
@@ -15,7 +14,22 @@ function clientInfo(req: Request): auth.ClientInfo {
   return { userAgent: req.get('user-agent')?.slice(0, 512) ?? null, ip: req.ip?.slice(0, 64) ?? null };
 }
 
-export const authRoutes: RouteModule = (ctx: AppContext) => {
+/**
+ * What runs once a registration committed. The account module fills it (the verification mail) where the
+ * modules are wired, in modules/index.ts: account sits above auth (it revokes sessions), so auth cannot
+ * import it.
+ */
+export interface AuthHooks {
+  /** Must not throw: the account exists and the answer is 201 whatever happens here. */
+  afterRegister(ctx: AppContext, userId: string): void;
+}
+
+export const authRoutes =
+  (hooks: AuthHooks): RouteModule =>
+  (ctx) =>
+    authRouteDefs(ctx, hooks);
+
+const authRouteDefs = (ctx: AppContext, hooks: AuthHooks) => {
   const accountOf = (res: Response) =>
     (res.locals.body as { email?: string } | undefined)?.email?.toLowerCase();
   /**
@@ -70,7 +84,7 @@ export const authRoutes: RouteModule = (ctx: AppContext) => {
       handler: async ({ req, body }) => {
         const result = await auth.register(ctx, body, clientInfo(req));
         // After the commit: the verification mail goes out once the account exists (never throws).
-        queueVerificationMail(ctx, result.user.id);
+        hooks.afterRegister(ctx, result.user.id);
         return { status: 201, headers: { Location: '/api/auth/me' }, body: result };
       },
     }),

@@ -1,6 +1,6 @@
 import type { AppContext, RouteModule } from '../../context';
 import { defineRoute } from '../../http/route';
-import { EMAIL_NOT_VERIFIED_NOTE, requireVerifiedEmail } from '../account-email/account-email.service';
+import { EMAIL_NOT_VERIFIED_NOTE, requireVerifiedEmail } from '../../http/guards';
 import {
   CheckoutBody,
   PlanListSchema,
@@ -9,12 +9,13 @@ import {
   WebhookAckSchema,
 } from './billing.schemas';
 import * as billing from './billing.service';
+import * as webhook from './billing.webhook';
 
 const tags = ['Billing'];
 
 export const billingRoutes: RouteModule = (ctx: AppContext) => {
   const verifiedEmail = requireVerifiedEmail(ctx);
-  ctx.maintenance.push({ name: 'billing-webhook-events', run: () => billing.purgeWebhookEvents(ctx) });
+  ctx.maintenance.push({ name: 'billing-webhook-events', run: () => webhook.purgeWebhookEvents(ctx) });
 
   return [
     defineRoute({
@@ -94,7 +95,7 @@ export const billingRoutes: RouteModule = (ctx: AppContext) => {
       response: { status: 200, schema: WebhookAckSchema },
       errors: [503],
       handler: async ({ req, body }) => ({
-        body: await billing.handleWebhook(ctx, body, req.get('stripe-signature')),
+        body: await webhook.handleWebhook(ctx, body, req.get('stripe-signature')),
       }),
     }),
   ];

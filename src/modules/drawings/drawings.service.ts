@@ -3,22 +3,20 @@ import type { Database } from '../../db/database';
 import type { IfMatch } from '../../http/route';
 import { notFound, validationError, versionConflict } from '../../http/errors';
 import { fileKey } from '../../storage/file-store';
-import { deleteStoredFiles, type UploadedImage } from '../../storage/uploads';
+import { deleteStoredFiles, type UploadedImage } from '../../http/uploads';
 import { recordEvent } from '../analytics/analytics.service';
-import { withinStorageLimit } from '../users/storage-quota';
 import {
-  assertImageInProject,
-  assertImageOwned,
   assertStorageAvailable,
   changeStorageUsage,
   lockStorage,
-  settleAll,
-} from '../images/images.service';
+  withinStorageLimit,
+} from '../storage-usage/storage-usage.service';
+import { assertImageInProject, assertImageOwned, settleAll } from '../images/images.service';
 import {
   assertProjectOwned,
   expectedVersion,
-  registerProjectChild,
   type DuplicateStep,
+  type ProjectChild,
 } from '../projects/projects.service';
 import * as q from './drawings.queries';
 
@@ -244,7 +242,8 @@ async function copyDrawings(step: DuplicateStep): Promise<void> {
   }
 }
 
-registerProjectChild({
+/** Drawings as a project's children: embedded, copied and deleted with it (listed in modules/index.ts). */
+export const drawingsChild: ProjectChild = {
   name: 'drawings',
   order: 30,
   load: async (ctx, tx, scope, limit) =>
@@ -266,7 +265,7 @@ registerProjectChild({
       );
     };
   },
-});
+};
 
 export type DrawingPngFile = q.DrawingPngRow;
 

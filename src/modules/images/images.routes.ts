@@ -1,8 +1,8 @@
 import type { AppContext, RouteModule } from '../../context';
 import { defineRoute } from '../../http/route';
 import { idParams, page } from '../../http/schemas';
-import { imageUpload, uploadedImage } from '../../storage/uploads';
-import { EMAIL_NOT_VERIFIED_NOTE, requireVerifiedEmail } from '../account-email/account-email.service';
+import { imageUpload, uploadedImage } from '../../http/uploads';
+import { EMAIL_NOT_VERIFIED_NOTE, requireVerifiedEmail } from '../../http/guards';
 import {
   CreateImageBody,
   ImageListSchema,

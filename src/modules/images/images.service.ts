@@ -1,18 +1,22 @@
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
-import { AppError, notFound, unauthenticated, validationError } from '../../http/errors';
+import { notFound, validationError } from '../../http/errors';
 import { contentTypeForKey, fileKey, variantKey } from '../../storage/file-store';
-import { deleteStoredFiles, storeUploadedImage, type UploadedImage } from '../../storage/uploads';
+import { deleteStoredFiles, storeUploadedImage, type UploadedImage } from '../../http/uploads';
 import { recordEvent } from '../analytics/analytics.service';
 import {
   assertProjectOwned,
-  registerProjectChild,
-  setCoverImageCheck,
+  type CoverImageCheck,
+  type ProjectChild,
   type DuplicateStep,
   type ProjectScope,
 } from '../projects/projects.service';
 import { getStory } from '../stories/stories.service';
-import { storageLimitFor } from '../users/users.service';
+import {
+  assertStorageAvailable,
+  changeStorageUsage,
+  lockStorage,
+} from '../storage-usage/storage-usage.service';
 import * as q from './images.queries';
 import { IMAGE_LIMITS, type ImageKind } from './images.schemas';
 
@@ -43,8 +47,6 @@ export interface Image {
 /** Copies and deletes of stored files run this many at once (S3 round trips dominate). */
 const FILE_CONCURRENCY = 4;
 
-const accountGone = () => unauthenticated('The account for this token no longer exists');
-
 async function present(ctx: AppContext, row: q.ImageRow): Promise<Image> {
   const [url, thumbnailUrl] = await Promise.all([
     ctx.store.signedUrl(row.storageKey),
@@ -72,69 +74,6 @@ async function present(ctx: AppContext, row: q.ImageRow): Promise<Image> {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
-}
-
-// --- Storage accounting (also used by drawings) ------------------------------------------------------
-
-export const storageQuotaExceeded = (detail: string, extra: Record<string, unknown> = {}) =>
-  new AppError(403, 'STORAGE_QUOTA_EXCEEDED', detail, { extra });
-
-function planLimits(ctx: AppContext) {
-  return {
-    free: storageLimitFor(ctx.config, 'free'),
-    pro: storageLimitFor(ctx.config, 'pro'),
-    enterprise: storageLimitFor(ctx.config, 'enterprise'),
-  };
-}
-
-async function quotaError(ctx: AppContext, db: Database, userId: string, bytes: number): Promise<AppError> {
-  const usage = await q.findStorageUsage(db, userId);
-  if (!usage) return accountGone();
-  const limit = storageLimitFor(ctx.config, usage.plan);
-  return storageQuotaExceeded(
-    `This needs ${bytes} more bytes of storage; ${usage.usedBytes} of the ${limit} bytes of the ` +
-      `${usage.plan} plan are used`,
-    { storageUsedBytes: usage.usedBytes, storageLimitBytes: limit },
-  );
-}
-
-/**
- * A cheap check before anything is stored: 403 STORAGE_QUOTA_EXCEEDED when `bytes` more would pass the
- * plan's limit now. Not a guarantee (uploads run concurrently): `changeStorageUsage` in the recording
- * transaction is.
- */
-export async function assertStorageAvailable(ctx: AppContext, userId: string, bytes: number): Promise<void> {
-  if (bytes <= 0) return;
-  const usage = await q.findStorageUsage(ctx.db, userId);
-  if (!usage) throw accountGone();
-  if (usage.usedBytes + bytes > storageLimitFor(ctx.config, usage.plan)) {
-    throw await quotaError(ctx, ctx.db, userId, bytes);
-  }
-}
-
-/**
- * Locks the user's row for a change of stored files; every writing transaction of images and drawings
- * starts with it (one lock order: user, project, child rows). 401 when the account is gone.
- */
-export async function lockStorage(tx: Database, userId: string): Promise<void> {
-  if (!(await q.lockUserStorage(tx, userId))) throw accountGone();
-}
-
-/**
- * Changes the user's storage use by `deltaBytes` inside the caller's transaction (the rows and the use
- * change together). Growth past the plan's limit → 403 STORAGE_QUOTA_EXCEEDED and nothing changes; the
- * caller's transaction then rolls back and it removes the files it stored.
- */
-export async function changeStorageUsage(
-  ctx: AppContext,
-  tx: Database,
-  userId: string,
-  deltaBytes: number,
-): Promise<void> {
-  if (deltaBytes === 0) return;
-  if ((await q.addStorageUsage(tx, userId, deltaBytes, planLimits(ctx))) === null) {
-    throw await quotaError(ctx, tx, userId, deltaBytes);
-  }
 }
 
 /**
@@ -454,7 +393,8 @@ async function copyImages(step: DuplicateStep): Promise<void> {
   }
 }
 
-registerProjectChild({
+/** Images as a project's children: embedded, copied and deleted with it (listed in modules/index.ts). */
+export const imagesChild: ProjectChild = {
   name: 'images',
   order: 20,
   load: async (ctx, tx, scope: ProjectScope, limit) =>
@@ -477,9 +417,8 @@ registerProjectChild({
       await settleAll(keys, FILE_CONCURRENCY * 2, (key) => deleteStoredFiles(ctx.store, [key], ctx.logger));
     };
   },
-});
+};
 
-// A project's cover must be one of its own images (the foreign key on (cover_image_id, id) says the same).
-setCoverImageCheck(
-  async (tx, scope, imageId) => (await q.findImageProjectId(tx, scope.userId, imageId)) === scope.projectId,
-);
+/** A project's cover must be one of its own images (the foreign key on (cover_image_id, id) says the same). */
+export const imageIsProjectCover: CoverImageCheck = async (tx, scope, imageId) =>
+  (await q.findImageProjectId(tx, scope.userId, imageId)) === scope.projectId;

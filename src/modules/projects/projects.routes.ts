@@ -11,17 +11,41 @@ import {
   ProjectSchema,
   ProjectVersionListSchema,
   ProjectVersionSchema,
-  ProjectWithChildrenSchema,
+  projectWithChildrenSchema,
+  type ProjectChildResponse,
   UpdateProjectBody,
   VersionParams,
 } from './projects.schemas';
 import * as projects from './projects.service';
-import * as templates from '../templates/templates.service';
 
 const tags = ['Projects'];
 const ETAG_HEADER = { ETag: { description: 'The project\'s version, e.g. `"3"`' } };
 
-export const projectRoutes: RouteModule = (ctx: AppContext) => [
+/**
+ * What the projects routes get at wiring time (modules/index.ts) from the modules above them: the children's
+ * response schemas for `include`, and `POST /api/projects` with `templateId`, which the templates module
+ * answers (templates imports projects, so projects cannot import templates).
+ */
+export interface ProjectRoutesWiring {
+  children: readonly ProjectChildResponse[];
+  useTemplate(
+    ctx: AppContext,
+    userId: string,
+    templateId: string,
+    overrides: Partial<projects.CreateProjectInput>,
+  ): Promise<projects.Project>;
+}
+
+export const projectRoutes =
+  (wiring: ProjectRoutesWiring): RouteModule =>
+  (ctx) =>
+    projectRouteDefs(ctx, wiring, projectWithChildrenSchema(wiring.children));
+
+const projectRouteDefs = (
+  ctx: AppContext,
+  wiring: ProjectRoutesWiring,
+  ProjectWithChildrenSchema: Joi.ObjectSchema,
+) => [
   defineRoute({
     method: 'get',
     path: '/api/projects',
@@ -56,7 +80,7 @@ export const projectRoutes: RouteModule = (ctx: AppContext) => [
     handler: async ({ userId, body }) => {
       const { templateId, ...fields } = body;
       const project = templateId
-        ? await templates.useTemplate(ctx, userId, templateId, fields)
+        ? await wiring.useTemplate(ctx, userId, templateId, fields)
         : await projects.createProject(ctx, userId, fields);
       return {
         status: 201,

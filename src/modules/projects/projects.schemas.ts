@@ -1,6 +1,5 @@
 import Joi from 'joi';
 import { component, jsonObject, listOf, pagination, timestamp, uuid } from '../../http/schemas';
-import { StorySchema } from '../stories/stories.schemas';
 
 export const PROJECT_STATUSES = ['draft', 'in_progress', 'completed', 'archived'] as const;
 export const PROJECT_SORTS = [
@@ -142,19 +141,28 @@ const projectFields = {
 
 export const ProjectSchema = component('Project', Joi.object(projectFields));
 
-export const ProjectWithChildrenSchema = component(
-  'ProjectWithChildren',
-  Joi.object({
-    ...projectFields,
-    stories: Joi.array().items(StorySchema).description('With `include=stories`, ordered by position'),
-    images: Joi.array()
-      .items(Joi.object().unknown(true))
-      .description('With `include=images` (`Image` objects)'),
-    drawings: Joi.array()
-      .items(Joi.object().unknown(true))
-      .description('With `include=drawings` (`Drawing` objects)'),
-  }),
-);
+/** How a child kind appears in a project under `include=<name>`: its items' schema and a line for the document. */
+export interface ProjectChildResponse {
+  name: ProjectInclude;
+  items: Joi.Schema;
+  description: string;
+}
+
+/**
+ * The project with its children, built from the children listed in modules/index.ts (in that order), so
+ * projects names no child module: each child brings its own response schema.
+ */
+export function projectWithChildrenSchema(children: readonly ProjectChildResponse[]): Joi.ObjectSchema {
+  return component(
+    'ProjectWithChildren',
+    Joi.object({
+      ...projectFields,
+      ...Object.fromEntries(
+        children.map((child) => [child.name, Joi.array().items(child.items).description(child.description)]),
+      ),
+    }),
+  );
+}
 
 export const ProjectListSchema = listOf(ProjectSchema);
 

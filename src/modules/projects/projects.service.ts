@@ -3,7 +3,7 @@ import type { Database } from '../../db/database';
 import { notFound, validationError, versionConflict } from '../../http/errors';
 import type { IfMatch } from '../../http/route';
 import { recordEvent } from '../analytics/analytics.service';
-import { withinStorageLimit } from '../users/storage-quota';
+import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as q from './projects.queries';
 import type { ProjectInclude, ProjectSort, ProjectStatus } from './projects.schemas';
 import { LIMITS } from './projects.schemas';
@@ -40,8 +40,9 @@ export interface DuplicateStep {
 export type AfterCommit = () => Promise<void>;
 
 /**
- * A kind of row that belongs to a project. Stories register themselves (stories.service); the files
- * module registers `images` and `drawings` the same way with `registerProjectChild` — nothing here changes.
+ * A kind of row that belongs to a project (stories, images, drawings). Each child module exports its
+ * `ProjectChild`; modules/index.ts lists them all and registers them with `registerProjectChild`, so
+ * projects imports none of them and nothing registers itself by being imported.
  */
 export interface ProjectChild {
   name: ProjectInclude;

@@ -3,8 +3,8 @@ import type { Database } from '../../db/database';
 import type { IfMatch } from '../../http/route';
 import { notFound, versionConflict } from '../../http/errors';
 import { recordEvent } from '../analytics/analytics.service';
-import { assertProjectOwned, expectedVersion, registerProjectChild } from '../projects/projects.service';
-import { withinStorageLimit } from '../users/storage-quota';
+import { assertProjectOwned, expectedVersion, type ProjectChild } from '../projects/projects.service';
+import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as q from './stories.queries';
 import { STORY_LIMITS } from './stories.schemas';
 
@@ -138,8 +138,8 @@ export async function deleteStory(
   );
 }
 
-// Stories are a project's children: embedded by include=stories and copied by duplicate.
-registerProjectChild({
+/** Stories as a project's children: embedded by include=stories and copied by duplicate (listed in modules/index.ts). */
+export const storiesChild: ProjectChild = {
   name: 'stories',
   order: 10,
   load: (_ctx, tx, scope, limit) => q.findStoriesOfProject(tx, scope.userId, scope.projectId, limit),
@@ -147,4 +147,4 @@ registerProjectChild({
     const pairs = await q.copyStories(step.tx, step.userId, step.fromProjectId, step.toProjectId);
     for (const { oldId, newId } of pairs) step.idMap.set(oldId, newId);
   },
-});
+};

@@ -20,7 +20,7 @@ import {
   type Project,
 } from '../projects/projects.service';
 import { createStoryInTx, type Story } from '../stories/stories.service';
-import { withinStorageLimit } from '../users/storage-quota';
+import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as users from '../users/users.service';
 import * as q from './templates.queries';
 import { TEMPLATE_LIMITS, type TemplateSort } from './templates.schemas';

@@ -34,14 +34,6 @@ export async function findCredentialsByEmail(
   return rows[0] ?? null;
 }
 
-export async function findPasswordHash(db: Database, id: string): Promise<string | null> {
-  const { rows } = await db.query<{ passwordHash: string }>(
-    'SELECT password_hash AS "passwordHash" FROM users WHERE id = $1',
-    [id],
-  );
-  return rows[0]?.passwordHash ?? null;
-}
-
 /** Inserts a user; null when the email is taken (case-insensitively). */
 export async function insertUser(
   db: Database,
@@ -79,19 +71,6 @@ export async function updateUserProfile(
   return rows[0] ?? null;
 }
 
-export async function updatePasswordHash(db: Database, id: string, passwordHash: string): Promise<number> {
-  const { rowCount } = await db.query(
-    'UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1',
-    [id, passwordHash],
-  );
-  return rowCount;
-}
-
-export async function findRole(db: Database, id: string): Promise<UserRow['role'] | null> {
-  const { rows } = await db.query<{ role: UserRow['role'] }>('SELECT role FROM users WHERE id = $1', [id]);
-  return rows[0]?.role ?? null;
-}
-
 /** Sets the role of the account with this email (case-insensitive); null when there is none. */
 export async function updateRoleByEmail(
   db: Database,
@@ -103,24 +82,4 @@ export async function updateRoleByEmail(
     [email.trim(), role],
   );
   return rows[0] ?? null;
-}
-
-/**
- * Locks the user's row until the transaction ends. Inserting a row that references the user takes a
- * KEY SHARE lock on it, which this blocks: no new child row (and no new file) appears meanwhile.
- */
-export async function lockUser(db: Database, id: string): Promise<boolean> {
-  const { rows } = await db.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [id]);
-  return rows.length > 0;
-}
-
-/** Deletes the user; every row that belongs to them goes with it through ON DELETE CASCADE. */
-export async function deleteUser(db: Database, id: string): Promise<number> {
-  const { rowCount } = await db.query('DELETE FROM users WHERE id = $1', [id]);
-  return rowCount;
-}
-
-export async function countUsers(db: Database): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
-  return rows[0].n;
 }

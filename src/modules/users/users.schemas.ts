@@ -1,6 +1,5 @@
 import Joi from 'joi';
-import { component, jsonObject, openApiKeywords, timestamp, uuid } from '../../http/schemas';
-import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS } from '../../lib/passwords';
+import { component, jsonObject, timestamp, uuid } from '../../http/schemas';
 
 export const UserSchema = component(
   'User',
@@ -39,24 +38,3 @@ export const UpdateMeBody = Joi.object({
 })
   .min(1)
   .messages({ 'object.min': 'the body must name at least one of displayName, settings' });
-
-/** The same rule as registration (auth.schemas imports this file, so it is not imported from there). */
-const newPassword = Joi.string()
-  .min(MIN_PASSWORD_CHARS)
-  .custom((value: string, helpers) =>
-    Buffer.byteLength(value, 'utf8') > MAX_PASSWORD_BYTES ? helpers.error('password.bytes') : value,
-  )
-  .messages({ 'password.bytes': `{{#label}} must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8` })
-  // A character is at least one byte: no valid password is longer than the byte limit in characters.
-  .meta(openApiKeywords({ maxLength: MAX_PASSWORD_BYTES }))
-  .description(`${MIN_PASSWORD_CHARS}+ characters, at most ${MAX_PASSWORD_BYTES} bytes of UTF-8`);
-
-export const ChangePasswordBody = Joi.object({
-  // Any length: a wrong one is a 403, never a hint about the rules.
-  currentPassword: Joi.string().min(1).max(1024).required(),
-  newPassword: newPassword.required(),
-});
-
-export const DeleteMeBody = Joi.object({
-  password: Joi.string().min(1).max(1024).required(),
-});

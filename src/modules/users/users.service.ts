@@ -1,8 +1,6 @@
-import type { RequestHandler } from 'express';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import { forbidden, unauthenticated } from '../../http/errors';
-import type { AuthInfo } from '../../http/route';
+import { unauthenticated } from '../../http/errors';
 import * as q from './users.queries';
 
 export type Plan = q.UserRow['plan'];
@@ -33,7 +31,6 @@ export async function findUser(db: Database, config: Config, id: string): Promis
 }
 
 export const findCredentialsByEmail = q.findCredentialsByEmail;
-export const findPasswordHash = q.findPasswordHash;
 export const insertUser = q.insertUser;
 
 /** The profile fields a user may change themselves; anything else is refused by the route's schema. */
@@ -55,29 +52,6 @@ export async function updateProfile(
   return toUser(config, row);
 }
 
-/**
- * Throws 403 unless the user is an admin now. The role is read from the database on every call, never
- * from the access token, so a demotion applies to the very next request.
- */
-export async function requireAdmin(db: Database, userId: string): Promise<void> {
-  const role = await q.findRole(db, userId);
-  if (role === null) throw unauthenticated('The account for this token no longer exists');
-  if (role !== 'admin') throw forbidden('Administrators only');
-}
-
-/**
- * `requireAdmin` as route middleware, for `before: [adminOnly(ctx.db)]`: it runs after authentication and
- * before the body or query is validated, so a non-admin learns nothing about the route's input.
- */
-export function adminOnly(db: Database): RequestHandler {
-  return async (_req, res, next) => {
-    const auth = res.locals.auth as AuthInfo | undefined;
-    if (!auth) throw unauthenticated();
-    await requireAdmin(db, auth.userId);
-    next();
-  };
-}
-
 /** Makes the account with this email an admin (or a plain user again); null when no account has it. */
 export async function setRoleByEmail(
   db: Database,
@@ -88,5 +62,3 @@ export async function setRoleByEmail(
   const row = await q.updateRoleByEmail(db, email, role);
   return row ? toUser(config, row) : null;
 }
-
-export const countUsers = q.countUsers;

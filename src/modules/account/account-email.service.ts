@@ -1,8 +1,5 @@
-import type { RequestHandler } from 'express';
 import type { AppContext } from '../../context';
-import type { Database } from '../../db/database';
-import { AppError, unauthenticated } from '../../http/errors';
-import type { AuthInfo } from '../../http/route';
+import { AppError } from '../../http/errors';
 import { hashToken, newOpaqueToken } from '../../lib/tokens';
 import { appLink, emailVerificationMail, passwordResetMail } from '../../mail/templates';
 import { recordEvent } from '../analytics/analytics.service';
@@ -13,20 +10,8 @@ import * as q from './account-email.queries';
 export const PASSWORD_RESET_TTL_S = 60 * 60;
 export const EMAIL_VERIFICATION_TTL_S = 24 * 60 * 60;
 
-/** For route descriptions of anything REQUIRE_VERIFIED_EMAIL guards (uploads, billing). */
-export const EMAIL_NOT_VERIFIED_NOTE =
-  'With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 ' +
-  '`EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).';
-
 const invalidToken = () =>
   new AppError(400, 'INVALID_TOKEN', 'This link is invalid, already used or expired; ask for a new one');
-
-export const emailNotVerified = () =>
-  new AppError(
-    403,
-    'EMAIL_NOT_VERIFIED',
-    'Verify your email address first: POST /api/auth/email/verify-request mails you a link',
-  );
 
 /**
  * Queues a password-reset mail for this address. The lookup, the token and the mail all happen after
@@ -90,30 +75,6 @@ export async function verifyEmail(ctx: AppContext, token: string): Promise<void>
     if (!spent) throw invalidToken();
     await q.updateEmailVerified(tx, spent.userId);
   });
-}
-
-/**
- * Throws 403 EMAIL_NOT_VERIFIED when REQUIRE_VERIFIED_EMAIL is on and the user's address is not
- * verified; does nothing (and reads nothing) when it is off. For services that are not behind a route.
- */
-export async function assertEmailVerified(ctx: AppContext, db: Database, userId: string): Promise<void> {
-  if (!ctx.config.mail.requireVerifiedEmail) return;
-  const verified = await q.findEmailVerified(db, userId);
-  if (verified === null) throw unauthenticated('The account for this token no longer exists');
-  if (!verified) throw emailNotVerified();
-}
-
-/**
- * Route middleware for REQUIRE_VERIFIED_EMAIL: put it first in `before` of an authenticated route
- * (before multer, so a refused upload is not read), or in `guards`. A no-op when the setting is off.
- */
-export function requireVerifiedEmail(ctx: AppContext): RequestHandler {
-  return (_req, res, next) => {
-    if (!ctx.config.mail.requireVerifiedEmail) return next();
-    const auth = res.locals.auth as AuthInfo | undefined;
-    if (!auth) return next(unauthenticated());
-    assertEmailVerified(ctx, ctx.db, auth.userId).then(() => next(), next);
-  };
 }
 
 export const purgeStaleMailTokens = (ctx: AppContext) => q.deleteStaleTokens(ctx.db);

@@ -1,4 +1,5 @@
 import type { AppContext, RouteModule } from '../../context';
+import { EMAIL_NOT_VERIFIED_NOTE } from '../../http/guards';
 import { clientKey } from '../../http/rate-limit';
 import { defineRoute, type AuthInfo } from '../../http/route';
 import { ForgotPasswordBody, ResetPasswordBody, VerifyEmailBody } from './account-email.schemas';
@@ -87,7 +88,7 @@ export const accountEmailRoutes: RouteModule = (ctx: AppContext) => {
         'replaces the older link (register mails the first one). 202 with no body; nothing is mailed when ' +
         'the address is already verified. Limited to `MAIL_RATE_LIMIT` per minute per user and per client ' +
         'IP (429). ' +
-        mail.EMAIL_NOT_VERIFIED_NOTE,
+        EMAIL_NOT_VERIFIED_NOTE,
       auth: 'required',
       before: [mailByIp, mailByUser],
       response: { status: 202, description: 'Accepted; a verification link is mailed' },
@@ -106,7 +107,7 @@ export const accountEmailRoutes: RouteModule = (ctx: AppContext) => {
         'The token from the verification link works once, within 24 hours, while it is the newest one mailed ' +
         'and the account still has the address it was mailed to. A bad, used, expired or superseded token → ' +
         '400 `INVALID_TOKEN`. On success `emailVerified` is true. ' +
-        mail.EMAIL_NOT_VERIFIED_NOTE,
+        EMAIL_NOT_VERIFIED_NOTE,
       auth: 'none',
       before: [ctx.limiters.authByIp('email-verify')],
       body: VerifyEmailBody,

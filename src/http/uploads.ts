@@ -10,18 +10,12 @@ import type Joi from 'joi';
 import multer from 'multer';
 import sharp from 'sharp';
 import type { Config } from '../config';
-import {
-  AppError,
-  payloadTooLarge,
-  unsupportedMediaType,
-  validationError,
-  type FieldError,
-} from '../http/errors';
+import { AppError, payloadTooLarge, unsupportedMediaType, validationError, type FieldError } from './errors';
 import type { Logger } from '../lib/logger';
 import { Semaphore } from '../lib/semaphore';
-import { fileKey, variantKey, type FileStore } from './file-store';
-import { storagePaths } from './index';
-import { trackTempFile } from './temp-files';
+import { fileKey, variantKey, type FileStore } from '../storage/file-store';
+import { storagePaths } from '../storage/index';
+import { trackTempFile } from '../storage/temp-files';
 
 export type ImageType = 'image/png' | 'image/jpeg' | 'image/webp';
 

@@ -88,15 +88,6 @@ export async function updateEmailVerified(db: Database, userId: string): Promise
   );
 }
 
-/** Whether the user's address is verified; null when there is no such user. */
-export async function findEmailVerified(db: Database, userId: string): Promise<boolean | null> {
-  const { rows } = await db.query<{ emailVerified: boolean }>(
-    `SELECT email_verified AS "emailVerified" FROM users WHERE id = $1`,
-    [userId],
-  );
-  return rows[0]?.emailVerified ?? null;
-}
-
 /** Tokens a day past their expiry go, spent or not. */
 export async function deleteStaleTokens(db: Database): Promise<number> {
   const { rowCount } = await db.query(`DELETE FROM mail_tokens WHERE expires_at < now() - interval '1 day'`);

@@ -1,7 +1,6 @@
 /**
- * Account management on top of the users service: password change and account deletion. A file of its
- * own because it needs the auth service (sessions), which itself imports users.service: keeping these
- * here avoids an import cycle.
+ * Account management: password change and account deletion. A module above users, auth, images and drawings
+ * (it revokes sessions and collects every stored file of the user), so none of them imports it.
  */
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
@@ -9,7 +8,7 @@ import { AppError, unauthenticated } from '../../http/errors';
 import { revokeAllSessionsExcept } from '../auth/auth.service';
 import { drawingFileKeysOfUser } from '../drawings/drawings.service';
 import { imageFileKeysOfUser } from '../images/images.service';
-import * as q from './users.queries';
+import * as q from './account.queries';
 
 const invalidPassword = () => new AppError(403, 'INVALID_PASSWORD', 'The password is wrong');
 const accountGone = () => unauthenticated('The account for this token no longer exists');
