@@ -42,7 +42,8 @@ import {
  *
  * Environment (all optional): BENCH_USERS (1000), BENCH_PROJECTS (50 per user), BENCH_CONNECTIONS (50),
  * BENCH_SECONDS (10 per measured run), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (3),
- * BENCH_SCENARIOS (list,get,create,list-warn,login-storm), BENCH_STORM_SECONDS (10),
+ * BENCH_ACCEPT_ENCODING (none; e.g. `gzip, br`: sent by every request of both sides), BENCH_COMPRESSION (the
+ * server's COMPRESSION, default on), BENCH_SCENARIOS (list,get,create,list-warn,login-storm), BENCH_STORM_SECONDS (10),
  * BENCH_STORM_LOGINS (16), BENCH_STORM_READ_CONNECTIONS (50), BENCH_WAIT_QUIET (60: before each round,
  * wait up to this many seconds for other load on the machine to stop; 0 = no wait),
  * BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS for the server under test only), BENCH_SERVER_NODE_ARGS and
@@ -73,6 +74,10 @@ const settings = {
   poolMax: envNumber('BENCH_DB_POOL_MAX', 10),
   /** NODE_OPTIONS of the server under test only (e.g. --max-semi-space-size=32); the baseline runs without. */
   serverNodeOptions: process.env.BENCH_SERVER_NODE_OPTIONS ?? '',
+  /** Sent by every request of both sides, e.g. `gzip, br` as browsers do (docs/benchmarks.md, compression). */
+  acceptEncoding: process.env.BENCH_ACCEPT_ENCODING ?? '',
+  /** The server's COMPRESSION setting (on/off), to measure the middleware itself. */
+  compression: process.env.BENCH_COMPRESSION ?? '',
   writeFiles: process.env.BENCH_NO_FILES !== '1',
 };
 
@@ -150,7 +155,10 @@ interface StormResult {
 }
 
 function scenarioRequest(name: string, fixture: Fixture): { spec: RequestSpec; description: string } {
-  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+  const auth = (token: string): Record<string, string> => ({
+    authorization: `Bearer ${token}`,
+    ...(settings.acceptEncoding ? { 'accept-encoding': settings.acceptEncoding } : {}),
+  });
   switch (name) {
     case 'list':
     case 'list-warn':
@@ -585,6 +593,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: logLevel,
       DB_POOL_MAX: String(settings.poolMax),
       ...(settings.serverNodeOptions ? { NODE_OPTIONS: settings.serverNodeOptions } : {}),
+      ...(settings.compression ? { COMPRESSION: settings.compression } : {}),
     });
     build = buildForBench();
     const serverEntry = build.server;
