@@ -4651,6 +4651,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description `private, no-store` when the request carried a valid access token */
                     "Cache-Control"?: string;
+                    /** @description Includes `Authorization`: the answer depends on who asks, so shared caches keep them apart */
+                    Vary?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4782,6 +4784,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description `private, no-store` when the request carried a valid access token */
                     "Cache-Control"?: string;
+                    /** @description Includes `Authorization`: the answer depends on who asks, so shared caches keep them apart */
+                    Vary?: string;
                     /** @description The template's version, e.g. `"3"` */
                     ETag?: string;
                     [name: string]: unknown;
@@ -5012,6 +5016,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description `private, no-store` when the request carried a valid access token */
                     "Cache-Control"?: string;
+                    /** @description Includes `Authorization`: the answer depends on who asks, so shared caches keep them apart */
+                    Vary?: string;
                     [name: string]: unknown;
                 };
                 content: {
