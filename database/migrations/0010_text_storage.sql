@@ -16,7 +16,8 @@
 -- delete finds no user row left and does nothing). A statement whose rows keep their size (a title
 -- change, a rating moving a template's aggregates, ON DELETE SET NULL) does not touch the user row.
 -- The limit itself is the API's (it comes from configuration): every writing transaction locks the user
--- row first and compares the use before and after (src/modules/users/storage-quota.ts).
+-- row first and compares the use before and after (withinStorageLimit, in
+-- src/modules/storage-usage/storage-usage.service.ts).
 
 ALTER TABLE stories ADD COLUMN text_bytes integer NOT NULL
   GENERATED ALWAYS AS (octet_length(content)) STORED;
