@@ -6,11 +6,12 @@
  * access tokens already issued. On the embedded database, stop the server first (PGlite serves one process).
  */
 import dotenv from 'dotenv';
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db';
 import { pendingMigrations } from '../src/db/migrate';
 import { createLogger } from '../src/lib/logger';
 import { setRoleByEmail } from '../src/modules/users/users.service';
+import { runScript } from './run-script';
 
 const USAGE = 'usage: npm run admin:promote -- [--demote] <email>';
 
@@ -43,10 +44,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  },
-);
+runScript(() => main(process.argv.slice(2)));

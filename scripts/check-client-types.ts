@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateClientTypes, SCHEMA_FILE } from './client-generate';
+import { runScript } from './run-script';
 
 async function main(): Promise<number> {
   const fresh = await generateClientTypes();
@@ -34,10 +35,4 @@ async function main(): Promise<number> {
   return 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

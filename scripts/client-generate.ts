@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config';
 import { PgliteDatabase } from '../src/db/pglite-database';
 import { createLogger } from '../src/lib/logger';
 import { projectRoot } from '../src/lib/paths';
+import { runScript } from './run-script';
 
 export const SCHEMA_FILE = path.join(projectRoot, 'client', 'src', 'schema.d.ts');
 
@@ -54,13 +55,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)} (${text.length} characters)`);
 }
 
-if (require.main === module) {
-  main().then(
-    // prom-client, PGlite or a mailer may leave handles open; the work is done.
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runScript(main);

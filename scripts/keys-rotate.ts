@@ -6,11 +6,12 @@
  * The procedure is in docs/vault.md.
  */
 import dotenv from 'dotenv';
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db';
 import { pendingMigrations } from '../src/db/migrate';
 import { createLogger } from '../src/lib/logger';
 import { rotateVaultKeys } from '../src/modules/api-keys/api-keys.service';
+import { runScript } from './run-script';
 
 async function main(): Promise<number> {
   dotenv.config({ quiet: true });
@@ -38,10 +39,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -3,10 +3,11 @@
  * takes the same advisory lock the servers take.
  */
 import dotenv from 'dotenv';
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db';
-import { migrate, MigrationError } from '../src/db/migrate';
+import { migrate } from '../src/db/migrate';
 import { createLogger } from '../src/lib/logger';
+import { runScript } from './run-script';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
@@ -26,8 +27,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof MigrationError) console.error(error.message);
-  else console.error(error);
-  process.exit(1);
-});
+runScript(main);

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { projectRoot } from '../src/lib/paths';
 import { start } from '../src/server';
 import { buildPostmanCollection, COLLECTION_FILE, collectionText } from './postman';
+import { runScript } from './run-script';
 
 function runNewman(collectionFile: string, baseUrl: string, folders: string[]): Promise<number> {
   const bin = path.join(projectRoot, 'node_modules', 'newman', 'bin', 'newman.js');
@@ -86,10 +87,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../src/lib/paths';
 import { buildOpenApiDocument } from './client-generate';
+import { runScript } from './run-script';
 
 export const OPENAPI_FILE = path.join(projectRoot, 'dist', 'openapi.json');
 
@@ -19,13 +20,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${path.relative(process.cwd(), target)}`);
 }
 
-if (require.main === module) {
-  main().then(
-    // prom-client, PGlite or a mailer may leave handles open; the work is done.
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runScript(main);

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { openApiPath } from '../src/http/openapi';
 import { projectRoot } from '../src/lib/paths';
 import { FIXTURE_IMAGE, FLOW, type FlowStep } from './postman-flow';
+import { runScript } from './run-script';
 
 export const COLLECTION_FILE = path.join(projectRoot, 'postman', 'colorbook.postman_collection.json');
 export const SMOKE_FOLDER = 'Smoke flow';
@@ -481,12 +482,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${path.relative(process.cwd(), COLLECTION_FILE)}`);
 }
 
-if (require.main === module) {
-  main().then(
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runScript(main);

@@ -14,7 +14,7 @@
  */
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db';
 import { pendingMigrations } from '../src/db/migrate';
 import { parseDuration } from '../src/lib/duration';
@@ -24,6 +24,7 @@ import { FILE_KEY_COLUMNS, referencedFileKeys } from '../src/storage/file-refere
 import { collectGarbage, DEFAULT_GC_GRACE_MS } from '../src/storage/gc';
 import { LOCAL_TEMP_DIR } from '../src/storage/local-file-store';
 import { removeStaleFiles } from '../src/storage/temp-files';
+import { runScript } from './run-script';
 
 const USAGE =
   'usage: npm run storage:gc -- [--dry-run] [--grace=<duration, e.g. 1h>] [--prefix=<key prefix>]';
@@ -90,11 +91,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    if (error instanceof ConfigError) console.error(error.message);
-    else console.error(error);
-    process.exit(1);
-  },
-);
+runScript(() => main(process.argv.slice(2)));
