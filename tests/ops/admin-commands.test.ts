@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 /**
- * The operator commands (`npm run migrate`, `admin:promote`, `keys:rotate`, `storage:gc`) as they run inside
+ * The operator commands (`npm run migrate`, `admin:promote`, `keys:rotate`, `storage:gc`, `db:check`) as they run inside
  * the Docker image: a folder laid out like the image's /app (package.json, dist/, database/, src/ and
  * scripts/ensure-built.mjs) with production dependencies only — no tsc, no SWC — and no node_modules/.bin
  * of the repository on PATH. And once as in a clone after `npm install`, where a stale dist/ is recompiled.
@@ -92,6 +92,32 @@ describe('operator commands in a production install (the Docker image)', () => {
     const migrate = await npmRun(image, ['migrate']);
     expect(migrate.output).not.toMatch(/tsc|not found|compiled \d+ files/);
     expect(migrate.code).toBe(0);
+  });
+
+  test('when npm run db:check runs, then it says the database is consistent, and names a user whose storage use drifted', async () => {
+    const clean = await npmRun(image, ['db:check']);
+    expect(clean.output).toContain('db:check: consistent');
+    expect(clean.code).toBe(0);
+
+    // Drift the servers' own way cannot make: a user whose storage use counts bytes no row holds.
+    await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { PGlite } from '@electric-sql/pglite';
+         const db = await PGlite.create(process.argv[1]);
+         await db.query("INSERT INTO users (email, password_hash, storage_used_bytes) VALUES ('drift@example.com', 'x', 5)");
+         await db.close();`,
+        path.join(image, 'data', 'pglite', 'pgdata'),
+      ],
+      { cwd: image },
+    );
+    const drifted = await npmRun(image, ['db:check']);
+    expect(drifted.output).toMatch(
+      /db:check storage: user [0-9a-f-]{36}: storage_used_bytes is 5, its rows hold 0/,
+    );
+    expect(drifted.code).toBe(1);
   });
 
   test('when a source looks newer than dist/, then the compiled dist/ still runs, with a note', async () => {

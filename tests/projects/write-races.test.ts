@@ -5,6 +5,7 @@
  * moment deadlocked with it (503 "A concurrent change interfered"). PGlite runs one statement at a time, so
  * only the PostgreSQL run can show a deadlock; both runs check the answers and that nothing is left behind.
  */
+import { consistencyProblems } from '../../src/db/consistency';
 import { referencedFileKeys } from '../../src/storage/file-references';
 import { collectGarbage } from '../../src/storage/gc';
 import { useTestApp } from '../helpers/app';
@@ -67,6 +68,8 @@ describe('a duplicate, a delete, an update and uploads of one project at once', 
       expect(left.rows).toEqual([]);
       // Storage use is exact whatever the order: files and stored text (the duplicate's included).
       expect(await storageUsed(t, user.id)).toBe(await storedBytesOfRows(t, user.id));
+      // And what `npm run db:check` checks, for every user of the database.
+      expect(await consistencyProblems(t.db)).toEqual([]);
     }
     expect(
       Object.values(statuses)

@@ -51,7 +51,11 @@ export const canReadSql = (projectIdSql: string, ownerIdSql: string, userParam: 
      WHERE m.project_id = ${projectIdSql} AND m.user_id = ${userParam}))`;
 
 /** The caller's access to the project, or null when they are not a member (or it does not exist). */
-export async function projectAccess(db: Database, userId: string, projectId: string): Promise<ProjectAccess | null> {
+export async function projectAccess(
+  db: Database,
+  userId: string,
+  projectId: string,
+): Promise<ProjectAccess | null> {
   const { rows } = await db.query<ProjectAccess>(
     `SELECT p.id AS "projectId", p.user_id AS "ownerId",
             CASE WHEN p.user_id = $2 THEN 'owner' ELSE m.role END AS role
