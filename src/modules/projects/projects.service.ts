@@ -328,7 +328,7 @@ async function copyProjectInTx(
 
 /**
  * Deep copy in one transaction: the project, then each registered child kind in order (stories, then
- * images and drawings with their files once registered). Any failure rolls the rows back and runs the
+ * images and drawings with their files). Any failure rolls the rows back and runs the
  * undos the steps registered (copied files), so nothing is left behind.
  */
 export async function duplicateProject(
