@@ -8,8 +8,7 @@
  * src/storage/gc.ts). Also removes upload temp files older than the grace period that a crash left behind.
  * Prints a JSON report; rows whose file is missing are listed under "missing".
  *
- * The keys rows point to come from FILE_KEY_COLUMNS in src/storage/file-references.ts; with that list empty
- * the command refuses to delete anything (every file would look unreferenced) and only reports.
+ * The keys rows point to come from FILE_KEY_COLUMNS in src/storage/file-references.ts.
  * On the embedded database, stop the server first (PGlite serves one process).
  */
 import path from 'node:path';
@@ -20,7 +19,7 @@ import { pendingMigrations } from '../src/db/migrate';
 import { parseDuration } from '../src/lib/duration';
 import { createLogger } from '../src/lib/logger';
 import { createFileStore, storagePaths } from '../src/storage';
-import { FILE_KEY_COLUMNS, referencedFileKeys } from '../src/storage/file-references';
+import { referencedFileKeys } from '../src/storage/file-references';
 import { collectGarbage, DEFAULT_GC_GRACE_MS } from '../src/storage/gc';
 import { LOCAL_TEMP_DIR } from '../src/storage/local-file-store';
 import { removeStaleFiles } from '../src/storage/temp-files';
@@ -54,13 +53,7 @@ async function main(argv: string[]): Promise<number> {
   dotenv.config({ quiet: true });
   const config = loadConfig();
   const logger = createLogger({ level: 'warn', json: config.isProduction });
-  let dryRun = args.dryRun;
-  if (FILE_KEY_COLUMNS.length === 0 && !dryRun) {
-    console.error(
-      'No file-key columns are registered (src/storage/file-references.ts): reporting only, deleting nothing.',
-    );
-    dryRun = true;
-  }
+  const { dryRun } = args;
   const db = await openDatabase(config, logger);
   const store = createFileStore(config);
   try {

@@ -10,10 +10,10 @@ export interface FileKeyColumn {
  * Every column in the database that holds a FileStore key. The storage garbage collector deletes any
  * stored file none of these columns points to, so a column missing here means its files get collected.
  *
- * A new table or column that holds keys must be added here (migration 0005: images' originals and
- * thumbnails, drawings' PNGs). With an empty list `npm run storage:gc` only reports (it refuses to delete).
+ * A new table or column that holds keys must be added here. Never empty (the type says so): with no
+ * columns every stored file would look unreferenced.
  */
-export const FILE_KEY_COLUMNS: readonly FileKeyColumn[] = [
+export const FILE_KEY_COLUMNS: readonly [FileKeyColumn, ...FileKeyColumn[]] = [
   { table: 'images', column: 'storage_key' },
   { table: 'images', column: 'thumbnail_key' },
   { table: 'drawings', column: 'png_key' },

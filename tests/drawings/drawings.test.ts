@@ -1,5 +1,12 @@
 import { useTestApp } from '../helpers/app';
-import { createDrawing, createImage, createProject, createUser, type TestUser } from '../helpers/factories';
+import {
+  createDrawing,
+  createImage,
+  createProject,
+  createUser,
+  type Project,
+  type TestUser,
+} from '../helpers/factories';
 import { makeJpeg, makePng } from '../helpers/images';
 import {
   DRAWING_KEYS,
@@ -17,7 +24,7 @@ const MB = 1024 * 1024;
 const t = useTestApp({ env: { MAX_UPLOAD_BYTES: String(256 * 1024) }, validateResponses: true });
 
 let user: TestUser;
-let project: Record<string, any>;
+let project: Project;
 
 beforeAll(async () => {
   user = await createUser(t);

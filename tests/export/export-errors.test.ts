@@ -5,6 +5,7 @@ import {
   createProject,
   createStory,
   createUser,
+  type Project,
   type TestUser,
 } from '../helpers/factories';
 import { makePng } from '../helpers/images';
@@ -57,7 +58,7 @@ describe('export and preflight: whose project', () => {
 });
 
 describe('export and preflight: bad input', () => {
-  let project: Record<string, any>;
+  let project: Project;
   beforeAll(async () => {
     project = await createProject(t, user);
     await createImage(t, user, project.id);

@@ -6,6 +6,7 @@ import {
   createProject,
   createStory,
   createUser,
+  type Project,
   type TestUser,
 } from '../helpers/factories';
 import { makeJpeg, makePng, makeWebp } from '../helpers/images';
@@ -26,7 +27,7 @@ const GUTTER = 18; // 0.25 in: books of up to 24 pages
 const BAND = 21.6; // the page-number strip, 0.3 in
 
 let user: TestUser;
-let project: Record<string, any>;
+let project: Project;
 const ids: Record<string, string> = {};
 
 /**

@@ -1,14 +1,23 @@
 import { useTestApp } from '../helpers/app';
-import { createDrawing, createImage, createProject, createUser, type TestUser } from '../helpers/factories';
+import {
+  createDrawing,
+  createImage,
+  createProject,
+  createUser,
+  type Drawing,
+  type Image,
+  type Project,
+  type TestUser,
+} from '../helpers/factories';
 import { makePng } from '../helpers/images';
 
 const t = useTestApp({ validateResponses: true });
 
 let user: TestUser;
-let project: Record<string, any>;
-let sharpImage: Record<string, any>;
-let softImage: Record<string, any>;
-let drawing: Record<string, any>;
+let project: Project;
+let sharpImage: Image;
+let softImage: Image;
+let drawing: Drawing;
 
 const preflight = (projectId: string, query = '') =>
   t.http().get(`/api/projects/${projectId}/export/preflight${query}`).set(user.auth);

@@ -1,6 +1,16 @@
 import crypto from 'node:crypto';
+import type { components } from '../../client/src/index';
 import type { TestApp } from './app';
 import { makePng } from './images';
+
+/** The API's response bodies, as the OpenAPI document describes them (client/src/schema.d.ts). */
+type Schemas = components['schemas'];
+export type User = Schemas['User'];
+export type Project = Schemas['Project'];
+export type Story = Schemas['Story'];
+export type Image = Schemas['Image'];
+export type Drawing = Schemas['Drawing'];
+export type Template = Schemas['Template'];
 
 export interface TestUser {
   id: string;
@@ -10,7 +20,7 @@ export interface TestUser {
   refreshToken: string;
   /** `{ Authorization: 'Bearer …' }` for supertest's `.set()`. */
   auth: { Authorization: string };
-  user: Record<string, any>;
+  user: User;
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -77,7 +87,7 @@ export async function createProject(
   t: TestApp,
   user: TestUser,
   overrides: Record<string, unknown> = {},
-): Promise<Record<string, any>> {
+): Promise<Project> {
   const res = await t
     .http()
     .post('/api/projects')
@@ -94,7 +104,7 @@ export async function createStory(
   user: TestUser,
   projectId: string,
   overrides: Record<string, unknown> = {},
-): Promise<Record<string, any>> {
+): Promise<Story> {
   const res = await t
     .http()
     .post('/api/stories')
@@ -110,7 +120,7 @@ export async function createTemplate(
   t: TestApp,
   user: TestUser,
   overrides: Record<string, unknown> = {},
-): Promise<Record<string, any>> {
+): Promise<Template> {
   const res = await t
     .http()
     .post('/api/templates')
@@ -131,7 +141,7 @@ export async function createImage(
   projectId: string,
   overrides: Record<string, unknown> = {},
   file?: { bytes: Buffer; filename?: string },
-): Promise<Record<string, any>> {
+): Promise<Image> {
   const bytes = file?.bytes ?? (await makePng(32, 24));
   let req = t.http().post('/api/images').set(user.auth).field('projectId', projectId);
   for (const [name, value] of Object.entries(overrides)) {
@@ -153,7 +163,7 @@ export async function createDrawing(
   projectId: string,
   overrides: Record<string, unknown> = {},
   png?: Buffer,
-): Promise<Record<string, any>> {
+): Promise<Drawing> {
   const fields: Record<string, unknown> = {
     projectId,
     data: { strokes: [{ color: '#123456', points: [0, 0, 10, 10] }] },

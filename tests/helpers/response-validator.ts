@@ -17,7 +17,15 @@ import type { RouteDef } from '../../src/http/route';
  * error. Hidden routes (the docs page's assets) and CORS preflights are not checked.
  */
 
-type Json = Record<string, any>;
+/** The parts of an OpenAPI document the validator reads. */
+interface ResponseObject {
+  $ref?: string;
+  content?: Record<string, { schema?: unknown }>;
+}
+interface OpenApiDocument {
+  paths?: Record<string, Record<string, { responses?: Record<string, ResponseObject> } | undefined>>;
+  [key: string]: unknown;
+}
 
 export interface ResponseMismatch {
   method: string;
@@ -63,7 +71,7 @@ export class ResponseValidator {
   private readonly found: ResponseMismatch[] = [];
 
   constructor(
-    private readonly document: Json,
+    private readonly document: OpenApiDocument,
     routes: RouteDef[],
   ) {
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
@@ -131,17 +139,21 @@ export class ResponseValidator {
     if (!operation) return [`${operationVerb.toUpperCase()} ${path} is not in the document`];
 
     let responsePointer = ['paths', path, operationVerb, 'responses', String(status)];
-    let response: Json | undefined = operation.responses?.[String(status)];
+    let response: ResponseObject | undefined = operation.responses?.[String(status)];
     if (!response) {
       const declared = Object.keys(operation.responses ?? {}).join(', ');
       return [`status ${status} is not declared (declared: ${declared})`];
     }
     if (typeof response.$ref === 'string') {
       responsePointer = response.$ref.replace(/^#\//, '').split('/');
-      response = responsePointer.reduce<any>((node, token) => node?.[token], this.document);
-      if (!response) return [`${(operation.responses[String(status)] as Json).$ref} does not resolve`];
+      const { $ref } = response;
+      response = responsePointer.reduce<unknown>(
+        (node, token) => (node as Record<string, unknown> | undefined)?.[token],
+        this.document,
+      ) as ResponseObject | undefined;
+      if (!response) return [`${$ref} does not resolve`];
     }
-    const content: Json | undefined = response.content;
+    const content = response.content;
     if (!content || Object.keys(content).length === 0) {
       return length > 0 ? [`the response declares no body but ${length} bytes came`] : [];
     }
@@ -225,8 +237,8 @@ export function withResponseValidation(app: App, validator: ResponseValidator): 
         .trim();
       if (isJsonType(type) && length <= MAX_CAPTURE_BYTES) chunks.push(buffer);
     };
-    const write = res.write.bind(res) as (...args: any[]) => boolean;
-    const end = res.end.bind(res) as (...args: any[]) => ServerResponse;
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.write = ((chunk: unknown, ...rest: unknown[]) => {
       capture(chunk, rest[0]);
       return write(chunk, ...rest);
@@ -244,7 +256,7 @@ export function withResponseValidation(app: App, validator: ResponseValidator): 
       });
       return end(chunk, ...rest);
     }) as typeof res.end;
-    app(req as any, res as any);
+    app(req, res);
   };
 }
 

@@ -125,7 +125,10 @@ export interface OpsDatabase {
   url: string;
   /** The same database through another host and port (a proxy). */
   urlVia(host: string, port: number): string;
-  query<T extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<T>>;
+  query<T extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<pg.QueryResult<T>>;
   drop(): Promise<void>;
 }
 

@@ -10,6 +10,7 @@ import {
   createProject,
   createStory,
   createUser,
+  type Project,
   type TestUser,
 } from '../helpers/factories';
 import { makeImage, makeJpeg, makePixelBombPng, makePng, makeWebp } from '../helpers/images';
@@ -29,7 +30,7 @@ const LIMIT = 256 * 1024;
 const t = useTestApp({ env: { MAX_UPLOAD_BYTES: String(LIMIT) }, validateResponses: true });
 
 let user: TestUser;
-let project: Record<string, any>;
+let project: Project;
 
 beforeAll(async () => {
   user = await createUser(t);

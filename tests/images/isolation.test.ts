@@ -9,6 +9,10 @@ import {
   createProject,
   createStory,
   createUser,
+  type Drawing,
+  type Image,
+  type Project,
+  type Story,
   type TestUser,
 } from '../helpers/factories';
 import { makePng } from '../helpers/images';
@@ -18,8 +22,9 @@ const t = useTestApp({ env: { MAX_UPLOAD_BYTES: String(64 * 1024) }, validateRes
 
 let alice: TestUser;
 let bob: TestUser;
-const a: Record<string, Record<string, any>> = {};
-const b: Record<string, Record<string, any>> = {};
+// Filled in beforeAll.
+const a = {} as { project: Project; story: Story; image: Image; drawing: Drawing };
+const b = {} as { project: Project; image: Image; drawing: Drawing };
 let png: Buffer;
 let snapshot: { keys: string[]; aliceUsed: number; bobUsed: number; image: unknown; drawing: unknown };
 

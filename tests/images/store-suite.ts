@@ -249,7 +249,7 @@ export function storeSuite(t: TestApp, driver: 'local' | 's3'): void {
     expect(copy.body.drawings[0]).toMatchObject({ imageId: copiedCover.id, data: drawing.data, version: 1 });
     const copiedPng = await fetchSigned(t, copy.body.drawings[0].url);
     expect(copiedPng.bytes.equals(drawingPng)).toBe(true);
-    expect(copy.body.drawings[0].url.split('?')[0]).not.toBe(drawing.url.split('?')[0]);
+    expect(copy.body.drawings[0].url.split('?')[0]).not.toBe(drawing.url!.split('?')[0]);
     // Deleting the original leaves the copy's files whole.
     await t.http().delete(`/api/projects/${project.id}`).set(user.auth).expect(204);
     expect((await fetchSigned(t, copiedCover.url)).status).toBe(200);

@@ -155,7 +155,7 @@ describe('GET /api/projects/:id', () => {
     expect(res.body.stories[0]).toEqual(a);
   });
 
-  test('when include names images and drawings before their module exists, then they are empty lists', async () => {
+  test('when include names images and drawings and the project has none, then they are empty lists', async () => {
     const project = await createProject(t, user);
     const res = await t
       .http()

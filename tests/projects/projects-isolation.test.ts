@@ -1,11 +1,11 @@
 import { useTestApp } from '../helpers/app';
-import { createProject, createStory, createUser, type TestUser } from '../helpers/factories';
+import { createProject, createStory, createUser, type Project, type TestUser } from '../helpers/factories';
 
 const t = useTestApp({ validateResponses: true });
 
 let alice: TestUser;
 let mallory: TestUser;
-let project: Record<string, any>;
+let project: Project;
 
 const state = async () => {
   const { rows } = await t.db.query<Record<string, unknown>>(

@@ -1,14 +1,21 @@
 import { useTestApp } from '../helpers/app';
-import { createProject, createStory, createUser, type TestUser } from '../helpers/factories';
+import {
+  createProject,
+  createStory,
+  createUser,
+  type Project,
+  type Story,
+  type TestUser,
+} from '../helpers/factories';
 
 const t = useTestApp({ validateResponses: true });
 
 let alice: TestUser;
 let mallory: TestUser;
-let aliceProject: Record<string, any>;
-let aliceStory: Record<string, any>;
-let malloryProject: Record<string, any>;
-let malloryStory: Record<string, any>;
+let aliceProject: Project;
+let aliceStory: Story;
+let malloryProject: Project;
+let malloryStory: Story;
 
 const storyRow = async (id: string) =>
   (

@@ -1,5 +1,5 @@
 import { useTestApp } from '../helpers/app';
-import { createProject, createStory, createUser, type TestUser } from '../helpers/factories';
+import { createProject, createStory, createUser, type Project, type TestUser } from '../helpers/factories';
 
 const t = useTestApp({ validateResponses: true });
 
@@ -136,8 +136,8 @@ describe('POST /api/stories', () => {
 });
 
 describe('GET /api/stories', () => {
-  let project: Record<string, any>;
-  let other: Record<string, any>;
+  let project: Project;
+  let other: Project;
   let listOwner: TestUser;
   const order: string[] = [];
 

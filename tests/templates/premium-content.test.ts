@@ -5,7 +5,7 @@
  * the list. Before, `GET /api/templates/:id` answered the content to anyone, and these tests failed.
  */
 import { useTestApp } from '../helpers/app';
-import { createAdmin, createTemplate, createUser, type TestUser } from '../helpers/factories';
+import { createAdmin, createTemplate, createUser, type Template, type TestUser } from '../helpers/factories';
 
 const t = useTestApp({ validateResponses: true });
 
@@ -16,8 +16,8 @@ const content = {
 
 let author: TestUser;
 let admin: TestUser;
-let premium: Record<string, any>;
-let plain: Record<string, any>;
+let premium: Template;
+let plain: Template;
 
 beforeAll(async () => {
   author = await createUser(t);

@@ -1,12 +1,18 @@
 import { useTestApp } from '../helpers/app';
-import { createProject, createTemplate, createUser, type TestUser } from '../helpers/factories';
+import {
+  createProject,
+  createTemplate,
+  createUser,
+  type Template,
+  type TestUser,
+} from '../helpers/factories';
 
 const t = useTestApp({ validateResponses: true });
 
 let alice: TestUser;
 let mallory: TestUser;
-let privateTemplate: Record<string, any>;
-let publicTemplate: Record<string, any>;
+let privateTemplate: Template;
+let publicTemplate: Template;
 
 /** Everything a request could have changed. */
 const state = async () => {

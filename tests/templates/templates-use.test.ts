@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { useTestApp } from '../helpers/app';
-import { createAdmin, createTemplate, createUser, type TestUser } from '../helpers/factories';
+import { createAdmin, createTemplate, createUser, type Template, type TestUser } from '../helpers/factories';
 
 const t = useTestApp({ validateResponses: true });
 
@@ -37,7 +37,7 @@ const setPlan = (u: TestUser, plan: string) =>
   t.db.query('UPDATE users SET plan = $2 WHERE id = $1', [u.id, plan]);
 
 /** A public template of `owner` made premium by an admin. */
-async function premiumTemplate(): Promise<Record<string, any>> {
+async function premiumTemplate(): Promise<Template> {
   const template = await createTemplate(t, owner, { isPublic: true, content });
   await t.http().put(`/api/templates/${template.id}`).set(admin.auth).send({ isPremium: true }).expect(200);
   return template;

@@ -41,11 +41,8 @@ const COLUMN_OF: Record<ProjectField, string> = {
 
 export const PROJECT_FIELDS = Object.keys(COLUMN_OF) as ProjectField[];
 
-/**
- * Child tables counted in `counts` (each has a `project_id` column led by an index). A kind mapped to
- * null counts 0. Images and drawings are migration 0005's tables.
- */
-const COUNTED_CHILDREN: Record<keyof ProjectCounts, string | null> = {
+/** Child tables counted in `counts` (each has an index led by its `project_id` column). */
+const COUNTED_CHILDREN: Record<keyof ProjectCounts, string> = {
   stories: 'stories',
   images: 'images',
   drawings: 'drawings',
@@ -53,8 +50,8 @@ const COUNTED_CHILDREN: Record<keyof ProjectCounts, string | null> = {
 
 /** `counts` for the project aliased `alias`: one indexed count per child table, per returned row. */
 function countsSql(alias: string): string {
-  const members = Object.entries(COUNTED_CHILDREN).map(([key, table]) =>
-    table ? `'${key}', (SELECT count(*) FROM ${table} c WHERE c.project_id = ${alias}.id)` : `'${key}', 0`,
+  const members = Object.entries(COUNTED_CHILDREN).map(
+    ([key, table]) => `'${key}', (SELECT count(*) FROM ${table} c WHERE c.project_id = ${alias}.id)`,
   );
   return `json_build_object(${members.join(', ')})`;
 }

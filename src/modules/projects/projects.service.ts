@@ -70,33 +70,26 @@ export interface ProjectChild {
 
 const children = new Map<ProjectInclude, ProjectChild>();
 
-/** Adds (or replaces) a child kind; answers a function that removes it again. */
-export function registerProjectChild(child: ProjectChild): () => void {
+/** Adds a child kind (modules/index.ts registers stories, images and drawings at wiring time). */
+export function registerProjectChild(child: ProjectChild): void {
   children.set(child.name, child);
-  return () => {
-    if (children.get(child.name) === child) children.delete(child.name);
-  };
 }
 
 const orderedChildren = () => [...children.values()].sort((a, b) => a.order - b.order);
 
 /**
- * Decides whether `imageId` may be the project's cover. Until images exist (migration 0005) no id is one of
- * the project's images, so only `null` is accepted. The files module replaces this with a query for "an
- * image of this project and user" via `setCoverImageCheck`.
+ * Decides whether `imageId` may be the project's cover: true when it is one of the project's images. The
+ * images module's `imageIsProjectCover`, set by modules/index.ts through `setCoverImageCheck`.
  */
 export type CoverImageCheck = (tx: Database, scope: ProjectScope, imageId: string) => Promise<boolean>;
 
-const noImagesYet: CoverImageCheck = async () => false;
-let coverImageCheck: CoverImageCheck = noImagesYet;
+let coverImageCheck: CoverImageCheck = async () => {
+  throw new Error("No cover-image check is set: src/modules/index.ts sets the images module's");
+};
 
-/** Replaces the cover-image check; answers a function that restores the previous one. */
-export function setCoverImageCheck(check: CoverImageCheck): () => void {
-  const previous = coverImageCheck;
+/** Sets the cover-image check (modules/index.ts, at wiring time). */
+export function setCoverImageCheck(check: CoverImageCheck): void {
   coverImageCheck = check;
-  return () => {
-    coverImageCheck = previous;
-  };
 }
 
 /**
@@ -162,8 +155,9 @@ export async function getProject(
     const embedded: Partial<Record<ProjectInclude, unknown[]>> = {};
     for (const name of include) {
       const child = children.get(name);
-      // A kind whose module has not registered yet (images, drawings before 0005) has no rows.
-      embedded[name] = child ? await child.load(ctx, tx, { userId, projectId: id }, limit) : [];
+      // modules/index.ts registers every kind `include` accepts: a missing one is a wiring mistake.
+      if (!child) throw new Error(`No project child is registered for include=${name}`);
+      embedded[name] = await child.load(ctx, tx, { userId, projectId: id }, limit);
     }
     return { ...project, ...embedded };
   });
@@ -334,7 +328,7 @@ async function copyProjectInTx(
 
 /**
  * Deep copy in one transaction: the project, then each registered child kind in order (stories, then
- * images and drawings with their files once registered). Any failure rolls the rows back and runs the
+ * images and drawings with their files). Any failure rolls the rows back and runs the
  * undos the steps registered (copied files), so nothing is left behind.
  */
 export async function duplicateProject(
