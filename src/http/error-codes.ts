@@ -204,3 +204,15 @@ export const statusOf = (code: ErrorCode): number => ERROR_CODES[code].status;
 /** The codes of one status, in catalogue order. */
 export const codesOfStatus = (status: number): ErrorCode[] =>
   ALL_ERROR_CODES.filter((code) => ERROR_CODES[code].status === status);
+
+/**
+ * The catalogue as a Markdown table: the `ErrorCode` schema's description in the OpenAPI document, and what
+ * docs/errors.md must hold (tests/http/error-catalogue.test.ts).
+ */
+export function errorCodeTable(): string {
+  const rows = ALL_ERROR_CODES.map((code) => {
+    const { status, title, when } = ERROR_CODES[code];
+    return `| \`${code}\` | ${status} | ${title} | ${when} |`;
+  });
+  return ['| Code | Status | Title | When |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}

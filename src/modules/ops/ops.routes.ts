@@ -84,7 +84,7 @@ export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown
       auth: 'none',
       apiRateLimit: false,
       response: { status: 200, content: { 'text/plain': { type: 'string' } } },
-      errors: [401, 404],
+      errors: ['UNAUTHENTICATED', 'NOT_FOUND'],
       handler: async ({ req, res }) => {
         if (metricsHidden) throw noRoute(req);
         const token = ctx.config.metricsToken;
