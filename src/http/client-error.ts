@@ -2,18 +2,19 @@ import crypto from 'node:crypto';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../lib/logger';
+import { appError, PROBLEM_TYPE, problemBody, type AppError } from './errors';
 
-/** What Node's HTTP parser (or its timeouts) refused, as the status and code the client is told. */
-function classify(code: string | undefined): { status: number; code: string; detail: string } {
+/** What Node's HTTP parser (or its timeouts) refused, as the error the client is told. */
+function classify(code: string | undefined): AppError {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
-      return { status: 431, code: 'HEADERS_TOO_LARGE', detail: 'The request headers are too large' };
+      return appError('HEADERS_TOO_LARGE', 'The request headers are too large');
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
-      return { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'The chunk extensions are too large' };
+      return appError('PAYLOAD_TOO_LARGE', 'The chunk extensions are too large');
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return { status: 408, code: 'REQUEST_TIMEOUT', detail: 'The request did not arrive in time' };
+      return appError('REQUEST_TIMEOUT', 'The request did not arrive in time');
     default:
-      return { status: 400, code: 'MALFORMED_REQUEST', detail: 'The request is not valid HTTP/1.1' };
+      return appError('MALFORMED_REQUEST', 'The request is not valid HTTP/1.1');
   }
 }
 
@@ -36,21 +37,15 @@ export function clientErrorListener(
       socket.destroy();
       return;
     }
-    const { status, code, detail } = classify(error.code);
+    const refusal = classify(error.code);
+    const { status, code } = refusal;
     const header = inFlight?.getHeader('x-request-id');
     const requestId = typeof header === 'string' ? header : crypto.randomUUID();
     logger.debug('refused by the HTTP parser', { requestId, status, code, parserCode: error.code });
-    const body = JSON.stringify({
-      type: 'about:blank',
-      title: STATUS_CODES[status],
-      status,
-      code,
-      detail,
-      requestId,
-    });
+    const body = JSON.stringify(problemBody(refusal, requestId));
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-        'Content-Type: application/problem+json; charset=utf-8\r\n' +
+        `Content-Type: ${PROBLEM_TYPE}; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         `X-Request-Id: ${requestId}\r\n` +
         'Connection: close\r\n\r\n' +

@@ -1,32 +1,30 @@
-import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { isUnavailableError } from '../db/database';
 import type { Logger } from '../lib/logger';
-import { AppError, serviceUnavailable } from './errors';
-
-const PROBLEM_TYPE = 'application/problem+json';
+import { AppError, appError, PROBLEM_TYPE, problemBody, serviceUnavailable } from './errors';
+import type { ErrorCode } from './error-codes';
 
 /** PostgreSQL SQLSTATEs that mean the input was wrong, not the server. */
 function fromPostgres(error: { code?: string; constraint?: string }): AppError | undefined {
   switch (error.code) {
     case '23505':
-      return new AppError(409, 'CONFLICT', 'This conflicts with an existing resource');
+      return appError('CONFLICT', 'This conflicts with an existing resource');
     case '23503':
-      return new AppError(404, 'NOT_FOUND', 'A resource this refers to does not exist');
+      return appError('NOT_FOUND', 'A resource this refers to does not exist');
     case '22001':
     case '22003':
     case '22P02':
     case '23502':
     case '23514':
     case '22023':
-      return new AppError(400, 'VALIDATION_ERROR', 'A value is out of range or malformed');
+      return appError('VALIDATION_ERROR', 'A value is out of range or malformed');
     case '22021':
     case '22P05':
       // Text the database cannot store (U+0000 that got past validation, say).
-      return new AppError(400, 'VALIDATION_ERROR', 'A text holds a character that cannot be stored');
+      return appError('VALIDATION_ERROR', 'A text holds a character that cannot be stored');
     case '40001':
     case '40P01':
-      return new AppError(503, 'SERVICE_UNAVAILABLE', 'A concurrent change interfered; try again', {
+      return appError('SERVICE_UNAVAILABLE', 'A concurrent change interfered; try again', {
         headers: { 'Retry-After': '1' },
       });
     default:
@@ -36,29 +34,42 @@ function fromPostgres(error: { code?: string; constraint?: string }): AppError |
 
 /** body-parser and multer errors carry a `type`/`code` of their own. */
 function fromHttpParsing(error: any): AppError | undefined {
-  if (error?.type === 'entity.parse.failed')
-    return new AppError(400, 'INVALID_JSON', 'The body is not valid JSON');
+  if (error?.type === 'entity.parse.failed') return appError('INVALID_JSON', 'The body is not valid JSON');
   if (error?.type === 'entity.too.large' || error?.code === 'LIMIT_FILE_SIZE') {
     const limit = typeof error.limit === 'number' ? ` (limit ${error.limit} bytes)` : '';
-    return new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body is too large${limit}`);
+    return appError('PAYLOAD_TOO_LARGE', `The request body is too large${limit}`);
   }
   if (error?.type === 'encoding.unsupported' || error?.type === 'charset.unsupported') {
-    return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', error.message);
+    return appError('UNSUPPORTED_MEDIA_TYPE', error.message);
   }
   if (typeof error?.code === 'string' && error.code.startsWith('Z_') && error.status === 400) {
     // zlib refused a body sent with Content-Encoding gzip, deflate or br.
-    return new AppError(400, 'VALIDATION_ERROR', 'The body is not valid data for its Content-Encoding');
+    return appError('VALIDATION_ERROR', 'The body is not valid data for its Content-Encoding');
   }
   if (error?.type === 'request.aborted' || error?.type === 'request.size.invalid') {
-    return new AppError(400, 'VALIDATION_ERROR', 'The request body was incomplete');
+    return appError('VALIDATION_ERROR', 'The request body was incomplete');
   }
   if (error?.name === 'MulterError') {
-    return new AppError(400, 'VALIDATION_ERROR', `Invalid multipart form: ${error.message}`, {
+    return appError('VALIDATION_ERROR', `Invalid multipart form: ${error.message}`, {
       errors: error.field ? [{ path: String(error.field), message: error.message }] : undefined,
     });
   }
   return undefined;
 }
+
+/**
+ * The code of another library's exposed 4xx (http-errors): `send` behind the docs page's assets answers 403,
+ * 404, 412 and 416 this way. Each status gets the catalogue's code for it; any other is a 400.
+ */
+const EXPOSED_4XX: Partial<Record<number, ErrorCode>> = {
+  400: 'VALIDATION_ERROR',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  412: 'PRECONDITION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  416: 'RANGE_NOT_SATISFIABLE',
+};
 
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
@@ -72,30 +83,16 @@ export function toAppError(error: unknown): AppError {
   if (parsing) return parsing;
   if (e instanceof URIError && (e as URIError & { status?: number }).status === 400) {
     // Express's router could not decode a path parameter (a broken percent-encoding such as `%E0%A4%A`).
-    return new AppError(400, 'VALIDATION_ERROR', 'A path parameter is not valid percent-encoded UTF-8');
+    return appError('VALIDATION_ERROR', 'A path parameter is not valid percent-encoded UTF-8');
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
-    return new AppError(e.status, 'VALIDATION_ERROR', e.message);
+    return appError(EXPOSED_4XX[e.status] ?? 'VALIDATION_ERROR', e.message);
   }
-  return new AppError(500, 'INTERNAL', 'Something went wrong on our side', { cause: error });
-}
-
-export function problemBody(error: AppError, requestId: string | undefined): Record<string, unknown> {
-  return {
-    type: 'about:blank',
-    title: STATUS_CODES[error.status] ?? 'Error',
-    status: error.status,
-    code: error.code,
-    detail: error.message,
-    ...(error.errors ? { errors: error.errors } : {}),
-    ...(error.extra ?? {}),
-    requestId,
-  };
+  return appError('INTERNAL', 'Something went wrong on our side', { cause: error });
 }
 
 /** The answer to a path no route serves (also what a route that hides itself answers). */
-export const noRoute = (req: Request) =>
-  new AppError(404, 'NOT_FOUND', `No route for ${req.method} ${req.path}`);
+export const noRoute = (req: Request) => appError('NOT_FOUND', `No route for ${req.method} ${req.path}`);
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(noRoute(req));

@@ -6,7 +6,7 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../context';
 import type { Database } from '../db/database';
-import { AppError, forbidden, unauthenticated } from './errors';
+import { appError, forbidden, unauthenticated } from './errors';
 import type { AuthInfo } from './route';
 
 const accountGone = () => unauthenticated('The account for this token no longer exists');
@@ -17,8 +17,7 @@ export const EMAIL_NOT_VERIFIED_NOTE =
   '`EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).';
 
 export const emailNotVerified = () =>
-  new AppError(
-    403,
+  appError(
     'EMAIL_NOT_VERIFIED',
     'Verify your email address first: POST /api/auth/email/verify-request mails you a link',
   );

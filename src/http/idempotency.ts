@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Database } from '../db/database';
-import { AppError, validationError } from './errors';
+import { appError, validationError } from './errors';
 import type { Reply, RouteInput } from './route';
 
 /** How long a key remembers its first answer. */
@@ -68,21 +68,12 @@ export function createIdempotency(db: Database, options: { staleAfterMs: number 
         : ({ kind: 'retry' } as const);
     }
     if (row.fingerprint !== fingerprint) {
-      throw new AppError(
-        422,
-        'IDEMPOTENCY_KEY_REUSED',
-        'This Idempotency-Key was used with a different request body',
-      );
+      throw appError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
     }
     if (!row.completed) {
-      throw new AppError(
-        409,
-        'IDEMPOTENCY_KEY_IN_USE',
-        'A request with this Idempotency-Key is still running',
-        {
-          headers: { 'Retry-After': '1' },
-        },
-      );
+      throw appError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running', {
+        headers: { 'Retry-After': '1' },
+      });
     }
     return { kind: 'replay', row } as const;
   }
@@ -102,11 +93,7 @@ export function createIdempotency(db: Database, options: { staleAfterMs: number 
       let outcome = await claim(input.userId, method, path, key, fingerprint);
       if (outcome.kind === 'retry') outcome = await claim(input.userId, method, path, key, fingerprint);
       if (outcome.kind === 'retry') {
-        throw new AppError(
-          409,
-          'IDEMPOTENCY_KEY_IN_USE',
-          'A request with this Idempotency-Key is still running',
-        );
+        throw appError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running');
       }
       if (outcome.kind === 'replay') {
         const row = outcome.row;

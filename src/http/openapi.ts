@@ -1,85 +1,49 @@
 import { STATUS_CODES } from 'node:http';
 import type Joi from 'joi';
 import joiToJson from 'joi-to-json';
+import { ALL_ERROR_CODES, ERROR_CODES, statusOf, type ErrorCode } from './error-codes';
+import { appError, problemBody } from './errors';
 import { JSON_SCHEMA_META, ProblemSchema } from './schemas';
 import { bodyKindOf, isIdempotent, type RouteDef } from './route';
 
 type Json = Record<string, any>;
 
-/** What each error status means across the API; routes list which ones they can answer. */
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid input: `VALIDATION_ERROR` (each field in `errors`), `INVALID_JSON`, or another 400 code',
-  401: '`UNAUTHENTICATED` (missing, malformed, expired or revoked token) or `INVALID_CREDENTIALS`',
-  403: 'Authenticated but not allowed (`FORBIDDEN`, `PLAN_REQUIRED`, `STORAGE_QUOTA_EXCEEDED`, `INVALID_PASSWORD`, …)',
-  404: '`NOT_FOUND`: no such resource for this caller',
-  405:
-    '`METHOD_NOT_ALLOWED`: the path exists, but not with the method asked (one not listed for the path). ' +
-    '`Allow` lists the methods it takes, `HEAD` wherever there is a `GET`.',
-  409: 'Conflict (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_IN_USE`, …)',
-  412: '`VERSION_CONFLICT`: `If-Match` does not name the current version',
-  413: '`PAYLOAD_TOO_LARGE`: body or file over its limit',
-  415: '`UNSUPPORTED_MEDIA_TYPE`: wrong Content-Type, or file bytes of a type that is not accepted',
-  422: '`IDEMPOTENCY_KEY_REUSED`: the key was used with a different body',
-  429: '`RATE_LIMITED`: see `Retry-After`, `RateLimit` and `RateLimit-Policy`',
-  500: '`INTERNAL`: an unexpected error (logged with the request id)',
-  503: '`SERVICE_UNAVAILABLE` (database unreachable) or `BILLING_DISABLED`',
-};
-
-/** An example problem body per status, named by its `code` (rendered by the docs page and Postman). */
-const problemExample = (status: number, code: string, detail: string, extra: Json = {}): Json => ({
-  summary: code,
-  value: {
-    type: 'about:blank',
-    title: STATUS_CODES[status],
-    status,
-    code,
-    detail,
-    ...extra,
-    requestId: '3f6c1a2e-7d1b-4a51-9f0e-2c8d5b7a9e41',
+/** A realistic `detail` for the examples of some codes; the others show what the catalogue says. */
+const EXAMPLE_DETAILS: Partial<Record<ErrorCode, { detail: string; extra?: Json }>> = {
+  VALIDATION_ERROR: {
+    detail: '"email" must be a valid email',
+    extra: { errors: [{ path: 'email', message: 'must be a valid email' }] },
   },
-});
-
-const ERROR_EXAMPLES: Record<number, Json[]> = {
-  400: [
-    problemExample(400, 'VALIDATION_ERROR', '"email" must be a valid email', {
-      errors: [{ path: 'email', message: 'must be a valid email' }],
-    }),
-    problemExample(400, 'INVALID_JSON', 'The body is not valid JSON'),
-  ],
-  401: [
-    problemExample(401, 'UNAUTHENTICATED', 'A valid access token is required'),
-    problemExample(401, 'INVALID_CREDENTIALS', 'Email or password is wrong'),
-  ],
-  403: [
-    problemExample(403, 'FORBIDDEN', 'You are not allowed to do this'),
-    problemExample(403, 'PLAN_REQUIRED', 'This template needs the pro plan'),
-  ],
-  404: [problemExample(404, 'NOT_FOUND', 'Resource not found')],
-  405: [problemExample(405, 'METHOD_NOT_ALLOWED', 'PATCH is not allowed here; allowed: GET, HEAD')],
-  409: [
-    problemExample(409, 'EMAIL_TAKEN', 'An account with this email already exists'),
-    problemExample(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running'),
-  ],
-  412: [
-    problemExample(412, 'VERSION_CONFLICT', 'If-Match does not match the current version (4)', {
-      currentVersion: 4,
-    }),
-  ],
-  413: [problemExample(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large (limit 1048576 bytes)')],
-  415: [
-    problemExample(415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be JSON (Content-Type: application/json)'),
-  ],
-  422: [
-    problemExample(
-      422,
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was used with a different request body',
-    ),
-  ],
-  429: [problemExample(429, 'RATE_LIMITED', 'Too many requests; retry in 42 seconds')],
-  500: [problemExample(500, 'INTERNAL', 'Something went wrong on our side')],
-  503: [problemExample(503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly')],
+  INVALID_JSON: { detail: 'The body is not valid JSON' },
+  UNAUTHENTICATED: { detail: 'A valid access token is required' },
+  INVALID_CREDENTIALS: { detail: 'Email or password is wrong' },
+  FORBIDDEN: { detail: 'You are not allowed to do this' },
+  PLAN_REQUIRED: { detail: 'This template is premium: it needs a plan with premium templates' },
+  NOT_FOUND: { detail: 'Resource not found' },
+  METHOD_NOT_ALLOWED: { detail: 'PATCH is not allowed here; allowed: GET, HEAD' },
+  EMAIL_TAKEN: { detail: 'An account with this email already exists' },
+  IDEMPOTENCY_KEY_IN_USE: { detail: 'A request with this Idempotency-Key is still running' },
+  VERSION_CONFLICT: {
+    detail: 'If-Match does not match the current version (4)',
+    extra: { currentVersion: 4 },
+  },
+  PAYLOAD_TOO_LARGE: { detail: 'The request body is too large (limit 1048576 bytes)' },
+  UNSUPPORTED_MEDIA_TYPE: { detail: 'The body must be JSON (Content-Type: application/json)' },
+  IDEMPOTENCY_KEY_REUSED: { detail: 'This Idempotency-Key was used with a different request body' },
+  RATE_LIMITED: { detail: 'Too many requests; retry in 42 seconds' },
+  INTERNAL: { detail: 'Something went wrong on our side' },
+  SERVICE_UNAVAILABLE: { detail: 'The database is unavailable; try again shortly' },
 };
+
+/** An example problem body of a code, named by it (rendered by the docs page and Postman). */
+function problemExample(code: ErrorCode): Json {
+  const example = EXAMPLE_DETAILS[code];
+  const error = appError(code, example?.detail ?? ERROR_CODES[code].when, { extra: example?.extra });
+  return {
+    summary: ERROR_CODES[code].title,
+    value: problemBody(error, '3f6c1a2e-7d1b-4a51-9f0e-2c8d5b7a9e41'),
+  };
+}
 
 /** Descriptions of the tags the modules use; a tag missing here is still listed, without one. */
 const TAG_DESCRIPTIONS: Record<string, string> = {
@@ -306,25 +270,47 @@ function isConditionalGet(def: RouteDef): boolean {
   return def.method === 'get' && def.response.headers?.ETag !== undefined;
 }
 
-function errorStatuses(def: RouteDef): number[] {
+/**
+ * The error codes a route can answer: the ones its declaration implies, and its own `errors`. In catalogue
+ * order, so they group by status.
+ */
+export function errorCodesOf(def: RouteDef): ErrorCode[] {
   // Every route can answer 400: one without a `query` schema still refuses any query parameter.
-  const statuses = new Set<number>([...(def.errors ?? []), 400]);
-  if (bodyKindOf(def) === 'json') {
-    statuses.add(413);
-    statuses.add(415);
+  const codes = new Set<ErrorCode>([
+    'VALIDATION_ERROR',
+    'INTERNAL',
+    'SERVICE_UNAVAILABLE',
+    ...(def.errors ?? []),
+  ]);
+  const kind = bodyKindOf(def);
+  if (kind === 'json' || (kind === 'multipart' && def.multipart?.alsoJson)) codes.add('INVALID_JSON');
+  if (kind !== 'none') {
+    codes.add('PAYLOAD_TOO_LARGE');
+    if (kind !== 'raw') codes.add('UNSUPPORTED_MEDIA_TYPE');
   }
-  if (def.auth !== 'none') statuses.add(401);
-  if (def.params) statuses.add(404);
-  if (def.ifMatch) statuses.add(412);
+  if (def.auth !== 'none') codes.add('UNAUTHENTICATED');
+  if (def.params) codes.add('NOT_FOUND');
+  if (def.ifMatch) codes.add('VERSION_CONFLICT');
   if (isIdempotent(def)) {
-    statuses.add(409);
-    statuses.add(422);
+    codes.add('IDEMPOTENCY_KEY_IN_USE');
+    codes.add('IDEMPOTENCY_KEY_REUSED');
   }
-  if (def.apiRateLimit !== false || def.before?.length) statuses.add(429);
-  statuses.add(500);
-  statuses.add(503);
-  return [...statuses].sort((a, b) => a - b);
+  if (def.apiRateLimit !== false || def.before?.length) codes.add('RATE_LIMITED');
+  return ALL_ERROR_CODES.filter((code) => codes.has(code));
 }
+
+/** The codes of `codes` by status, statuses ascending. */
+function byStatus(codes: ErrorCode[]): Map<number, ErrorCode[]> {
+  const groups = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const status = statusOf(code);
+    groups.set(status, [...(groups.get(status) ?? []), code]);
+  }
+  return new Map([...groups].sort(([a], [b]) => a - b));
+}
+
+/** The name of the error response component for these codes of one status: `E409.EMAIL_TAKEN.CONFLICT`. */
+const errorResponseName = (status: number, codes: ErrorCode[]) => ['E' + status, ...codes].join('.');
 
 function successOf(def: RouteDef, spec: RouteDef['response'], components: Json): Json {
   const headers: Json = { 'X-Request-Id': REQUEST_ID_HEADER };
@@ -375,6 +361,7 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
   toSchema(ProblemSchema, components);
   const paths: Json = {};
   const tags = new Set<string>();
+  const errorResponses = new Map<string, { status: number; codes: ErrorCode[] }>();
   for (const def of routes) {
     if (def.hidden) continue;
     def.tags.forEach((t) => tags.add(t));
@@ -388,10 +375,13 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
         headers: { ETag: { description: 'The current version, e.g. `"3"`', schema: headerText } },
       };
     }
-    for (const status of errorStatuses(def))
-      responses[String(status)] = { $ref: `#/components/responses/E${status}` };
     // Every documented path answers other methods with 405 (the router's catch-all).
-    responses['405'] = { $ref: '#/components/responses/E405' };
+    const groups = byStatus([...errorCodesOf(def), 'METHOD_NOT_ALLOWED']);
+    for (const [status, codes] of groups) {
+      const name = errorResponseName(status, codes);
+      errorResponses.set(name, { status, codes });
+      responses[String(status)] = { $ref: `#/components/responses/${name}` };
+    }
     const operation: Json = {
       operationId: operationId(def),
       summary: def.summary,
@@ -413,7 +403,10 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
     paths[path][def.method] = operation;
   }
   const responses: Json = {};
-  for (const [status, description] of Object.entries(ERROR_DESCRIPTIONS)) {
+  for (const [name, { status: statusNumber, codes }] of [...errorResponses].sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    const status = String(statusNumber);
     const headers: Json = {
       'X-Request-Id': { ...REQUEST_ID_HEADER, description: 'The request id, also `requestId` in the body' },
     };
@@ -446,14 +439,22 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
       headers[name] =
         status === '429' ? header : { ...header, description: header.description + ERROR_RATE_LIMIT_NOTE };
     }
-    const examples = Object.fromEntries(
-      (ERROR_EXAMPLES[Number(status)] ?? []).map((example) => [example.summary, example]),
-    );
-    responses[`E${status}`] = {
-      description,
+    const examples = Object.fromEntries(codes.map((code) => [code, problemExample(code)]));
+    responses[name] = {
+      description: codes.map((code) => `\`${code}\`: ${ERROR_CODES[code].when}`).join('. '),
+      'x-error-codes': codes,
       headers,
       content: {
-        'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' }, examples },
+        'application/problem+json': {
+          // The Problem, with `code` narrowed to the codes this answer can carry.
+          schema: {
+            allOf: [
+              { $ref: '#/components/schemas/Problem' },
+              { type: 'object', properties: { code: { type: 'string', enum: codes } } },
+            ],
+          },
+          examples,
+        },
       },
     };
   }

@@ -11,7 +11,7 @@ import {
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { RedisClientType } from 'redis';
 import type { Logger } from '../lib/logger';
-import { AppError } from './errors';
+import { appError } from './errors';
 
 export interface LimiterSpec {
   /** Names the limit in `RateLimit-Policy` and prefixes its Redis keys. */
@@ -235,7 +235,7 @@ export function createRateLimiters(options: {
     const decrement = async (key: string) => store.decrement(key);
     const refuse = (error: unknown) => {
       warn(spec.name, 'rate-limit store failed; refusing the request', error);
-      return new AppError(503, 'SERVICE_UNAVAILABLE', 'Rate limiting is unavailable; try again shortly', {
+      return appError('SERVICE_UNAVAILABLE', 'Rate limiting is unavailable; try again shortly', {
         headers: { 'Retry-After': '5' },
       });
     };
@@ -279,14 +279,9 @@ export function createRateLimiters(options: {
         others = inProgress.get(key) ?? 0;
         if (others >= spec.concurrent) {
           next(
-            new AppError(
-              429,
-              'RATE_LIMITED',
-              'Too many requests at once from this client; retry in 1 second',
-              {
-                headers: { 'Retry-After': '1' },
-              },
-            ),
+            appError('RATE_LIMITED', 'Too many requests at once from this client; retry in 1 second', {
+              headers: { 'Retry-After': '1' },
+            }),
           );
           return;
         }
@@ -322,7 +317,7 @@ export function createRateLimiters(options: {
             if (totalHits - others > spec.limit) {
               if (!res.headersSent) res.setHeader('Retry-After', String(resetSeconds));
               next(
-                new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${resetSeconds} seconds`, {
+                appError('RATE_LIMITED', `Too many requests; retry in ${resetSeconds} seconds`, {
                   headers: { 'Retry-After': String(resetSeconds) },
                 }),
               );

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type Joi from 'joi';
+import type { ErrorCode } from './error-codes';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -107,8 +108,11 @@ export interface RouteDef<P = any, Q = any, B = any> {
   response: ResponseSpec;
   /** Other success answers, e.g. a PUT that answers 201 when it creates and 200 when it replaces. */
   otherResponses?: ResponseSpec[];
-  /** Error statuses the route can answer besides the ones derived from its declaration. */
-  errors?: number[];
+  /**
+   * Error codes (error-codes.ts) the route can answer besides the ones derived from its declaration (see
+   * `errorCodesOf` in openapi.ts), e.g. `['FORBIDDEN', 'PLAN_REQUIRED']`.
+   */
+  errors?: ErrorCode[];
   /**
    * Returns the reply, or nothing when it has written the response itself (a stream). Thrown AppErrors
    * become problem+json.

@@ -8,7 +8,7 @@ import express, {
 import Joi from 'joi';
 import { requestContext, type RequestContext } from '../lib/async-context';
 import type { AccessTokens } from '../lib/tokens';
-import { AppError, unauthenticated, unsupportedMediaType } from './errors';
+import { appError, unauthenticated, unsupportedMediaType } from './errors';
 import type { Idempotency } from './idempotency';
 import {
   bodyKindOf,
@@ -295,7 +295,7 @@ export function mountRoutes(app: Express, routes: RouteDef[], options: RouterOpt
     };
     app.all(path, routePath, ...counted, (req, _res, next) => {
       next(
-        new AppError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here; allowed: ${allow}`, {
+        appError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; allowed: ${allow}`, {
           headers: { Allow: allow },
         }),
       );

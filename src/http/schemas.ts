@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { acceptPlainlyValid } from './validate';
+import { ALL_ERROR_CODES, errorCodeTable } from './error-codes';
 
 /**
  * Shared Joi pieces. `component(name, schema)` marks a schema as a named OpenAPI component: the document
@@ -148,7 +149,15 @@ export const ProblemSchema = component(
     type: Joi.string().required(),
     title: Joi.string().required(),
     status: Joi.number().integer().required(),
-    code: Joi.string().required(),
+    code: component(
+      'ErrorCode',
+      Joi.string()
+        .valid(...ALL_ERROR_CODES)
+        .description(
+          'What went wrong, stable for clients to act on. Each code comes with one status (ADR 0017):\n\n' +
+            errorCodeTable(),
+        ),
+    ).required(),
     detail: Joi.string(),
     errors: Joi.array().items(
       Joi.object({ path: Joi.string().required(), message: Joi.string().required() }),

@@ -10,7 +10,14 @@ import type Joi from 'joi';
 import multer from 'multer';
 import sharp from 'sharp';
 import type { Config } from '../config';
-import { AppError, payloadTooLarge, unsupportedMediaType, validationError, type FieldError } from './errors';
+import {
+  AppError,
+  appError,
+  payloadTooLarge,
+  type FieldError,
+  unsupportedMediaType,
+  validationError,
+} from './errors';
 import type { Logger } from '../lib/logger';
 import { Semaphore } from '../lib/semaphore';
 import { fileKey, variantKey, type FileStore } from '../storage/file-store';
@@ -252,7 +259,7 @@ async function inspectImage(
     try {
       meta = await sharp(file.path, { limitInputPixels: false }).metadata();
     } catch (error) {
-      throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The image could not be decoded', { cause: error });
+      throw appError('UNSUPPORTED_MEDIA_TYPE', 'The image could not be decoded', { cause: error });
     }
     if (meta.format !== SHARP_FORMATS[mimeType] || !meta.width || !meta.height) {
       throw unsupportedMediaType('The image could not be decoded');
@@ -275,7 +282,7 @@ async function inspectImage(
         .toFile(thumbnailPath);
     } catch (error) {
       await fsp.rm(thumbnailPath, { force: true });
-      throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The image could not be decoded', { cause: error });
+      throw appError('UNSUPPORTED_MEDIA_TYPE', 'The image could not be decoded', { cause: error });
     }
     return {
       path: file.path,

@@ -112,17 +112,24 @@ describe('GET /api/openapi.json', () => {
     }
   });
 
-  test('when an error response is documented, then it is problem+json with a Problem schema and examples', () => {
+  test('when an error response is documented, then it is problem+json with a Problem schema narrowed to its codes, and an example of each', () => {
     const document = t.app.locals.openapi() as Record<string, any>;
     for (const [name, response] of Object.entries<Record<string, any>>(document.components.responses)) {
+      const [status, ...codes] = name.split('.');
+      expect({ name, codes: response['x-error-codes'] }).toEqual({ name, codes });
       const content = response.content['application/problem+json'];
       expect({ name, schema: content.schema }).toEqual({
         name,
-        schema: { $ref: '#/components/schemas/Problem' },
+        schema: {
+          allOf: [
+            { $ref: '#/components/schemas/Problem' },
+            { type: 'object', properties: { code: { type: 'string', enum: codes } } },
+          ],
+        },
       });
       const examples = Object.values<{ value: { status: number; code: string } }>(content.examples);
-      expect({ name, count: examples.length > 0 }).toEqual({ name, count: true });
-      for (const example of examples) expect(`E${example.value.status}`).toBe(name);
+      expect({ name, codes: examples.map((example) => example.value.code) }).toEqual({ name, codes });
+      for (const example of examples) expect(`E${example.value.status}`).toBe(status);
     }
   });
 });
@@ -170,7 +177,7 @@ describe('OpenAPI document: what the server does beyond each operation', () => {
 
   test('when a documented path is asked with a method it does not take, then 405 with the Allow the document implies', async () => {
     const document = t.app.locals.openapi() as Record<string, any>;
-    const allowHeader = document.components.responses.E405.headers.Allow;
+    const allowHeader = document.components.responses['E405.METHOD_NOT_ALLOWED'].headers.Allow;
     expect(allowHeader).toMatchObject({ required: true });
     for (const [path, item] of Object.entries<Record<string, any>>(document.paths)) {
       const documented = METHODS.filter((method) => item[method]);
@@ -178,7 +185,7 @@ describe('OpenAPI document: what the server does beyond each operation', () => {
         expect({ path, method, ref: item[method].responses['405'] }).toEqual({
           path,
           method,
-          ref: { $ref: '#/components/responses/E405' },
+          ref: { $ref: '#/components/responses/E405.METHOD_NOT_ALLOWED' },
         });
       }
       const other = METHODS.find((method) => !item[method])!;
@@ -223,7 +230,7 @@ describe('OpenAPI document: what the server does beyond each operation', () => {
         limits: ['RateLimit', 'RateLimit-Policy'],
       });
     }
-    expect(Object.keys(document.components.responses.E429.headers)).toContain('Retry-After');
+    expect(Object.keys(document.components.responses['E429.RATE_LIMITED'].headers)).toContain('Retry-After');
 
     // Every request under /api is counted before it is answered, so a refusal and the router's 405 carry them.
     const refused = await t.http().get('/api/billing/plans?unknown=1');

@@ -52,7 +52,6 @@ export const accountEmailRoutes: RouteModule = (ctx: AppContext) => {
       body: ForgotPasswordBody,
       guards: [mailByAddress],
       response: { status: 202, description: 'Accepted; a reset link is mailed when the address is known' },
-      errors: [429],
       handler: async ({ body }) => {
         mail.requestPasswordReset(ctx, body.email);
         return { status: 202 };
@@ -72,7 +71,7 @@ export const accountEmailRoutes: RouteModule = (ctx: AppContext) => {
       before: [ctx.limiters.authByIp('password-reset')],
       body: ResetPasswordBody,
       response: { status: 204, description: 'Password changed; every session revoked' },
-      errors: [429],
+      errors: ['INVALID_TOKEN'],
       handler: async ({ body }) => {
         await mail.resetPassword(ctx, body.token, body.newPassword);
         return { status: 204 };
@@ -92,7 +91,6 @@ export const accountEmailRoutes: RouteModule = (ctx: AppContext) => {
       auth: 'required',
       before: [mailByIp, mailByUser],
       response: { status: 202, description: 'Accepted; a verification link is mailed' },
-      errors: [429],
       handler: async ({ userId }) => {
         mail.queueVerificationMail(ctx, userId);
         return { status: 202 };
@@ -112,7 +110,7 @@ export const accountEmailRoutes: RouteModule = (ctx: AppContext) => {
       before: [ctx.limiters.authByIp('email-verify')],
       body: VerifyEmailBody,
       response: { status: 204, description: 'The address is verified' },
-      errors: [429],
+      errors: ['INVALID_TOKEN'],
       handler: async ({ body }) => {
         await mail.verifyEmail(ctx, body.token);
         return { status: 204 };

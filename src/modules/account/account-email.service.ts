@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context';
-import { AppError } from '../../http/errors';
+import { appError } from '../../http/errors';
 import { hashToken, newOpaqueToken } from '../../lib/tokens';
 import { appLink, emailVerificationMail, passwordResetMail } from '../../mail/templates';
 import { recordEvent } from '../analytics/analytics.service';
@@ -11,7 +11,7 @@ export const PASSWORD_RESET_TTL_S = 60 * 60;
 export const EMAIL_VERIFICATION_TTL_S = 24 * 60 * 60;
 
 const invalidToken = () =>
-  new AppError(400, 'INVALID_TOKEN', 'This link is invalid, already used or expired; ask for a new one');
+  appError('INVALID_TOKEN', 'This link is invalid, already used or expired; ask for a new one');
 
 /**
  * Queues a password-reset mail for this address. The lookup, the token and the mail all happen after

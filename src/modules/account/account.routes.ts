@@ -32,7 +32,7 @@ export const accountRoutes: RouteModule = (ctx: AppContext) => {
       body: ChangePasswordBody,
       idempotent: false,
       response: { status: 204, description: 'Changed' },
-      errors: [403],
+      errors: ['INVALID_PASSWORD'],
       handler: async ({ userId, auth, body }) => {
         await account.changePassword(ctx, userId, auth!.sessionId, body);
         return { status: 204 };
@@ -50,7 +50,7 @@ export const accountRoutes: RouteModule = (ctx: AppContext) => {
       before: [passwordChecks],
       body: DeleteMeBody,
       response: { status: 204, description: 'Deleted' },
-      errors: [403],
+      errors: ['INVALID_PASSWORD'],
       handler: async ({ userId, body }) => {
         await account.deleteAccount(ctx, userId, body.password);
         return { status: 204 };

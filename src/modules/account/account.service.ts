@@ -4,13 +4,13 @@
  */
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
-import { AppError, unauthenticated } from '../../http/errors';
+import { appError, unauthenticated } from '../../http/errors';
 import { revokeAllSessionsExcept } from '../auth/auth.service';
 import { drawingFileKeysOfUser } from '../drawings/drawings.service';
 import { imageFileKeysOfUser } from '../images/images.service';
 import * as q from './account.queries';
 
-const invalidPassword = () => new AppError(403, 'INVALID_PASSWORD', 'The password is wrong');
+const invalidPassword = () => appError('INVALID_PASSWORD', 'The password is wrong');
 const accountGone = () => unauthenticated('The account for this token no longer exists');
 
 /** Checks the caller's password (bcrypt, outside any transaction); 403 INVALID_PASSWORD when wrong. */

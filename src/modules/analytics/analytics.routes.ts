@@ -32,7 +32,7 @@ export const analyticsRoutes: RouteModule = (ctx: AppContext) => {
       auth: 'required',
       body: IngestBody,
       response: { status: 202, schema: AcceptedSchema, description: 'Stored' },
-      errors: [404],
+      errors: ['NOT_FOUND'],
       handler: async ({ userId, body }) => ({
         status: 202,
         body: { accepted: await analytics.ingestEvents(ctx, userId, body.events) },
@@ -63,7 +63,7 @@ export const analyticsRoutes: RouteModule = (ctx: AppContext) => {
       before: [adminOnly(ctx.db)],
       query: SummaryQuery,
       response: { status: 200, schema: AdminSummarySchema },
-      errors: [403],
+      errors: ['FORBIDDEN'],
       handler: async ({ query }) => ({
         body: await analytics.getAdminSummary(ctx, analytics.resolveRange(query)),
       }),

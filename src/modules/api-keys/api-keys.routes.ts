@@ -62,7 +62,7 @@ export const apiKeyRoutes: RouteModule = (ctx: AppContext) => [
     auth: 'required',
     params: ProviderParams,
     response: { status: 200, schema: ApiKeySecretSchema },
-    errors: [409],
+    errors: ['KEY_UNREADABLE'],
     handler: async ({ userId, params }) => ({
       body: await apiKeys.revealApiKey(ctx, userId, params.provider),
     }),

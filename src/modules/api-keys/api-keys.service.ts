@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
-import { AppError, notFound } from '../../http/errors';
+import { appError, notFound } from '../../http/errors';
 import { DecryptionError, lastFour, open, reseal, seal, type MasterKey, type Sealed } from '../../lib/crypto';
 import type { Logger } from '../../lib/logger';
 import * as q from './api-keys.queries';
@@ -16,8 +16,7 @@ export interface ApiKeyWithSecret extends ApiKey {
  * again; the reason goes to the log (never the key, the ciphertext or the master key).
  */
 const keyUnreadable = () =>
-  new AppError(
-    409,
+  appError(
     'KEY_UNREADABLE',
     'This stored key can no longer be decrypted; store it again with PUT /api/api-keys/{provider}',
   );

@@ -80,7 +80,7 @@ const authRouteDefs = (ctx: AppContext, hooks: AuthHooks) => {
         schema: AuthResultSchema,
         description: 'The new user and a token pair; `Location: /api/auth/me`',
       },
-      errors: [409, 429],
+      errors: ['EMAIL_TAKEN'],
       handler: async ({ req, body }) => {
         const result = await auth.register(ctx, body, clientInfo(req));
         // After the commit: the verification mail goes out once the account exists (never throws).
@@ -104,7 +104,7 @@ const authRouteDefs = (ctx: AppContext, hooks: AuthHooks) => {
       body: LoginBody,
       guards: [loginByAccountAndIp, loginByAccount],
       response: { status: 200, schema: AuthResultSchema },
-      errors: [401, 429],
+      errors: ['INVALID_CREDENTIALS'],
       handler: async ({ req, body }) => ({ body: await auth.login(ctx, body, clientInfo(req)) }),
     }),
     defineRoute({
@@ -121,7 +121,7 @@ const authRouteDefs = (ctx: AppContext, hooks: AuthHooks) => {
       before: [ctx.limiters.authByIp('refresh')],
       body: RefreshTokenBody,
       response: { status: 200, schema: AuthResultSchema },
-      errors: [401, 429],
+      errors: ['UNAUTHENTICATED'],
       handler: async ({ body }) => ({ body: await auth.refresh(ctx, body.refreshToken) }),
     }),
     defineRoute({

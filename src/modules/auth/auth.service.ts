@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
-import { AppError, unauthenticated } from '../../http/errors';
+import { appError, unauthenticated } from '../../http/errors';
 import { hashToken, newOpaqueToken } from '../../lib/tokens';
 import { recordEvent } from '../analytics/analytics.service';
 import * as users from '../users/users.service';
@@ -24,7 +24,7 @@ export interface SessionView extends q.SessionRow {
   current: boolean;
 }
 
-const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'Email or password is wrong');
+const invalidCredentials = () => appError('INVALID_CREDENTIALS', 'Email or password is wrong');
 const badRefreshToken = () => unauthenticated('The refresh token is invalid, expired or revoked');
 
 function pair(ctx: AppContext, user: User, sessionId: string, refreshToken: string): AuthResult {
@@ -63,7 +63,7 @@ export async function register(
       passwordHash,
       displayName: input.displayName ?? null,
     });
-    if (!row) throw new AppError(409, 'EMAIL_TAKEN', 'An account with this email already exists');
+    if (!row) throw appError('EMAIL_TAKEN', 'An account with this email already exists');
     const session = await openSession(ctx, tx, row.id, client);
     await recordEvent(tx, { userId: row.id, type: 'user.registered' });
     return pair(ctx, users.toUser(ctx.config, row), session.sessionId, session.refreshToken);
@@ -155,7 +155,7 @@ export async function listSessions(
 
 export async function revokeSession(ctx: AppContext, userId: string, sessionId: string): Promise<void> {
   const count = await q.revokeUserSession(ctx.db, userId, sessionId);
-  if (count === 0) throw new AppError(404, 'NOT_FOUND', 'Session not found');
+  if (count === 0) throw appError('NOT_FOUND', 'Session not found');
 }
 
 export async function me(ctx: AppContext, userId: string): Promise<User> {

@@ -58,7 +58,7 @@ export const billingRoutes: RouteModule = (ctx: AppContext) => {
       before: [verifiedEmail],
       body: CheckoutBody,
       response: { status: 200, schema: RedirectSchema },
-      errors: [403, 409, 503],
+      errors: ['EMAIL_NOT_VERIFIED', 'ALREADY_SUBSCRIBED', 'BILLING_DISABLED'],
       handler: async ({ userId, body }) => ({ body: await billing.createCheckout(ctx, userId, body) }),
     }),
     defineRoute({
@@ -74,7 +74,7 @@ export const billingRoutes: RouteModule = (ctx: AppContext) => {
       auth: 'required',
       before: [verifiedEmail],
       response: { status: 200, schema: RedirectSchema },
-      errors: [403, 404, 503],
+      errors: ['EMAIL_NOT_VERIFIED', 'NOT_FOUND', 'BILLING_DISABLED'],
       handler: async ({ userId }) => ({ body: await billing.createPortal(ctx, userId) }),
     }),
     defineRoute({
@@ -93,7 +93,7 @@ export const billingRoutes: RouteModule = (ctx: AppContext) => {
       bodyKind: 'raw',
       idempotent: false,
       response: { status: 200, schema: WebhookAckSchema },
-      errors: [503],
+      errors: ['INVALID_JSON', 'INVALID_SIGNATURE', 'BILLING_DISABLED'],
       handler: async ({ req, body }) => ({
         body: await webhook.handleWebhook(ctx, body, req.get('stripe-signature')),
       }),

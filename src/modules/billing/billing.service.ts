@@ -5,7 +5,7 @@
 import Stripe from 'stripe';
 import type { Config } from '../../config';
 import type { AppContext } from '../../context';
-import { AppError, notFound, validationError } from '../../http/errors';
+import { appError, notFound, validationError } from '../../http/errors';
 import * as users from '../users/users.service';
 import * as q from './billing.queries';
 
@@ -54,8 +54,7 @@ export function hasPremiumAccess(plan: PlanId): boolean {
   return planFeatures(plan).includes('premium_templates');
 }
 
-export const billingDisabled = () =>
-  new AppError(503, 'BILLING_DISABLED', 'Billing is not configured on this server');
+export const billingDisabled = () => appError('BILLING_DISABLED', 'Billing is not configured on this server');
 
 function pricesOf(config: Config, plan: PlanId): PlanView['prices'] {
   const { prices } = config.stripe;
@@ -124,15 +123,10 @@ async function callStripe<T>(work: () => Promise<T>): Promise<T> {
       error instanceof Stripe.errors.StripeAPIError ||
       error instanceof Stripe.errors.StripeRateLimitError
     ) {
-      throw new AppError(
-        503,
-        'SERVICE_UNAVAILABLE',
-        'The payment provider is unavailable; try again shortly',
-        {
-          headers: { 'Retry-After': '5' },
-          cause: error,
-        },
-      );
+      throw appError('SERVICE_UNAVAILABLE', 'The payment provider is unavailable; try again shortly', {
+        headers: { 'Retry-After': '5' },
+        cause: error,
+      });
     }
     throw error;
   }
@@ -179,8 +173,7 @@ export async function createCheckout(
   }
   const live = await q.findSubscriptionInStatus(ctx.db, userId, LIVE_STATUSES);
   if (live) {
-    throw new AppError(
-      409,
+    throw appError(
       'ALREADY_SUBSCRIBED',
       `You already have a subscription (${live.status}); change or cancel it in the customer portal`,
     );
@@ -208,7 +201,7 @@ export async function createPortal(ctx: AppContext, userId: string): Promise<{ u
   const stripe = requireStripe(ctx);
   const customerId = await q.findCustomerId(ctx.db, userId);
   if (!customerId) {
-    throw new AppError(404, 'NOT_FOUND', 'No billing account yet: subscribe through checkout first');
+    throw appError('NOT_FOUND', 'No billing account yet: subscribe through checkout first');
   }
   const session = await callStripe(() =>
     stripe.billingPortal.sessions.create({

@@ -7,7 +7,7 @@ import Joi from 'joi';
 import Stripe from 'stripe';
 import type { AppContext } from '../../context';
 import { isUnavailableError, type Database } from '../../db/database';
-import { AppError, serviceUnavailable, validationError } from '../../http/errors';
+import { appError, serviceUnavailable, validationError } from '../../http/errors';
 import { recordEvent } from '../analytics/analytics.service';
 import * as q from './billing.queries';
 import {
@@ -28,7 +28,7 @@ const WEBHOOK_EVENT_RETENTION_DAYS = 30;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalidSignature = (detail = 'The Stripe-Signature header is missing or does not match the body') =>
-  new AppError(400, 'INVALID_SIGNATURE', detail);
+  appError('INVALID_SIGNATURE', detail);
 
 const EventShape = Joi.object({
   id: Joi.string().min(1).max(255).required(),
@@ -56,7 +56,7 @@ function verifyEvent(payload: unknown, signature: string | undefined, secret: st
       );
     }
     // Signed, but not JSON: only a sender holding the secret can get here.
-    if (error instanceof SyntaxError) throw new AppError(400, 'INVALID_JSON', 'The body is not valid JSON');
+    if (error instanceof SyntaxError) throw appError('INVALID_JSON', 'The body is not valid JSON');
     throw invalidSignature();
   }
   const { error } = EventShape.validate(event);
@@ -297,7 +297,7 @@ export async function handleWebhook(
       error:
         error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : error,
     });
-    throw new AppError(500, 'INTERNAL', 'The event could not be processed; Stripe will deliver it again', {
+    throw appError('INTERNAL', 'The event could not be processed; Stripe will deliver it again', {
       cause: error,
     });
   }

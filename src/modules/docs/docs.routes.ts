@@ -78,7 +78,7 @@ export const docsRoutes: RouteModule = () => {
       hidden: true,
       params: Joi.object({ file: Joi.string().max(64).required() }),
       response: { status: 200, content: { 'application/octet-stream': { type: 'string' } } },
-      errors: [404],
+      errors: ['NOT_FOUND'],
       handler: async ({ res, params }) => {
         const asset = Object.hasOwn(ASSETS, params.file) ? ASSETS[params.file] : undefined;
         if (!asset) throw notFound('Asset');

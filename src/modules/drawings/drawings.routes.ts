@@ -53,7 +53,7 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       auth: 'required',
       query: ListDrawingsQuery,
       response: { status: 200, schema: DrawingListSchema },
-      errors: [404],
+      errors: ['NOT_FOUND'],
       handler: async ({ userId, query }) => {
         const { rows, total } = await drawings.listDrawings(ctx, userId, query);
         return { body: page(rows, total, query.page, query.limit) };
@@ -75,7 +75,7 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       body: CreateDrawingBody,
       before: [verifiedEmail, drawingBody(CreateDrawingBody)],
       response: { status: 201, schema: DrawingSchema, headers: ETAG_HEADER },
-      errors: [403, 404, 413, 415],
+      errors: ['EMAIL_NOT_VERIFIED', 'STORAGE_QUOTA_EXCEEDED', 'NOT_FOUND'],
       handler: async ({ res, userId, body }) => {
         const drawing = await drawings.createDrawing(ctx, userId, body, uploadedImage(res));
         return {
@@ -120,7 +120,7 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       before: [verifiedEmail, drawingBody(UpdateDrawingBody)],
       ifMatch: true,
       response: { status: 200, schema: DrawingSchema, headers: ETAG_HEADER },
-      errors: [403, 404, 413, 415],
+      errors: ['EMAIL_NOT_VERIFIED', 'STORAGE_QUOTA_EXCEEDED', 'NOT_FOUND'],
       handler: async ({ res, userId, params, body, ifMatch }) => {
         const drawing = await drawings.updateDrawing(
           ctx,

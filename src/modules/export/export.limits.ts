@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { Gauge } from 'prom-client';
 import type { AppContext } from '../../context';
-import { AppError } from '../../http/errors';
+import { appError } from '../../http/errors';
 import { SlotUnavailableError } from '../../lib/semaphore';
 import { ClientGoneError } from './export.render';
 
@@ -48,8 +48,7 @@ export function createExportLimits(ctx: AppContext): ExportLimits {
     claimUserPlace(userId) {
       const count = inProgress.get(userId) ?? 0;
       if (count >= EXPORTS_PER_USER) {
-        throw new AppError(
-          429,
+        throw appError(
           'RATE_LIMITED',
           `You already have ${EXPORTS_PER_USER} exports in progress; retry when one has finished ` +
             `(in about ${RETRY_AFTER_S} seconds)`,
@@ -76,8 +75,7 @@ export function createExportLimits(ctx: AppContext): ExportLimits {
       } catch (error) {
         if (!(error instanceof SlotUnavailableError)) throw error;
         if (error.reason === 'aborted') throw new ClientGoneError();
-        throw new AppError(
-          503,
+        throw appError(
           'SERVICE_UNAVAILABLE',
           error.reason === 'timeout'
             ? `Every export slot stayed busy for ${Math.round(ctx.config.export.queueTimeoutMs / 1000)} ` +

@@ -58,7 +58,7 @@ export const exportRoutes: RouteModule = (ctx: AppContext, limits = createExport
         },
       },
     },
-    errors: [404, 409, 429],
+    errors: ['EMPTY_PROJECT', 'FILE_MISSING'],
     handler: async ({ userId, params, body, res }) => {
       const { format: _format, ...options } = body;
       const freePlace = limits.claimUserPlace(userId);

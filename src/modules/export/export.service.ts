@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { AppContext } from '../../context';
-import { AppError } from '../../http/errors';
+import { AppError, appError } from '../../http/errors';
 import type { FileStore } from '../../storage/file-store';
 import { recordEvent } from '../analytics/analytics.service';
 import * as drawingsService from '../drawings/drawings.service';
@@ -358,8 +358,7 @@ export async function preflight(
 }
 
 export const fileMissing = (image: PrintImage, missing: PrintImage[]) =>
-  new AppError(
-    409,
+  appError(
     'FILE_MISSING',
     `The stored file of ${describe(image)} is missing: upload it again or remove it from the project`,
     {
@@ -385,8 +384,7 @@ export async function prepareExport(
 ): Promise<{ book: Book; warningCount: number }> {
   const book = await loadBook(ctx, userId, projectId, options);
   if (!book.hasPages) {
-    throw new AppError(
-      400,
+    throw appError(
       'EMPTY_PROJECT',
       'This project has no pages to export: add images of kind `page` or drawings with a rendered PNG',
     );

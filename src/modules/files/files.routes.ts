@@ -89,7 +89,7 @@ export const fileRoutes: RouteModule = (ctx: AppContext) => {
           'Content-Security-Policy': { description: "`default-src 'none'`" },
         },
       },
-      errors: [403, 404],
+      errors: ['FORBIDDEN', 'NOT_FOUND'],
       handler: async ({ req, res, params, query }) => {
         const check = signer.verify(params.key, query.exp, query.sig);
         if (check === 'expired') throw forbidden('This file URL has expired; fetch the resource again');

@@ -26,7 +26,7 @@ export const imageRoutes: RouteModule = (ctx: AppContext) => [
     auth: 'required',
     query: ListImagesQuery,
     response: { status: 200, schema: ImageListSchema },
-    errors: [404],
+    errors: ['NOT_FOUND'],
     handler: async ({ userId, query }) => {
       const { rows, total } = await images.listImages(ctx, userId, query);
       return { body: page(rows, total, query.page, query.limit) };
@@ -58,7 +58,7 @@ export const imageRoutes: RouteModule = (ctx: AppContext) => [
     body: CreateImageBody,
     before: [requireVerifiedEmail(ctx), imageUpload(ctx, { body: CreateImageBody })],
     response: { status: 201, schema: ImageSchema },
-    errors: [403, 404, 413, 415],
+    errors: ['EMAIL_NOT_VERIFIED', 'STORAGE_QUOTA_EXCEEDED', 'NOT_FOUND'],
     handler: async ({ res, userId, body }) => {
       const image = await images.createImage(ctx, userId, body, uploadedImage(res)!);
       return { status: 201, headers: { Location: `/api/images/${image.id}` }, body: image };

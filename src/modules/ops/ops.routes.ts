@@ -3,7 +3,7 @@ import type { AppContext } from '../../context';
 import { errorCause } from '../../db/database';
 import { pendingMigrations } from '../../db/migrate';
 import { noRoute } from '../../http/error-handler';
-import { AppError, unauthenticated } from '../../http/errors';
+import { appError, unauthenticated } from '../../http/errors';
 import { tokenMatches } from '../../http/metrics';
 import { defineRoute, type RouteDef } from '../../http/route';
 
@@ -22,7 +22,7 @@ export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown
   }
 
   const notReady = (detail: string) =>
-    new AppError(503, 'SERVICE_UNAVAILABLE', detail, { headers: { 'Retry-After': '5' } });
+    appError('SERVICE_UNAVAILABLE', detail, { headers: { 'Retry-After': '5' } });
 
   return [
     defineRoute({
@@ -84,7 +84,7 @@ export function opsRoutes(ctx: AppContext, openapi: () => Record<string, unknown
       auth: 'none',
       apiRateLimit: false,
       response: { status: 200, content: { 'text/plain': { type: 'string' } } },
-      errors: [401, 404],
+      errors: ['UNAUTHENTICATED', 'NOT_FOUND'],
       handler: async ({ req, res }) => {
         if (metricsHidden) throw noRoute(req);
         const token = ctx.config.metricsToken;

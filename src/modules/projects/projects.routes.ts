@@ -76,7 +76,7 @@ const projectRouteDefs = (
     auth: 'required',
     body: CreateProjectBody,
     response: { status: 201, schema: ProjectSchema, headers: ETAG_HEADER },
-    errors: [403, 404],
+    errors: ['PLAN_REQUIRED', 'STORAGE_QUOTA_EXCEEDED', 'NOT_FOUND'],
     handler: async ({ userId, body }) => {
       const { templateId, ...fields } = body;
       const project = templateId
@@ -129,7 +129,7 @@ const projectRouteDefs = (
     body: UpdateProjectBody,
     ifMatch: true,
     response: { status: 200, schema: ProjectSchema, headers: ETAG_HEADER },
-    errors: [403],
+    errors: ['STORAGE_QUOTA_EXCEEDED'],
     handler: async ({ userId, params, body, ifMatch }) => {
       const project = await projects.updateProject(ctx, userId, params.id, body, ifMatch);
       return { headers: { ETag: etag(project.version) }, body: project };
@@ -166,7 +166,7 @@ const projectRouteDefs = (
     params: idParams,
     body: DuplicateProjectBody,
     response: { status: 201, schema: ProjectSchema, headers: ETAG_HEADER },
-    errors: [403],
+    errors: ['STORAGE_QUOTA_EXCEEDED'],
     handler: async ({ userId, params, body }) => {
       const copy = await projects.duplicateProject(ctx, userId, params.id, body);
       return {
@@ -218,7 +218,7 @@ const projectRouteDefs = (
     params: VersionParams,
     ifMatch: true,
     response: { status: 200, schema: ProjectSchema, headers: ETAG_HEADER },
-    errors: [403],
+    errors: ['STORAGE_QUOTA_EXCEEDED'],
     handler: async ({ userId, params, ifMatch }) => {
       const project = await projects.restoreVersion(ctx, userId, params.id, params.version, ifMatch);
       return { headers: { ETag: etag(project.version) }, body: project };

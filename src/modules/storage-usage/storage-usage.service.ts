@@ -9,14 +9,14 @@
  */
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
-import { AppError, unauthenticated } from '../../http/errors';
+import { AppError, appError, unauthenticated } from '../../http/errors';
 import { storageLimitFor } from '../users/users.service';
 import * as q from './storage-usage.queries';
 
 const accountGone = () => unauthenticated('The account for this token no longer exists');
 
 export const storageQuotaExceeded = (detail: string, extra: Record<string, unknown> = {}) =>
-  new AppError(403, 'STORAGE_QUOTA_EXCEEDED', detail, { extra });
+  appError('STORAGE_QUOTA_EXCEEDED', detail, { extra });
 
 function planLimits(ctx: AppContext) {
   return {

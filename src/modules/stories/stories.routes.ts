@@ -24,7 +24,7 @@ export const storyRoutes: RouteModule = (ctx: AppContext) => [
     auth: 'required',
     query: ListStoriesQuery,
     response: { status: 200, schema: StoryListSchema },
-    errors: [404],
+    errors: ['NOT_FOUND'],
     handler: async ({ userId, query }) => {
       const { rows, total } = await stories.listStories(ctx, userId, query);
       return { body: page(rows, total, query.page, query.limit) };
@@ -42,7 +42,7 @@ export const storyRoutes: RouteModule = (ctx: AppContext) => [
     auth: 'required',
     body: CreateStoryBody,
     response: { status: 201, schema: StorySchema, headers: ETAG_HEADER },
-    errors: [403, 404],
+    errors: ['STORAGE_QUOTA_EXCEEDED', 'NOT_FOUND'],
     handler: async ({ userId, body }) => {
       const story = await stories.createStory(ctx, userId, body);
       return {
@@ -82,7 +82,7 @@ export const storyRoutes: RouteModule = (ctx: AppContext) => [
     body: UpdateStoryBody,
     ifMatch: true,
     response: { status: 200, schema: StorySchema, headers: ETAG_HEADER },
-    errors: [403],
+    errors: ['STORAGE_QUOTA_EXCEEDED'],
     handler: async ({ userId, params, body, ifMatch }) => {
       const story = await stories.updateStory(ctx, userId, params.id, body, ifMatch);
       return { headers: { ETag: etag(story.version) }, body: story };

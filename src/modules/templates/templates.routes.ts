@@ -51,7 +51,7 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
     auth: 'required',
     body: CreateTemplateBody,
     response: { status: 201, schema: TemplateSchema, headers: ETAG_HEADER },
-    errors: [403, 404],
+    errors: ['FORBIDDEN', 'STORAGE_QUOTA_EXCEEDED', 'NOT_FOUND'],
     handler: async ({ userId, body }) => {
       const template = await templates.createTemplate(ctx, userId, body);
       return {
@@ -102,7 +102,7 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
     body: UpdateTemplateBody,
     ifMatch: true,
     response: { status: 200, schema: TemplateSchema, headers: ETAG_HEADER },
-    errors: [403],
+    errors: ['FORBIDDEN', 'STORAGE_QUOTA_EXCEEDED'],
     handler: async ({ userId, params, body, ifMatch }) => {
       const template = await templates.updateTemplate(ctx, userId, params.id, body, ifMatch);
       return { headers: { ETag: etag(template.version) }, body: template };
@@ -120,7 +120,7 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
     params: idParams,
     ifMatch: true,
     response: { status: 204, description: 'Deleted' },
-    errors: [403],
+    errors: ['FORBIDDEN'],
     handler: async ({ userId, params, ifMatch }) => {
       await templates.deleteTemplate(ctx, userId, params.id, ifMatch);
       return { status: 204 };
@@ -145,7 +145,7 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
       schema: ProjectSchema,
       headers: { ETag: { description: 'The new project\'s version, `"1"`' } },
     },
-    errors: [403],
+    errors: ['PLAN_REQUIRED', 'STORAGE_QUOTA_EXCEEDED'],
     handler: async ({ userId, params, body }) => {
       const project = await templates.useTemplate(ctx, userId, params.id, { title: body.title });
       return {
@@ -183,7 +183,7 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
     params: idParams,
     body: RateTemplateBody,
     response: { status: 200, schema: TemplateRatingSchema },
-    errors: [403],
+    errors: ['FORBIDDEN'],
     handler: async ({ userId, params, body }) => ({
       body: await templates.rateTemplate(ctx, userId, params.id, body),
     }),

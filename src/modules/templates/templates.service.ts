@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
 import {
-  AppError,
+  appError,
   forbidden,
   notFound,
   unauthenticated,
@@ -39,7 +39,7 @@ export interface TemplateView extends Omit<Template, 'content'> {
 export type TemplateRating = q.RatingRow;
 export type TemplateContent = q.TemplateContent;
 
-export const planRequired = (detail: string) => new AppError(403, 'PLAN_REQUIRED', detail);
+export const planRequired = (detail: string) => appError('PLAN_REQUIRED', detail);
 
 const EMPTY_CONTENT: TemplateContent = { settings: {}, stories: [] };
 
