@@ -31,7 +31,7 @@ function expectProblem(
 }
 
 const makePro = (user: TestUser) => t.db.query(`UPDATE users SET plan = 'pro' WHERE id = $1`, [user.id]);
-const transfer = (user: TestUser, projectId: string, body: unknown) =>
+const transfer = (user: TestUser, projectId: string, body: object) =>
   t.http().post(`/api/projects/${projectId}/transfer`).set(user.auth).send(body);
 
 /** Who owns what, to compare before and after a refused transfer. */

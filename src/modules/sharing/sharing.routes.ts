@@ -225,13 +225,14 @@ export const sharingRoutes: RouteModule = (ctx: AppContext) => {
         `${OWNER_ONLY} In one transaction the member \`userId\` becomes the owner and the caller an editor. ` +
         "The project's stored files (image originals, drawing PNGs) and text move from the caller's storage " +
         "use to the new owner's; past the new owner's plan limit → 403 `STORAGE_QUOTA_EXCEEDED` and nothing " +
-        'changes. `userId` that is not a member (or is the caller) → 400 `VALIDATION_ERROR`. Answers the ' +
-        'project.',
+        'changes. `userId` that is not a member (or is the caller) → 400 `VALIDATION_ERROR`. Concurrent ' +
+        'transfers of one project run one after another (409 `CONFLICT` only if it keeps changing hands: ' +
+        'try again). Answers the project.',
       auth: 'required',
       params: idParams,
       body: TransferBody,
       response: { status: 200, schema: ProjectSchema },
-      errors: [403],
+      errors: [403, 409],
       handler: async ({ userId, params, body }) => ({
         body: await sharing.transfer(ctx, userId, params.id, body.userId),
       }),

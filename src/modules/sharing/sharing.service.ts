@@ -268,6 +268,9 @@ export async function removeMember(
   });
 }
 
+/** A transfer whose project changes owner between its first read and its lock starts over, this often at most. */
+const TRANSFER_ATTEMPTS = 3;
+
 const notAMember = () =>
   validationError('userId must be a member of the project other than its owner', [
     { path: 'userId', message: 'must be a member of the project (editor or viewer)' },
@@ -285,25 +288,30 @@ export async function transfer(
   newOwnerId: string,
 ): Promise<Project> {
   const target = newOwnerId.toLowerCase();
-  await ctx.db.transaction(async (tx) => {
-    // The users' rows before the project (the storage lock order); which users is read unlocked first.
-    const ownerBefore = await q.findProjectOwner(tx, projectId);
-    if (!ownerBefore) throw notFound('Project');
-    await q.lockUsers(tx, [ownerBefore, target]);
-    const access = await lockAccess(tx, userId, projectId, 'manage');
-    if (access.ownerId !== ownerBefore) {
-      // Ownership moved (away and back) between the read and the lock: the wrong rows are locked.
-      throw new AppError(409, 'CONFLICT', 'The project changed hands meanwhile; try again');
-    }
-    if (target === userId || !(await q.lockMemberRole(tx, projectId, target))) throw notAMember();
-    const fileBytes = await q.fileBytesOfProject(tx, projectId);
-    await withinStorageLimit(ctx, tx, target, async () => {
-      await q.deleteMember(tx, projectId, target);
-      await q.setProjectOwner(tx, projectId, target);
-      await q.insertMember(tx, projectId, userId, 'editor');
-      await changeStorageUsage(ctx, tx, userId, -fileBytes);
-      await changeStorageUsage(ctx, tx, target, fileBytes);
+  // The users' rows are locked before the project (the storage lock order), so whose rows is read unlocked
+  // first; when the owner changed before the project lock was ours, the wrong rows are locked: start over.
+  for (let attempt = 1; ; attempt++) {
+    const done = await ctx.db.transaction(async (tx) => {
+      const ownerBefore = await q.findProjectOwner(tx, projectId);
+      if (!ownerBefore) throw notFound('Project');
+      await q.lockUsers(tx, [ownerBefore, target]);
+      const access = await lockAccess(tx, userId, projectId, 'manage');
+      if (access.ownerId !== ownerBefore) return false;
+      if (target === userId || !(await q.lockMemberRole(tx, projectId, target))) throw notAMember();
+      const fileBytes = await q.fileBytesOfProject(tx, projectId);
+      await withinStorageLimit(ctx, tx, target, async () => {
+        await q.deleteMember(tx, projectId, target);
+        await q.setProjectOwner(tx, projectId, target);
+        await q.insertMember(tx, projectId, userId, 'editor');
+        await changeStorageUsage(ctx, tx, userId, -fileBytes);
+        await changeStorageUsage(ctx, tx, target, fileBytes);
+      });
+      return true;
     });
-  });
+    if (done) break;
+    if (attempt === TRANSFER_ATTEMPTS) {
+      throw new AppError(409, 'CONFLICT', 'The project kept changing hands meanwhile; try again');
+    }
+  }
   return getProject(ctx, target, projectId);
 }
