@@ -535,6 +535,13 @@ export function hostileSuite(app: TestApp, options: { fuzz: boolean }): void {
       for (let round = 0; round < 6; round++) {
         const resources = await resourcesFor({ ...routes[0], path: '/api/projects/:id', body: undefined });
         resources.ids.template = (await createTemplate(t, resources.user)).id;
+        // A member and an invitation, so the sharing routes (a transfer among them) race the rest for real.
+        const member = await createUser(t);
+        await addMember(t, resources.user, resources.ids.project, member, 'viewer');
+        resources.ids.member = member.id;
+        resources.ids.invitation = (
+          await invite(t, resources.user, resources.ids.project, uniqueEmail('invited'))
+        ).invitation.id;
         // Every other round the account itself is deleted (with its real password) in the middle of it all.
         const accountDeletion =
           round % 2 === 1
