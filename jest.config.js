@@ -43,6 +43,7 @@ const databaseIndependent = [
   'tests/ops/slow-clients.test.ts',
   'tests/storage/file-store.contract.test.ts',
   'tests/storage/signed-urls.test.ts',
+  'tests/sharing/collaborator-config.test.ts',
   'tests/stories/word-count.test.ts',
 ];
 const skipDatabaseIndependent = Boolean(process.env.DATABASE_URL) && process.env.TEST_ALL_SUITES !== '1';

@@ -79,9 +79,10 @@ export interface Config {
     };
   };
   plans: {
-    free: { storageLimitBytes: number };
-    pro: { storageLimitBytes: number };
-    enterprise: { storageLimitBytes: number };
+    /** collaborators: people a project may be shared with (members and pending invitations), by the owner's plan. */
+    free: { storageLimitBytes: number; collaborators: number };
+    pro: { storageLimitBytes: number; collaborators: number };
+    enterprise: { storageLimitBytes: number; collaborators: number };
   };
   stripe: {
     secretKey: string | undefined;
@@ -213,6 +214,9 @@ const schema = Joi.object({
     .integer()
     .min(0)
     .default(100 * GB),
+  PLAN_FREE_COLLABORATORS: Joi.number().integer().min(0).max(100_000).default(2),
+  PLAN_PRO_COLLABORATORS: Joi.number().integer().min(0).max(100_000).default(10),
+  PLAN_ENTERPRISE_COLLABORATORS: Joi.number().integer().min(0).max(100_000).default(100),
 
   STRIPE_SECRET_KEY: Joi.string().optional(),
   STRIPE_WEBHOOK_SECRET: Joi.string().optional(),
@@ -411,9 +415,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     plans: {
-      free: { storageLimitBytes: v.PLAN_FREE_STORAGE_BYTES },
-      pro: { storageLimitBytes: v.PLAN_PRO_STORAGE_BYTES },
-      enterprise: { storageLimitBytes: v.PLAN_ENTERPRISE_STORAGE_BYTES },
+      free: { storageLimitBytes: v.PLAN_FREE_STORAGE_BYTES, collaborators: v.PLAN_FREE_COLLABORATORS },
+      pro: { storageLimitBytes: v.PLAN_PRO_STORAGE_BYTES, collaborators: v.PLAN_PRO_COLLABORATORS },
+      enterprise: {
+        storageLimitBytes: v.PLAN_ENTERPRISE_STORAGE_BYTES,
+        collaborators: v.PLAN_ENTERPRISE_COLLABORATORS,
+      },
     },
     stripe: {
       secretKey: v.STRIPE_SECRET_KEY,

@@ -112,6 +112,16 @@ export const ERROR_CODES = {
     title: 'Already a member',
     when: 'The person invited to a project is already a member of it',
   },
+  OWNER_ROLE_FIXED: {
+    status: 409,
+    title: "The owner's role is fixed",
+    when: "A change of the project owner's own role; ownership moves only by a transfer",
+  },
+  OWNER_CANNOT_LEAVE: {
+    status: 409,
+    title: 'The owner cannot leave',
+    when: 'The owner removing themself from their project; transfer it to a member first',
+  },
   ALREADY_SUBSCRIBED: {
     status: 409,
     title: 'Already subscribed',

@@ -50,6 +50,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Auth: 'Accounts, sign-in, the token pair (access JWT + single-use refresh token) and sessions',
   Users: "The signed-in user's profile, password and account",
   Projects: 'Coloring-book projects: versioned (`ETag`/`If-Match`), with history, duplication and PDF export',
+  Sharing: 'Shared projects: invitations by email, members and their roles, the transfer of ownership',
   Stories: 'The stories of a project',
   Images: 'Page, cover and reference images (multipart uploads) with signed URLs',
   Drawings: "The user's colorings: vector strokes and an optional rendered PNG",

@@ -10,7 +10,7 @@ import { requestContext, type RequestContext } from '../lib/async-context';
 export type MailMode = 'smtp' | 'outbox' | 'off';
 
 /** What a message is for; it names log lines and outbox files. */
-export type MailKind = 'password_reset' | 'email_verification';
+export type MailKind = 'password_reset' | 'email_verification' | 'project_invitation';
 
 export interface OutgoingMail {
   to: string;

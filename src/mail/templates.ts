@@ -16,9 +16,13 @@ export function appLink(appUrl: string, page: string, token: string): string {
   return url.toString();
 }
 
-/** `3600` → "1 hour", `86400` → "24 hours", `90` → "2 minutes" (rounded up: never promise more). */
+/**
+ * `3600` → "1 hour", `86400` → "24 hours", `604800` → "7 days" (whole days from 2 on), `90` → "2 minutes"
+ * (rounded up: never promise more).
+ */
 export function lifetimeText(seconds: number): string {
   const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (seconds >= 2 * 86400 && seconds % 86400 === 0) return plural(seconds / 86400, 'day');
   if (seconds % 3600 === 0) return plural(seconds / 3600, 'hour');
   return plural(Math.ceil(seconds / 60), 'minute');
 }
@@ -99,6 +103,34 @@ export function emailVerificationMail(input: { link: string; ttlSeconds: number 
     outro: [
       `The link works once, for ${lifetime}.`,
       `If you did not create a ${PRODUCT_NAME} account, ignore this email.`,
+    ],
+  });
+}
+
+/**
+ * An invitation to a shared project. Like the others it carries nothing a user typed (no project title, no
+ * inviter's name): the address is whatever the inviter entered, so the mail may reach a stranger.
+ */
+export function projectInvitationMail(input: {
+  link: string;
+  ttlSeconds: number;
+  role: 'editor' | 'viewer';
+}): RenderedMail {
+  const lifetime = lifetimeText(input.ttlSeconds);
+  const what = input.role === 'editor' ? 'view and edit' : 'view';
+  return render({
+    subject: `You are invited to a ${PRODUCT_NAME} project`,
+    intro: [
+      'Hello,',
+      `A ${PRODUCT_NAME} user invited this email address to ${what} one of their projects, as ${
+        input.role === 'editor' ? 'an editor' : 'a viewer'
+      }. Accepting needs a ${PRODUCT_NAME} account: sign in (or sign up) after following the link.`,
+    ],
+    action: 'Accept the invitation',
+    link: input.link,
+    outro: [
+      `The link works once, for ${lifetime}. A newer invitation to the same project replaces it.`,
+      'If you do not know the sender, ignore this email: nothing is shared until the link is used.',
     ],
   });
 }

@@ -16,6 +16,7 @@ import { imageRoutes } from './images/images.routes';
 import { imageIsProjectCover, imagesChild } from './images/images.service';
 import { projectRoutes } from './projects/projects.routes';
 import { registerProjectChild, setCoverImageCheck, type ProjectChild } from './projects/projects.service';
+import { sharingRoutes } from './sharing/sharing.routes';
 import { storyRoutes } from './stories/stories.routes';
 import { StorySchema } from './stories/stories.schemas';
 import { storiesChild } from './stories/stories.service';
@@ -61,6 +62,7 @@ export const featureModules: RouteModule[] = [
     })),
     useTemplate,
   }),
+  sharingRoutes,
   storyRoutes,
   imageRoutes,
   drawingRoutes,

@@ -13,6 +13,7 @@ import {
   type TestUser,
 } from '../helpers/factories';
 import { makePng } from '../helpers/images';
+import { addMember, invite, markEmailVerified } from '../helpers/sharing';
 import { collectGarbage } from '../../src/storage/gc';
 import { referencedFileKeys } from '../../src/storage/file-references';
 
@@ -164,6 +165,22 @@ async function resourcesFor(route: RouteDef): Promise<Resources> {
     ids.drawing = (await createDrawing(t, user, project.id)).id;
   }
   if (needs('/api/templates/') || route.body) ids.template = (await createTemplate(t, user)).id;
+  // Sharing: a member of the user's project (`:userId`, a transfer's `userId`) and an invitation of it
+  // (`:invitationId`); for /api/invitations/:id, an invitation to the user's own, verified address.
+  if (ids.project && (route.path.includes(':userId') || route.path.endsWith('/transfer'))) {
+    const member = await createUser(t);
+    await addMember(t, user, ids.project, member, 'viewer');
+    ids.member = member.id;
+  }
+  if (ids.project && route.path.includes(':invitationId')) {
+    ids.invitation = (await invite(t, user, ids.project, uniqueEmail('invited'))).invitation.id;
+  }
+  if (needs('/api/invitations/')) {
+    const inviter = await createUser(t);
+    const project = await createProject(t, inviter);
+    await markEmailVerified(t, user.id);
+    ids.ownInvitation = (await invite(t, inviter, project.id, user.email)).invitation.id;
+  }
   return { user, ids };
 }
 
@@ -174,7 +191,11 @@ const COLLECTIONS: Record<string, string> = {
   images: 'image',
   drawings: 'drawing',
   templates: 'template',
+  invitations: 'ownInvitation',
 };
+
+/** Path parameters other than `:id` that name one of the resources, by name. */
+const PARAMETER_RESOURCES: Record<string, string> = { userId: 'member', invitationId: 'invitation' };
 
 /** The path with its parameters filled: `override` for the one it names, else the user's own resources. */
 function fillPath(route: RouteDef, r: Resources, override?: { name: string; value: string }): string {
@@ -184,6 +205,8 @@ function fillPath(route: RouteDef, r: Resources, override?: { name: string; valu
     if (name === 'provider') return 'openai';
     if (name === 'key') return 'no/such/file.png';
     if (name === 'file') return 'no-such-asset.js';
+    const named = PARAMETER_RESOURCES[name];
+    if (named) return r.ids[named] ?? '00000000-0000-4000-8000-000000000000';
     const collection = COLLECTIONS[/^\/api\/(\w+)\//.exec(route.path)?.[1] ?? ''];
     return (collection && r.ids[collection]) ?? '00000000-0000-4000-8000-000000000000';
   });
@@ -202,6 +225,7 @@ function plausible(key: string, d: Description | undefined, r: Resources): unkno
       if (/storyId$/i.test(key)) return r.ids.story;
       if (/imageId$/i.test(key)) return r.ids.image;
       if (/templateId$/i.test(key)) return r.ids.template ?? '00000000-0000-4000-8000-000000000000';
+      if (key === 'userId') return r.ids.member ?? '00000000-0000-4000-8000-000000000000';
       const patternName = (rule('pattern')?.args?.options as { name?: string } | undefined)?.name;
       if (rule('guid') || patternName === 'uuid') return '00000000-0000-4000-8000-000000000000';
       if (rule('email')) return uniqueEmail('fuzz');
@@ -511,6 +535,13 @@ export function hostileSuite(app: TestApp, options: { fuzz: boolean }): void {
       for (let round = 0; round < 6; round++) {
         const resources = await resourcesFor({ ...routes[0], path: '/api/projects/:id', body: undefined });
         resources.ids.template = (await createTemplate(t, resources.user)).id;
+        // A member and an invitation, so the sharing routes (a transfer among them) race the rest for real.
+        const member = await createUser(t);
+        await addMember(t, resources.user, resources.ids.project, member, 'viewer');
+        resources.ids.member = member.id;
+        resources.ids.invitation = (
+          await invite(t, resources.user, resources.ids.project, uniqueEmail('invited'))
+        ).invitation.id;
         // Every other round the account itself is deleted (with its real password) in the middle of it all.
         const accountDeletion =
           round % 2 === 1

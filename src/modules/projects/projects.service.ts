@@ -8,6 +8,16 @@ import * as q from './projects.queries';
 import type { ProjectInclude, ProjectSort, ProjectStatus } from './projects.schemas';
 import { LIMITS } from './projects.schemas';
 
+// The access seam (project-access.ts), entered through this public file by the modules that share projects.
+export {
+  assertRole,
+  projectAccess,
+  requireProjectAccess,
+  type ProjectAccess,
+  type ProjectNeed,
+  type ProjectRole,
+} from './project-access';
+
 export type Project = q.ProjectRow;
 export type ProjectFields = q.ProjectFields;
 
