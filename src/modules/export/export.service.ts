@@ -145,12 +145,15 @@ export async function loadBook(
   projectId: string,
   options: ExportOptions,
 ): Promise<Book> {
+  // Any member (owner, editor, viewer) exports; the children carry the owner's id, and the book's
+  // author is the owner.
   const project = await getProject(ctx, userId, projectId);
+  const ownerId = project.ownerId;
   const [user, images, drawingRows, stories] = await Promise.all([
-    getUser(ctx.db, ctx.config, userId),
-    listProjectImageFiles(ctx.db, userId, projectId),
-    drawingsService.listProjectDrawingFiles(ctx.db, userId, projectId),
-    options.includeStories ? listStoriesOfProject(ctx.db, userId, projectId) : Promise.resolve([]),
+    getUser(ctx.db, ctx.config, ownerId),
+    listProjectImageFiles(ctx.db, ownerId, projectId),
+    drawingsService.listProjectDrawingFiles(ctx.db, ownerId, projectId),
+    options.includeStories ? listStoriesOfProject(ctx.db, ownerId, projectId) : Promise.resolve([]),
   ]);
   const drawings: DrawingFile[] = await settleAll(drawingRows, FILE_CONCURRENCY, async (row) => ({
     ...row,
@@ -203,7 +206,7 @@ export async function loadBook(
   const printedImageIds = [
     ...new Set(placedImages(layout).flatMap(({ placed }) => placed.image.imageId ?? [])),
   ];
-  const lost = new Set(await findImagesWithoutFile(ctx, userId, projectId, printedImageIds));
+  const lost = new Set(await findImagesWithoutFile(ctx, ownerId, projectId, printedImageIds));
   const missing = placedImages(layout)
     .map(({ placed }) => placed.image)
     .filter((image) =>
