@@ -268,9 +268,9 @@ export async function updateImage(
   if (current === null) throw notFound('Image');
   const projectId = fields.projectId ?? current;
   // A concurrent move in between is caught by the foreign keys (the story must be in the image's project).
+  if (fields.storyId) await assertStoryInProject(ctx, userId, projectId, fields.storyId);
   const row = await withProjectWrite(ctx, userId, current, 'write', 'Image', async (tx, access) => {
     if (projectId !== current) await assertMoveTarget(tx, userId, access, projectId);
-    if (fields.storyId) await assertStoryInProject(ctx, userId, projectId, fields.storyId);
     return q.updateImage(tx, { ownerId: access.ownerId, projectId: current }, id, fields);
   });
   if (!row) throw notFound('Image');
