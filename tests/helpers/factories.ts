@@ -182,7 +182,7 @@ export async function createDrawing(
  */
 export async function addMember(
   t: TestApp,
-  project: { id: string },
+  project: Record<string, any>,
   member: { id: string },
   role: 'editor' | 'viewer',
 ): Promise<void> {

@@ -1,5 +1,5 @@
 import { pageWithTotal, type Database } from '../../db/database';
-import { canReadSql } from '../projects/project-access';
+import { canReadSql, readableChildrenSql } from '../projects/project-access';
 
 export interface DrawingFields {
   projectId: string;
@@ -33,6 +33,8 @@ const DRAWING_COLUMNS = `d.id, d.project_id AS "projectId", d.image_id AS "image
   d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
 
 const DRAWING_ORDER = 'd.created_at, d.id';
+/** What the list's page needs of each readable drawing: its order and filter columns. */
+const LIST_COLUMNS = ['id', 'project_id', 'image_id', 'created_at'];
 
 /** Writable field → column: every SET is built from this fixed map, never from input. */
 const COLUMN_OF: Record<'title' | 'data' | 'width' | 'height', string> = {
@@ -50,7 +52,7 @@ export async function findDrawings(
   offset: number,
 ): Promise<{ rows: DrawingRow[]; total: number }> {
   // The drawings of every project the caller may read (ADR 0014), or of one.
-  const where = `${canReadSql('d.project_id', 'd.user_id', '$1')} AND ($2::uuid IS NULL OR d.project_id = $2::uuid)
+  const where = `($2::uuid IS NULL OR d.project_id = $2::uuid)
     AND ($3::uuid IS NULL OR d.image_id = $3::uuid)`;
   const params = [userId, filters.projectId, filters.imageId];
   // The page is chosen from an order index first: `data` (up to 5 MB) is only read for the page's rows.
@@ -58,7 +60,7 @@ export async function findDrawings(
     db,
     `WITH page AS (
        SELECT d.id, count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${DRAWING_ORDER}) AS n
-         FROM drawings d
+         FROM ${readableChildrenSql('drawings', 'd', '$1', LIST_COLUMNS)}
         WHERE ${where}
         ORDER BY ${DRAWING_ORDER}
         LIMIT $4 OFFSET $5
@@ -67,7 +69,7 @@ export async function findDrawings(
        FROM page JOIN drawings d ON d.id = page.id
       ORDER BY page.n`,
     [...params, limit, offset],
-    `SELECT count(*)::int AS total FROM drawings d WHERE ${where}`,
+    `SELECT count(*)::int AS total FROM ${readableChildrenSql('drawings', 'd', '$1', LIST_COLUMNS)} WHERE ${where}`,
     params,
   );
 }

@@ -1,5 +1,5 @@
 import { pageWithTotal, type Database } from '../../db/database';
-import { canReadSql } from '../projects/project-access';
+import { canReadSql, readableChildrenSql } from '../projects/project-access';
 import type { ImageKind } from './images.schemas';
 
 export interface ImageFields {
@@ -36,6 +36,8 @@ const IMAGE_COLUMNS = `i.id, i.project_id AS "projectId", i.story_id AS "storyId
   i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
 
 const IMAGE_ORDER = 'i.position, i.created_at, i.id';
+/** What the list's page needs of each readable image: its order and filter columns. */
+const LIST_COLUMNS = ['id', 'project_id', 'story_id', 'position', 'created_at'];
 
 /** Writable field → column: every SET is built from this fixed map, never from input. */
 const COLUMN_OF: Record<Exclude<keyof ImageFields, 'projectId' | 'storyId'>, string> = {
@@ -56,7 +58,7 @@ export async function findImages(
   offset: number,
 ): Promise<{ rows: ImageRow[]; total: number }> {
   // The images of every project the caller may read (ADR 0014), or of one.
-  const where = `${canReadSql('i.project_id', 'i.user_id', '$1')} AND ($2::uuid IS NULL OR i.project_id = $2::uuid)
+  const where = `($2::uuid IS NULL OR i.project_id = $2::uuid)
     AND ($3::uuid IS NULL OR i.story_id = $3::uuid)`;
   const params = [userId, filters.projectId, filters.storyId];
   // The page and the total come from an order index; only the page's rows are then read whole.
@@ -64,7 +66,7 @@ export async function findImages(
     db,
     `WITH page AS (
        SELECT i.id, count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${IMAGE_ORDER}) AS n
-         FROM images i
+         FROM ${readableChildrenSql('images', 'i', '$1', LIST_COLUMNS)}
         WHERE ${where}
         ORDER BY ${IMAGE_ORDER}
         LIMIT $4 OFFSET $5
@@ -73,7 +75,7 @@ export async function findImages(
        FROM page JOIN images i ON i.id = page.id
       ORDER BY page.n`,
     [...params, limit, offset],
-    `SELECT count(*)::int AS total FROM images i WHERE ${where}`,
+    `SELECT count(*)::int AS total FROM ${readableChildrenSql('images', 'i', '$1', LIST_COLUMNS)} WHERE ${where}`,
     params,
   );
 }

@@ -1,5 +1,5 @@
 import { pageWithTotal, type Database } from '../../db/database';
-import { canReadSql } from '../projects/project-access';
+import { canReadSql, readableChildrenSql } from '../projects/project-access';
 
 export interface StoryFields {
   projectId: string;
@@ -36,6 +36,8 @@ const STORY_COLUMNS = `s.id, s.project_id AS "projectId", s.title, s.content, s.
   s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
 
 const STORY_ORDER = 's.position, s.created_at, s.id';
+/** What the list's page needs of each readable story: its order and filter columns. */
+const LIST_COLUMNS = ['id', 'project_id', 'position', 'created_at'];
 
 /** The caller ($1 or $2 below) may read the story's project: its owner or a member (ADR 0014). */
 const canRead = (userParam: string) => canReadSql('s.project_id', 's.user_id', userParam);
@@ -53,8 +55,8 @@ export async function findStories(
     db,
     `WITH page AS (
        SELECT s.id, count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${STORY_ORDER}) AS n
-         FROM stories s
-        WHERE ${canRead('$1')} AND ($2::uuid IS NULL OR s.project_id = $2::uuid)
+         FROM ${readableChildrenSql('stories', 's', '$1', LIST_COLUMNS)}
+        WHERE $2::uuid IS NULL OR s.project_id = $2::uuid
         ORDER BY ${STORY_ORDER}
         LIMIT $3 OFFSET $4
      )
@@ -62,8 +64,8 @@ export async function findStories(
        FROM page JOIN stories s ON s.id = page.id
       ORDER BY page.n`,
     [userId, projectId, limit, offset],
-    `SELECT count(*)::int AS total FROM stories s
-        WHERE ${canRead('$1')} AND ($2::uuid IS NULL OR s.project_id = $2::uuid)`,
+    `SELECT count(*)::int AS total FROM ${readableChildrenSql('stories', 's', '$1', LIST_COLUMNS)}
+        WHERE $2::uuid IS NULL OR s.project_id = $2::uuid`,
     [userId, projectId],
   );
 }
