@@ -137,7 +137,7 @@ const printDrawing = (drawing: DrawingFile): PrintImage => ({
  * Reads the project and decides the book (docs/export.md): a title page (with the project's cover image,
  * else its first `cover` image), then the `page` images by position, each followed by the drawings made on
  * it; a story's text before its first page image; then the other drawings (creation order) and the
- * stories without page images (story order). References are not printed. 404 for someone else's project.
+ * stories without page images (story order). References are not printed. Any member may (404 for anyone else).
  */
 export async function loadBook(
   ctx: AppContext,
@@ -376,7 +376,7 @@ export const fileMissing = (image: PrintImage, missing: PrintImage[]) =>
   );
 
 /**
- * Everything an export checks before it writes a byte: the project is the caller's (404), it has a
+ * Everything an export checks before it writes a byte: the caller is a member of the project (404), it has a
  * coloring page (400 `EMPTY_PROJECT`), and every file it prints is in the store (409 `FILE_MISSING`
  * naming the first one and listing all). Answers the book and its warning count.
  */
