@@ -292,3 +292,65 @@ describe('POST /api/templates from a shared project', () => {
     expect((await send(owner)).status).toBe(201);
   });
 });
+
+describe('a transfer while a member writes', () => {
+  // Needs two connections at once: on the embedded database transactions run one after the other.
+  const onPostgres = process.env.DATABASE_URL ? test : test.skip;
+
+  onPostgres(
+    "when the project changes owner while an editor's write waits for the owner's row, then it runs again under the new owner's limit",
+    async () => {
+      const project = await sharedProject();
+      const heir = await createUser(t);
+      // The heir's storage is nearly full: the write must be judged by their limit, not the old owner's.
+      await t.db.query('UPDATE users SET storage_used_bytes = $2 WHERE id = $1', [heir.id, LIMIT - 5]);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      // A transfer (as the sharing module does it): it holds the old owner's row, then moves the project.
+      const transfer = t.db.transaction(async (tx) => {
+        await tx.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [owner.id]);
+        locked();
+        await released;
+        await tx.query('UPDATE projects SET user_id = $2 WHERE id = $1', [project.id, heir.id]);
+      });
+      await isLocked;
+      const write = t
+        .http()
+        .post('/api/stories')
+        .set(editor.auth)
+        .send({ projectId: project.id, title: 'During the transfer', content: 'Hello there' })
+        .then((res) => res);
+      // The write has read the old owner and now waits for that owner's row.
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await t.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+        );
+        if (rows[0].n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      release();
+      await transfer;
+
+      expectProblem(await write, 403, 'STORAGE_QUOTA_EXCEEDED');
+      const count = await t.db.query('SELECT count(*)::int AS n FROM stories WHERE project_id = $1', [
+        project.id,
+      ]);
+      expect(count.rows[0].n).toBe(0);
+      expect(await storageUsed(t, heir.id)).toBe(LIMIT - 5);
+      expect(await storageUsed(t, owner.id)).toBe(await storedBytesOfRows(t, owner.id));
+
+      // With room, the same write by the editor lands in the heir's project, under the heir's id.
+      await t.db.query('UPDATE users SET storage_used_bytes = 0 WHERE id = $1', [heir.id]);
+      const res = await t
+        .http()
+        .post('/api/stories')
+        .set(editor.auth)
+        .send({ projectId: project.id, title: 'After', content: 'Hello there' });
+      expect(res.status).toBe(201);
+      const row = await t.db.query('SELECT user_id FROM stories WHERE id = $1', [res.body.id]);
+      expect(row.rows[0].user_id).toBe(heir.id);
+    },
+  );
+});

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
-import { forbidden, notFound } from '../../http/errors';
+import { forbidden, notFound, serviceUnavailable } from '../../http/errors';
 import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 
 /**
@@ -199,7 +199,9 @@ export async function withProjectWrite<T>(
         }),
       );
     } catch (error) {
-      if (!(error instanceof OwnerChanged) || attempt >= 3) throw error;
+      if (!(error instanceof OwnerChanged)) throw error;
+      // Three transfers in a row while one write waited: unheard of; the client may simply retry.
+      if (attempt >= 3) throw serviceUnavailable('The project changed owner during this write; try again');
       expected = await requireProjectAccess(ctx.db, userId, projectId, need, what);
     }
   }
