@@ -80,7 +80,7 @@ describe('GET /api/projects with shared projects', () => {
     expect(res.body.data.map((p: any) => p.title)).toEqual(['Apple shared', 'Apple own']);
   });
 
-  test('when one shared project is read, then it carries ownerId and the caller role', async () => {
+  test('when one shared project is read, then it carries ownerId, the caller role and its children', async () => {
     const project = await sharedProject();
     for (const [user, role] of [
       [owner, 'owner'],
@@ -91,6 +91,13 @@ describe('GET /api/projects with shared projects', () => {
       expect(res.status).toBe(200);
       expect({ ownerId: res.body.ownerId, role: res.body.role }).toEqual({ ownerId: owner.id, role });
     }
+    // A member sees what is in it too.
+    const story = await createStory(t, owner, project.id);
+    const image = await createImage(t, editor, project.id);
+    const res = await t.http().get(`/api/projects/${project.id}?include=stories,images`).set(viewer.auth);
+    expect(res.body.stories.map((s: any) => s.id)).toEqual([story.id]);
+    expect(res.body.images.map((i: any) => i.id)).toEqual([image.id]);
+    expect(res.body.counts).toEqual({ stories: 1, images: 1, drawings: 0 });
   });
 });
 

@@ -63,8 +63,8 @@ export interface ProjectChild {
   /** Duplicate order, ascending: stories 10, images 20, drawings 30 (a drawing points to an image). */
   order: number;
   /**
-   * The project's first `limit` children for `include=<name>`, in list order. Ownership is checked; filter
-   * by userId too.
+   * The project's first `limit` children for `include=<name>`, in list order. The caller's access is
+   * checked; `scope.userId` is the project's owner, the id its children carry: filter by it too.
    */
   load(ctx: AppContext, tx: Database, scope: ProjectScope, limit: number): Promise<unknown[]>;
   /**
