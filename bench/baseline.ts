@@ -152,7 +152,7 @@ export function createBaselineApp(
           tags: body.tags ?? [],
           settings: {},
         });
-        await q.insertProjectVersion(tx, userId, row.id, q.PROJECT_FIELDS);
+        await q.insertProjectVersion(tx, userId, row.id, q.PROJECT_FIELDS, userId);
         await analytics.insertEvents(tx, [
           { userId, type: 'project.created', projectId: row.id, properties: {}, source: 'server' },
         ]);

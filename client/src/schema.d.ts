@@ -499,8 +499,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List the caller's projects
-         * @description `q` matches title or description case-insensitively; `status`, `category` and `tag` are exact. `counts` are numbers of the project's stories, images and drawings.
+         * List the caller's projects, own and shared
+         * @description Own and shared projects, each with `ownerId` and the caller's `role` (`owner`, `editor`, `viewer`); `role=…` keeps the projects where the caller has that role. `q` matches title or description case-insensitively; `status`, `category` and `tag` are exact. `counts` are numbers of the project's stories, images and drawings.
          */
         get: operations["getProjects"];
         put?: never;
@@ -524,18 +524,18 @@ export interface paths {
         };
         /**
          * One project, optionally with its children
-         * @description `include` embeds any of `stories`, `images`, `drawings` under those keys, each in list order: at most the first 200 of each kind. The project's `counts` tell whether there are more (`counts.stories > 200`); the list routes (`GET /api/stories?projectId=…&page=…`, likewise images and drawings) page through all of them. With `If-None-Match` naming the current `ETag` (or `*`) the answer is 304 without a body — except with `include`: the ETag is the project's version, which its children do not move, so an answer that embeds them is always 200.
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. `include` embeds any of `stories`, `images`, `drawings` under those keys, each in list order: at most the first 200 of each kind. The project's `counts` tell whether there are more (`counts.stories > 200`); the list routes (`GET /api/stories?projectId=…&page=…`, likewise images and drawings) page through all of them. With `If-None-Match` naming the current `ETag` (or `*`) the answer is 304 without a body — except with `include`: the ETag is the project's version, which its children do not move, so an answer that embeds them is always 200.
          */
         get: operations["getProjectsById"];
         /**
          * Change any subset of a project's writable fields
-         * @description Each PUT makes a new version (version + 1) with a snapshot. `coverImageId` must be one of the project's own images, or null. `settings` count against the caller's storage by their UTF-8 bytes (`{}`: 0): growing past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing changes.
+         * @description Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). Each PUT makes a new version (version + 1) with a snapshot. `coverImageId` must be one of the project's own images, or null. `settings` count against the owner's storage by their UTF-8 bytes (`{}`: 0): growing past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing changes.
          */
         put: operations["putProjectsById"];
         post?: never;
         /**
          * Delete a project with its stories, images, drawings and their files
-         * @description All in one transaction, with its version history; the stored files are deleted after the commit. Honours `If-Match` (412); someone else's project → 404.
+         * @description Owner only (an editor or viewer: 403 `FORBIDDEN`; anyone else: 404). All in one transaction, with its version history; the stored files are deleted after the commit. Honours `If-Match` (412); someone else's project → 404.
          */
         delete: operations["deleteProjectsById"];
         options?: never;
@@ -554,7 +554,7 @@ export interface paths {
         put?: never;
         /**
          * Deep-copy a project (all or nothing)
-         * @description Copies the project with its stories, images, drawings and files in one transaction, titled "<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy starts its own history at version 1. The copied files and text count against the storage quota again: a copy that would pass it answers 403 `STORAGE_QUOTA_EXCEEDED` and copies nothing.
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. Copies the project with its stories, images, drawings and files in one transaction, titled "<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy starts its own history at version 1 and belongs to the caller, whatever their role on the source. The copied files and text count against the caller's storage quota: a copy that would pass it answers 403 `STORAGE_QUOTA_EXCEEDED` and copies nothing.
          */
         post: operations["postProjectsByIdDuplicate"];
         delete?: never;
@@ -572,7 +572,7 @@ export interface paths {
         };
         /**
          * A project's versions, newest first
-         * @description Includes version 1 (the creation).
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. Includes version 1 (the creation). `changedBy` names who made each version (the owner or an editor).
          */
         get: operations["getProjectsByIdVersions"];
         put?: never;
@@ -592,7 +592,7 @@ export interface paths {
         };
         /**
          * A project's fields as they were at one version
-         * @description `snapshot` holds the fields then and `changedFields` what that version changed. A version the project never had, or someone else's project → 404.
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. `snapshot` holds the fields then and `changedFields` what that version changed. A version the project never had, or someone else's project → 404.
          */
         get: operations["getProjectsByIdVersionsByVersion"];
         put?: never;
@@ -614,9 +614,197 @@ export interface paths {
         put?: never;
         /**
          * Make a past version's fields current, as a new version
-         * @description Honours `If-Match` (the current version). A cover image that is no longer one of the project's images is not restored (the cover becomes null).
+         * @description Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). Honours `If-Match` (the current version). A cover image that is no longer one of the project's images is not restored (the cover becomes null).
          */
         post: operations["postProjectsByIdVersionsByVersionRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's owner and members
+         * @description Any member of the project (owner, editor, viewer); anyone else gets 404. The owner comes first (role `owner`, `addedAt` the project's `createdAt`), then the members by when they joined.
+         */
+        get: operations["getProjectsByIdMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's pending invitations
+         * @description The project owner only: an editor or viewer gets 403 `FORBIDDEN`, anyone else 404. Invitations still waiting for an answer, newest first; one past its `expiresAt` answers with status `expired` until it is replaced or revoked.
+         */
+        get: operations["getProjectsByIdInvitations"];
+        put?: never;
+        /**
+         * Invite an email address to the project
+         * @description The project owner only: an editor or viewer gets 403 `FORBIDDEN`, anyone else 404. Mails `email` a link to `APP_URL/accept-invitation?token=…` that works once, for 7 days (`POST /api/invitations/accept`). A pending invitation to the same address (case-insensitive) is replaced: its link stops working. The address of the owner or of a member → 409 `ALREADY_MEMBER`. Members and pending, unexpired invitations together are limited by the owner's plan (`PLAN_FREE_COLLABORATORS` 2, `PLAN_PRO_COLLABORATORS` 10, `PLAN_ENTERPRISE_COLLABORATORS` 100): past it → 403 `PLAN_REQUIRED`. Limited to `MAIL_RATE_LIMIT` invitations per minute per caller (429).
+         */
+        post: operations["postProjectsByIdInvitations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/invitations/{invitationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a pending invitation
+         * @description The project owner only: an editor or viewer gets 403 `FORBIDDEN`, anyone else 404. Its link stops working. An invitation that is not pending any more (accepted, declined, revoked or replaced) or of another project → 404.
+         */
+        delete: operations["deleteProjectsByIdInvitationsByInvitationId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invitations to the caller's email address
+         * @description Pending, unexpired invitations addressed to the caller's email address (case-insensitive), newest first. Needs a verified email address (403 `EMAIL_NOT_VERIFIED`, whatever `REQUIRE_VERIFIED_EMAIL` says): until it is verified, invitations to the address are not known to be the caller's.
+         */
+        get: operations["getInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join a project with a mailed invitation token
+         * @description Any signed-in user: the token from the mailed link proves the invited address, so the caller may be signed in under another one (and need not have verified it). The caller joins with the invited role and the token is spent. A bad, used, revoked, declined, replaced or expired token → 400 `INVALID_TOKEN`; the caller already owns the project or is a member → 409 `ALREADY_MEMBER` (the invitation stays pending).
+         */
+        post: operations["postInvitationsAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation to the caller's email address
+         * @description A pending, unexpired invitation addressed to the caller's email address (else 404). Needs a verified email address (403 `EMAIL_NOT_VERIFIED`, whatever `REQUIRE_VERIFIED_EMAIL` says): until it is verified, invitations to the address are not known to be the caller's. The caller already owns the project or is a member → 409 `ALREADY_MEMBER`.
+         */
+        post: operations["postInvitationsByIdAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline an invitation to the caller's email address
+         * @description A pending, unexpired invitation addressed to the caller's email address (else 404); its link stops working. Needs a verified email address (403 `EMAIL_NOT_VERIFIED`, whatever `REQUIRE_VERIFIED_EMAIL` says): until it is verified, invitations to the address are not known to be the caller's.
+         */
+        post: operations["postInvitationsByIdDecline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a member, or leave the project
+         * @description The owner removes any member; a member (editor or viewer) removes only themself, that is leaves (another member's `userId` → 403 `FORBIDDEN`); anyone else gets 404. `userId` not a member → 404. The owner cannot leave: 409 `OWNER_CANNOT_LEAVE` (transfer the project first). Takes effect at the member's next request.
+         */
+        delete: operations["deleteProjectsByIdMembersByUserId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a member's role
+         * @description The project owner only: an editor or viewer gets 403 `FORBIDDEN`, anyone else 404. `userId` not a member → 404. The owner's own role cannot change: 409 `OWNER_ROLE_FIXED` (transfer the project instead). Takes effect at the member's next request.
+         */
+        patch: operations["patchProjectsByIdMembersByUserId"];
+        trace?: never;
+    };
+    "/api/projects/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the project to one of its members
+         * @description The project owner only: an editor or viewer gets 403 `FORBIDDEN`, anyone else 404. In one transaction the member `userId` becomes the owner and the caller an editor. The project's stored files (image originals, drawing PNGs) and text move from the caller's storage use to the new owner's; past the new owner's plan limit → 403 `STORAGE_QUOTA_EXCEEDED` and nothing changes. `userId` that is not a member (or is the caller) → 400 `VALIDATION_ERROR`. Concurrent transfers of one project run one after another (409 `CONFLICT` only if it keeps changing hands: try again). Answers the project.
+         */
+        post: operations["postProjectsByIdTransfer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -632,13 +820,13 @@ export interface paths {
         };
         /**
          * List the caller's stories
-         * @description Ordered by `position`, then `createdAt`. With `projectId`, that project's only (someone else's → 404).
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. Ordered by `position`, then `createdAt`. With `projectId`, that project's only (someone else's → 404).
          */
         get: operations["getStories"];
         put?: never;
         /**
          * Create a story in one of the caller's projects
-         * @description `wordCount` is computed by the server. Without `position` the story goes last. `content` counts against the caller's storage by its UTF-8 bytes: past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED` and nothing is stored.
+         * @description Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). `wordCount` is computed by the server. Without `position` the story goes last. `content` counts against the project owner's storage by its UTF-8 bytes: past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED` and nothing is stored.
          */
         post: operations["postStories"];
         delete?: never;
@@ -656,18 +844,18 @@ export interface paths {
         };
         /**
          * One story
-         * @description With its `version` in the body and in `ETag` (send it back as `If-Match` to write safely). Someone else's story → 404.
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. With its `version` in the body and in `ETag` (send it back as `If-Match` to write safely). Someone else's story → 404.
          */
         get: operations["getStoriesById"];
         /**
          * Change any subset of a story's fields, or move it to another project
-         * @description `projectId` moves the story to another of the caller's projects. Each PUT is version + 1. A `content` that grows the caller's storage past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing changes.
+         * @description Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). `projectId` moves the story to another project of the same owner that the caller may write (another owner's: 400). Each PUT is version + 1. A `content` that grows the project owner's storage past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing changes.
          */
         put: operations["putStoriesById"];
         post?: never;
         /**
          * Delete a story
-         * @description Images attached to it stay in the project, no longer attached to a story. Honours `If-Match` (412); someone else's story → 404.
+         * @description Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). Images attached to it stay in the project, no longer attached to a story. Honours `If-Match` (412); someone else's story → 404.
          */
         delete: operations["deleteStoriesById"];
         options?: never;
@@ -684,13 +872,13 @@ export interface paths {
         };
         /**
          * List the caller's images
-         * @description Ordered by `position`, then `createdAt`. With `projectId` or `storyId`, only that project's or story's (someone else's → 404). `url` and `thumbnailUrl` are fresh signed URLs.
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. Ordered by `position`, then `createdAt`. With `projectId` or `storyId`, only that project's or story's (someone else's → 404). `url` and `thumbnailUrl` are fresh signed URLs.
          */
         get: operations["getImages"];
         put?: never;
         /**
          * Upload an image into one of the caller's projects
-         * @description A `multipart/form-data` body: the image in `file` and the other fields as text (`metadata` as a JSON string). PNG, JPEG and WebP are accepted, judged by the bytes (not the name or the part's Content-Type): anything else, or a file that does not decode, → 415; over `MAX_UPLOAD_BYTES` (default 10 MB) → 413; over 100 megapixels → 400. The original counts towards the storage limit of the caller's plan: past it → 403 `STORAGE_QUOTA_EXCEEDED`. Nothing is stored when an upload is refused. Someone else's `projectId` or `storyId` → 404; a story of another project → 400. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         * @description Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). A `multipart/form-data` body: the image in `file` and the other fields as text (`metadata` as a JSON string). PNG, JPEG and WebP are accepted, judged by the bytes (not the name or the part's Content-Type): anything else, or a file that does not decode, → 415; over `MAX_UPLOAD_BYTES` (default 10 MB) → 413; over 100 megapixels → 400. The original counts towards the storage limit of the caller's plan: past it → 403 `STORAGE_QUOTA_EXCEEDED`. Nothing is stored when an upload is refused. Someone else's `projectId` or `storyId` → 404; a story of another project → 400. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
          */
         post: operations["postImages"];
         delete?: never;
@@ -708,18 +896,18 @@ export interface paths {
         };
         /**
          * One image, with fresh signed URLs
-         * @description `url` and `thumbnailUrl` are new on every GET and live `SIGNED_URL_TTL` seconds; fetch the image again for new ones. Someone else's image → 404.
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. `url` and `thumbnailUrl` are new on every GET and live `SIGNED_URL_TTL` seconds; fetch the image again for new ones. Someone else's image → 404.
          */
         get: operations["getImagesById"];
         /**
          * Change an image's fields (not its file), or move it to another project
-         * @description Any subset of the fields. `projectId` moves the image to another of the caller's projects (someone else's → 404); a `storyId` must be a story of the image's (new) project (400), and a move without one clears the story. A moved image's drawings stay in their project, no longer attached to it, and it stops being the old project's cover.
+         * @description Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). Any subset of the fields. `projectId` moves the image to another project of the same owner that the caller may write (another owner's: 400) (someone else's → 404); a `storyId` must be a story of the image's (new) project (400), and a move without one clears the story. A moved image's drawings stay in their project, no longer attached to it, and it stops being the old project's cover.
          */
         put: operations["putImagesById"];
         post?: never;
         /**
          * Delete an image and its stored files
-         * @description Its original's size is released from the caller's storage use. Drawings of the image stay, no longer attached to it; a project whose cover it was has no cover.
+         * @description Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). Its original's size is released from the project owner's storage use. Drawings of the image stay, no longer attached to it; a project whose cover it was has no cover.
          */
         delete: operations["deleteImagesById"];
         options?: never;
@@ -736,13 +924,13 @@ export interface paths {
         };
         /**
          * List the caller's drawings
-         * @description In creation order. With `projectId` or `imageId`, only that project's or image's (someone else's → 404). `url` is a fresh signed URL of the PNG, or null.
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. In creation order. With `projectId` or `imageId`, only that project's or image's (someone else's → 404). `url` is a fresh signed URL of the PNG, or null.
          */
         get: operations["getDrawings"];
         put?: never;
         /**
          * Create a drawing in one of the caller's projects
-         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG and `data` (its UTF-8 bytes as stored) count towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. `imageId` must be an image of the drawing's project (someone else's → 404, another project's → 400). With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         * @description Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG and `data` (its UTF-8 bytes as stored) count towards the project owner's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. `imageId` must be an image of the drawing's project (someone else's → 404, another project's → 400). With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
          */
         post: operations["postDrawings"];
         delete?: never;
@@ -760,18 +948,18 @@ export interface paths {
         };
         /**
          * One drawing
-         * @description With its vector `data`, its `version` (also in `ETag`) and, when it has a PNG, a fresh signed `url`. Someone else's drawing → 404.
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. With its vector `data`, its `version` (also in `ETag`) and, when it has a PNG, a fresh signed `url`. Someone else's drawing → 404.
          */
         get: operations["getDrawingsById"];
         /**
          * Change a drawing, replace its PNG, or move it to another project
-         * @description The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG and `data` (its UTF-8 bytes as stored) count towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. Any subset of the fields, a new PNG, or both (not neither: 400); each PUT is version + 1. Without a file the stored PNG is kept. `projectId` moves the drawing to another of the caller's projects; without `imageId` its image is then cleared. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
+         * @description Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). The body is JSON (at most 8388608 bytes, else 413) or `multipart/form-data` with the same fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG and `data` (its UTF-8 bytes as stored) count towards the project owner's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is stored. Any subset of the fields, a new PNG, or both (not neither: 400); each PUT is version + 1. Without a file the stored PNG is kept. `projectId` moves the drawing to another project of the same owner that the caller may write (another owner's: 400); without `imageId` its image is then cleared. With `REQUIRE_VERIFIED_EMAIL=true`, a caller whose email address is not verified gets 403 `EMAIL_NOT_VERIFIED` (verify it through `POST /api/auth/email/verify-request` and the mailed link).
          */
         put: operations["putDrawingsById"];
         post?: never;
         /**
          * Delete a drawing and its PNG
-         * @description The PNG is deleted after the commit and the caller's storage use drops by its size. Honours `If-Match` (412); someone else's drawing → 404.
+         * @description Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). The PNG is deleted after the commit and the project owner's storage use drops by its size. Honours `If-Match` (412); someone else's drawing → 404.
          */
         delete: operations["deleteDrawingsById"];
         options?: never;
@@ -914,7 +1102,7 @@ export interface paths {
         put?: never;
         /**
          * Create a template
-         * @description `fromProjectId` snapshots one of the caller's projects (its settings and stories, in order) as the content; it cannot be combined with `content`. Without either the content is empty. New templates are private unless `isPublic` is true. Only administrators may send `isPremium` (others: 403). The content counts against the owner's storage (403 `STORAGE_QUOTA_EXCEEDED` past the plan's limit).
+         * @description `fromProjectId` snapshots one of the caller's projects (its settings and stories, in order) as the content — owner only: an editor or viewer of a shared project gets 403 `FORBIDDEN`, someone who is not a member 404; it cannot be combined with `content`. Without either the content is empty. New templates are private unless `isPublic` is true. Only administrators may send `isPremium` (others: 403). The content counts against the owner's storage (403 `STORAGE_QUOTA_EXCEEDED` past the plan's limit).
          */
         post: operations["postTemplates"];
         delete?: never;
@@ -1010,7 +1198,7 @@ export interface paths {
         put?: never;
         /**
          * Export the project as a print-ready coloring book (PDF)
-         * @description Streams a PDF: a title page, then the `page` images by `position` (each fitted into the safe area without distortion, followed by the drawings made on it), story text before its first page (`includeStories`), the other drawings, page numbers, and the title and author in its metadata. Every page has a TrimBox and a BleedBox; with `bleed` the page is 0.125 in larger on the top, bottom and outer edge. The page count is always even. See docs/export.md for the layout rules. No project → 404; no coloring page → 400 `EMPTY_PROJECT`; a printed file missing from the store → 409 `FILE_MISSING` with its `imageId` (or `drawingId`) and `missing`, the whole list. Every file is checked before the first byte, so the answer is a whole PDF or a problem; if a file still fails mid-stream the connection is cut, never a short PDF. Not replayable: `Idempotency-Key` is not honoured here (a stream has nothing to replay; repeating the request exports again). Renders are bounded: at most `EXPORT_CONCURRENCY` at once per server process (default 1); the rest wait in order for a slot, at most `EXPORT_QUEUE_TIMEOUT_MS` (default 30 s), else 503 `SERVICE_UNAVAILABLE` with `Retry-After` (also at once when 10 per slot are already waiting). A user may have 2 exports in progress (waiting or rendering); the next one → 429 `RATE_LIMITED` with `Retry-After`. See docs/export.md. `X-Export-Warnings` counts the warnings the preflight reports for the same options (low DPI, page count outside paperback limits).
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. Streams a PDF: a title page, then the `page` images by `position` (each fitted into the safe area without distortion, followed by the drawings made on it), story text before its first page (`includeStories`), the other drawings, page numbers, and the title and author in its metadata. Every page has a TrimBox and a BleedBox; with `bleed` the page is 0.125 in larger on the top, bottom and outer edge. The page count is always even. See docs/export.md for the layout rules. No project → 404; no coloring page → 400 `EMPTY_PROJECT`; a printed file missing from the store → 409 `FILE_MISSING` with its `imageId` (or `drawingId`) and `missing`, the whole list. Every file is checked before the first byte, so the answer is a whole PDF or a problem; if a file still fails mid-stream the connection is cut, never a short PDF. Not replayable: `Idempotency-Key` is not honoured here (a stream has nothing to replay; repeating the request exports again). Renders are bounded: at most `EXPORT_CONCURRENCY` at once per server process (default 1); the rest wait in order for a slot, at most `EXPORT_QUEUE_TIMEOUT_MS` (default 30 s), else 503 `SERVICE_UNAVAILABLE` with `Retry-After` (also at once when 10 per slot are already waiting). A user may have 2 exports in progress (waiting or rendering); the next one → 429 `RATE_LIMITED` with `Retry-After`. See docs/export.md. `X-Export-Warnings` counts the warnings the preflight reports for the same options (low DPI, page count outside paperback limits).
          */
         post: operations["postProjectsByIdExport"];
         delete?: never;
@@ -1028,7 +1216,7 @@ export interface paths {
         };
         /**
          * Check a project before exporting it
-         * @description What the export would print with the same options: the page count (always even), the paperback spine width (0.0025 in per page), binding fit, the margins, and for every page that prints an image its effective DPI at the trim size with its warnings (`LOW_DPI` under 300 DPI, `FILE_MISSING`). Problems the export refuses (no coloring page, missing files) are reported here as warnings, not errors. `X-Export-Warnings` counts the warnings the preflight reports for the same options (low DPI, page count outside paperback limits).
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. What the export would print with the same options: the page count (always even), the paperback spine width (0.0025 in per page), binding fit, the margins, and for every page that prints an image its effective DPI at the trim size with its warnings (`LOW_DPI` under 300 DPI, `FILE_MISSING`). Problems the export refuses (no coloring page, missing files) are reported here as warnings, not errors. `X-Export-Warnings` counts the warnings the preflight reports for the same options (low DPI, page count outside paperback limits).
          */
         get: operations["getProjectsByIdExportPreflight"];
         put?: never;
@@ -1043,12 +1231,57 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description What went wrong, stable for clients to act on. Each code comes with one status (ADR 0017):
+         *
+         *     | Code | Status | Title | When |
+         *     | --- | --- | --- | --- |
+         *     | `VALIDATION_ERROR` | 400 | Invalid input | A parameter, query, header or body field is missing or wrong; `errors` names each field |
+         *     | `INVALID_JSON` | 400 | Invalid JSON | The body is not valid JSON |
+         *     | `MALFORMED_REQUEST` | 400 | Malformed request | The request is not valid HTTP/1.1 (refused by the HTTP parser; the connection is closed) |
+         *     | `INVALID_SIGNATURE` | 400 | Invalid signature | A Stripe webhook whose `Stripe-Signature` is missing or does not match the body |
+         *     | `INVALID_TOKEN` | 400 | Invalid token | A password-reset or email-verification token that is unknown, used, expired or superseded |
+         *     | `EMPTY_PROJECT` | 400 | Empty project | An export of a project without coloring pages |
+         *     | `UNAUTHENTICATED` | 401 | Unauthenticated | The access (or refresh) token is missing, malformed, expired or revoked, or its account is gone |
+         *     | `INVALID_CREDENTIALS` | 401 | Invalid credentials | Login with an unknown email or a wrong password |
+         *     | `FORBIDDEN` | 403 | Forbidden | Authenticated, but this caller may not do this (not the owner, not an admin, a bad file URL) |
+         *     | `PLAN_REQUIRED` | 403 | Plan required | A premium template used on a plan without premium templates |
+         *     | `STORAGE_QUOTA_EXCEEDED` | 403 | Storage quota exceeded | The write would take the user past their plan's storage limit |
+         *     | `EMAIL_NOT_VERIFIED` | 403 | Email not verified | With `REQUIRE_VERIFIED_EMAIL=true`: an upload or billing call before the email is verified |
+         *     | `INVALID_PASSWORD` | 403 | Invalid password | The current password given to change the password or delete the account is wrong |
+         *     | `NOT_FOUND` | 404 | Not found | No such resource for this caller, or no route for the path |
+         *     | `METHOD_NOT_ALLOWED` | 405 | Method not allowed | The path exists, but not with this method; `Allow` lists the ones it takes |
+         *     | `REQUEST_TIMEOUT` | 408 | Request timeout | The request did not arrive in time (the connection is closed) |
+         *     | `CONFLICT` | 409 | Conflict | The write conflicts with an existing resource (a uniqueness the database enforces) |
+         *     | `EMAIL_TAKEN` | 409 | Email taken | Register with an email that already has an account |
+         *     | `IDEMPOTENCY_KEY_IN_USE` | 409 | Idempotency key in use | A request with this `Idempotency-Key` is still running; retry after `Retry-After` |
+         *     | `ALREADY_MEMBER` | 409 | Already a member | The person invited to a project is already a member of it |
+         *     | `OWNER_ROLE_FIXED` | 409 | The owner's role is fixed | A change of the project owner's own role; ownership moves only by a transfer |
+         *     | `OWNER_CANNOT_LEAVE` | 409 | The owner cannot leave | The owner removing themself from their project; transfer it to a member first |
+         *     | `ALREADY_SUBSCRIBED` | 409 | Already subscribed | A checkout while a subscription is live; change it in the customer portal |
+         *     | `FILE_MISSING` | 409 | File missing | An export needs a stored file that is gone; the body names it (`imageId`/`drawingId`, `missing`) |
+         *     | `KEY_UNREADABLE` | 409 | Key unreadable | A stored AI-provider key can no longer be decrypted; store it again |
+         *     | `CURSOR_EXPIRED` | 410 | Cursor expired | A pagination cursor that is too old or no longer valid; start the list again |
+         *     | `VERSION_CONFLICT` | 412 | Version conflict | `If-Match` does not name the current version (`ETag`); the body has `currentVersion` |
+         *     | `PRECONDITION_FAILED` | 412 | Precondition failed | An `If-Match` or `If-Unmodified-Since` that does not hold for a static asset of the docs page |
+         *     | `PAYLOAD_TOO_LARGE` | 413 | Payload too large | The body, a file or the chunk extensions are over their limit |
+         *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | Unsupported media type | A wrong `Content-Type` or `Content-Encoding`, or file bytes of a type that is not accepted |
+         *     | `RANGE_NOT_SATISFIABLE` | 416 | Range not satisfiable | A `Range` outside a static asset of the docs page |
+         *     | `IDEMPOTENCY_KEY_REUSED` | 422 | Idempotency key reused | This `Idempotency-Key` was used with a different request body |
+         *     | `RATE_LIMITED` | 429 | Rate limited | Too many requests (or exports in progress); see `Retry-After` and `RateLimit` |
+         *     | `HEADERS_TOO_LARGE` | 431 | Headers too large | The request headers are over the server limit (the connection is closed) |
+         *     | `INTERNAL` | 500 | Internal error | An unexpected error on our side (logged with the request id) |
+         *     | `SERVICE_UNAVAILABLE` | 503 | Service unavailable | A dependency (database, rate-limit store, payment provider, export slots) is away or busy; see `Retry-After` |
+         *     | `BILLING_DISABLED` | 503 | Billing disabled | Billing is not configured on this server (no Stripe keys) |
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST" | "INVALID_SIGNATURE" | "INVALID_TOKEN" | "EMPTY_PROJECT" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "PLAN_REQUIRED" | "STORAGE_QUOTA_EXCEEDED" | "EMAIL_NOT_VERIFIED" | "INVALID_PASSWORD" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_KEY_IN_USE" | "ALREADY_MEMBER" | "OWNER_ROLE_FIXED" | "OWNER_CANNOT_LEAVE" | "ALREADY_SUBSCRIBED" | "FILE_MISSING" | "KEY_UNREADABLE" | "CURSOR_EXPIRED" | "VERSION_CONFLICT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL" | "SERVICE_UNAVAILABLE" | "BILLING_DISABLED";
         Problem: {
             type: string;
             title: string;
             /** Format: int64 */
             status: number;
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             detail?: string;
             errors?: {
                 path: string;
@@ -1235,6 +1468,16 @@ export interface components {
         Project: {
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description The project's owner: its stories, images and drawings count against their storage
+             */
+            ownerId: string;
+            /**
+             * @description The caller's role: `owner`, or `editor`/`viewer` of a project shared with them (docs/collaboration.md)
+             * @enum {string}
+             */
+            role: "owner" | "editor" | "viewer";
             title: string;
             description: string | null;
             category: string | null;
@@ -1301,6 +1544,16 @@ export interface components {
         ProjectWithChildren: {
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description The project's owner: its stories, images and drawings count against their storage
+             */
+            ownerId: string;
+            /**
+             * @description The caller's role: `owner`, or `editor`/`viewer` of a project shared with them (docs/collaboration.md)
+             * @enum {string}
+             */
+            role: "owner" | "editor" | "viewer";
             title: string;
             description: string | null;
             category: string | null;
@@ -1353,6 +1606,12 @@ export interface components {
             createdAt: string;
             /** @description Fields whose value this version changed (version 1: every field) */
             changedFields: string[];
+            /** @description Who made this version (the owner or an editor); null once their account is deleted */
+            changedBy: {
+                /** Format: uuid */
+                id: string;
+                displayName: string | null;
+            } | null;
         };
         ProjectVersion: {
             /** Format: int64 */
@@ -1363,6 +1622,12 @@ export interface components {
              */
             createdAt: string;
             changedFields: string[];
+            /** @description Who made this version (the owner or an editor); null once their account is deleted */
+            changedBy: {
+                /** Format: uuid */
+                id: string;
+                displayName: string | null;
+            } | null;
             /** @description The project's writable fields as they were at this version */
             snapshot: {
                 title: string;
@@ -1377,6 +1642,50 @@ export interface components {
                 /** Format: uuid */
                 coverImageId: string | null;
             };
+        };
+        Member: {
+            /** Format: uuid */
+            userId: string;
+            email: string;
+            displayName: string | null;
+            /** @enum {string} */
+            role: "owner" | "editor" | "viewer";
+            /**
+             * Format: date-time
+             * @description When they joined; the owner's is the project's createdAt
+             */
+            addedAt: string;
+        };
+        Invitation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            projectId: string;
+            projectTitle: string;
+            email: string;
+            /** @enum {string} */
+            role: "editor" | "viewer";
+            /**
+             * @description `expired`: still pending, but past `expiresAt`
+             * @enum {string}
+             */
+            status: "pending" | "accepted" | "declined" | "revoked" | "expired";
+            /** @description null when that account no longer exists */
+            invitedBy: {
+                /** Format: uuid */
+                id: string;
+                displayName: string | null;
+            } | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            expiresAt: string;
         };
         Image: {
             /** Format: uuid */
@@ -1674,8 +1983,8 @@ export interface components {
         };
     };
     responses: {
-        /** @description Invalid input: `VALIDATION_ERROR` (each field in `errors`), `INVALID_JSON`, or another 400 code */
-        E400: {
+        /** @description `VALIDATION_ERROR`: A parameter, query, header or body field is missing or wrong; `errors` names each field */
+        "E400.VALIDATION_ERROR": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1688,11 +1997,94 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "VALIDATION_ERROR";
+                };
             };
         };
-        /** @description `UNAUTHENTICATED` (missing, malformed, expired or revoked token) or `INVALID_CREDENTIALS` */
-        E401: {
+        /** @description `VALIDATION_ERROR`: A parameter, query, header or body field is missing or wrong; `errors` names each field. `INVALID_JSON`: The body is not valid JSON */
+        "E400.VALIDATION_ERROR.INVALID_JSON": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "VALIDATION_ERROR" | "INVALID_JSON";
+                };
+            };
+        };
+        /** @description `VALIDATION_ERROR`: A parameter, query, header or body field is missing or wrong; `errors` names each field. `INVALID_JSON`: The body is not valid JSON. `EMPTY_PROJECT`: An export of a project without coloring pages */
+        "E400.VALIDATION_ERROR.INVALID_JSON.EMPTY_PROJECT": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "VALIDATION_ERROR" | "INVALID_JSON" | "EMPTY_PROJECT";
+                };
+            };
+        };
+        /** @description `VALIDATION_ERROR`: A parameter, query, header or body field is missing or wrong; `errors` names each field. `INVALID_JSON`: The body is not valid JSON. `INVALID_SIGNATURE`: A Stripe webhook whose `Stripe-Signature` is missing or does not match the body */
+        "E400.VALIDATION_ERROR.INVALID_JSON.INVALID_SIGNATURE": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "VALIDATION_ERROR" | "INVALID_JSON" | "INVALID_SIGNATURE";
+                };
+            };
+        };
+        /** @description `VALIDATION_ERROR`: A parameter, query, header or body field is missing or wrong; `errors` names each field. `INVALID_JSON`: The body is not valid JSON. `INVALID_TOKEN`: A password-reset or email-verification token that is unknown, used, expired or superseded */
+        "E400.VALIDATION_ERROR.INVALID_JSON.INVALID_TOKEN": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "VALIDATION_ERROR" | "INVALID_JSON" | "INVALID_TOKEN";
+                };
+            };
+        };
+        /** @description `INVALID_CREDENTIALS`: Login with an unknown email or a wrong password */
+        "E401.INVALID_CREDENTIALS": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1707,11 +2099,36 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "INVALID_CREDENTIALS";
+                };
             };
         };
-        /** @description Authenticated but not allowed (`FORBIDDEN`, `PLAN_REQUIRED`, `STORAGE_QUOTA_EXCEEDED`, `INVALID_PASSWORD`, …) */
-        E403: {
+        /** @description `UNAUTHENTICATED`: The access (or refresh) token is missing, malformed, expired or revoked, or its account is gone */
+        "E401.UNAUTHENTICATED": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description Bearer */
+                "WWW-Authenticate"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "UNAUTHENTICATED";
+                };
+            };
+        };
+        /** @description `EMAIL_NOT_VERIFIED`: With `REQUIRE_VERIFIED_EMAIL=true`: an upload or billing call before the email is verified */
+        "E403.EMAIL_NOT_VERIFIED": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1724,11 +2141,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "EMAIL_NOT_VERIFIED";
+                };
             };
         };
-        /** @description `NOT_FOUND`: no such resource for this caller */
-        E404: {
+        /** @description `FORBIDDEN`: Authenticated, but this caller may not do this (not the owner, not an admin, a bad file URL) */
+        "E403.FORBIDDEN": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1741,11 +2161,154 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
             };
         };
-        /** @description `METHOD_NOT_ALLOWED`: the path exists, but not with the method asked (one not listed for the path). `Allow` lists the methods it takes, `HEAD` wherever there is a `GET`. */
-        E405: {
+        /** @description `FORBIDDEN`: Authenticated, but this caller may not do this (not the owner, not an admin, a bad file URL). `PLAN_REQUIRED`: A premium template used on a plan without premium templates */
+        "E403.FORBIDDEN.PLAN_REQUIRED": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "PLAN_REQUIRED";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: Authenticated, but this caller may not do this (not the owner, not an admin, a bad file URL). `STORAGE_QUOTA_EXCEEDED`: The write would take the user past their plan's storage limit */
+        "E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "STORAGE_QUOTA_EXCEEDED";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: Authenticated, but this caller may not do this (not the owner, not an admin, a bad file URL). `STORAGE_QUOTA_EXCEEDED`: The write would take the user past their plan's storage limit. `EMAIL_NOT_VERIFIED`: With `REQUIRE_VERIFIED_EMAIL=true`: an upload or billing call before the email is verified */
+        "E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED.EMAIL_NOT_VERIFIED": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "STORAGE_QUOTA_EXCEEDED" | "EMAIL_NOT_VERIFIED";
+                };
+            };
+        };
+        /** @description `INVALID_PASSWORD`: The current password given to change the password or delete the account is wrong */
+        "E403.INVALID_PASSWORD": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "INVALID_PASSWORD";
+                };
+            };
+        };
+        /** @description `PLAN_REQUIRED`: A premium template used on a plan without premium templates. `STORAGE_QUOTA_EXCEEDED`: The write would take the user past their plan's storage limit */
+        "E403.PLAN_REQUIRED.STORAGE_QUOTA_EXCEEDED": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "PLAN_REQUIRED" | "STORAGE_QUOTA_EXCEEDED";
+                };
+            };
+        };
+        /** @description `STORAGE_QUOTA_EXCEEDED`: The write would take the user past their plan's storage limit */
+        "E403.STORAGE_QUOTA_EXCEEDED": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "STORAGE_QUOTA_EXCEEDED";
+                };
+            };
+        };
+        /** @description `NOT_FOUND`: No such resource for this caller, or no route for the path */
+        "E404.NOT_FOUND": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "NOT_FOUND";
+                };
+            };
+        };
+        /** @description `METHOD_NOT_ALLOWED`: The path exists, but not with this method; `Allow` lists the ones it takes */
+        "E405.METHOD_NOT_ALLOWED": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1760,11 +2323,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "METHOD_NOT_ALLOWED";
+                };
             };
         };
-        /** @description Conflict (`EMAIL_TAKEN`, `IDEMPOTENCY_KEY_IN_USE`, …) */
-        E409: {
+        /** @description `CONFLICT`: The write conflicts with an existing resource (a uniqueness the database enforces). `IDEMPOTENCY_KEY_IN_USE`: A request with this `Idempotency-Key` is still running; retry after `Retry-After` */
+        "E409.CONFLICT.IDEMPOTENCY_KEY_IN_USE": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1777,11 +2343,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "CONFLICT" | "IDEMPOTENCY_KEY_IN_USE";
+                };
             };
         };
-        /** @description `VERSION_CONFLICT`: `If-Match` does not name the current version */
-        E412: {
+        /** @description `EMAIL_TAKEN`: Register with an email that already has an account */
+        "E409.EMAIL_TAKEN": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1794,11 +2363,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "EMAIL_TAKEN";
+                };
             };
         };
-        /** @description `PAYLOAD_TOO_LARGE`: body or file over its limit */
-        E413: {
+        /** @description `FILE_MISSING`: An export needs a stored file that is gone; the body names it (`imageId`/`drawingId`, `missing`) */
+        "E409.FILE_MISSING": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1811,11 +2383,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "FILE_MISSING";
+                };
             };
         };
-        /** @description `UNSUPPORTED_MEDIA_TYPE`: wrong Content-Type, or file bytes of a type that is not accepted */
-        E415: {
+        /** @description `IDEMPOTENCY_KEY_IN_USE`: A request with this `Idempotency-Key` is still running; retry after `Retry-After` */
+        "E409.IDEMPOTENCY_KEY_IN_USE": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1828,11 +2403,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "IDEMPOTENCY_KEY_IN_USE";
+                };
             };
         };
-        /** @description `IDEMPOTENCY_KEY_REUSED`: the key was used with a different body */
-        E422: {
+        /** @description `IDEMPOTENCY_KEY_IN_USE`: A request with this `Idempotency-Key` is still running; retry after `Retry-After`. `ALREADY_MEMBER`: The person invited to a project is already a member of it */
+        "E409.IDEMPOTENCY_KEY_IN_USE.ALREADY_MEMBER": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1845,11 +2423,174 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "IDEMPOTENCY_KEY_IN_USE" | "ALREADY_MEMBER";
+                };
             };
         };
-        /** @description `RATE_LIMITED`: see `Retry-After`, `RateLimit` and `RateLimit-Policy` */
-        E429: {
+        /** @description `IDEMPOTENCY_KEY_IN_USE`: A request with this `Idempotency-Key` is still running; retry after `Retry-After`. `ALREADY_SUBSCRIBED`: A checkout while a subscription is live; change it in the customer portal */
+        "E409.IDEMPOTENCY_KEY_IN_USE.ALREADY_SUBSCRIBED": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "IDEMPOTENCY_KEY_IN_USE" | "ALREADY_SUBSCRIBED";
+                };
+            };
+        };
+        /** @description `KEY_UNREADABLE`: A stored AI-provider key can no longer be decrypted; store it again */
+        "E409.KEY_UNREADABLE": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "KEY_UNREADABLE";
+                };
+            };
+        };
+        /** @description `OWNER_CANNOT_LEAVE`: The owner removing themself from their project; transfer it to a member first */
+        "E409.OWNER_CANNOT_LEAVE": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "OWNER_CANNOT_LEAVE";
+                };
+            };
+        };
+        /** @description `OWNER_ROLE_FIXED`: A change of the project owner's own role; ownership moves only by a transfer */
+        "E409.OWNER_ROLE_FIXED": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "OWNER_ROLE_FIXED";
+                };
+            };
+        };
+        /** @description `VERSION_CONFLICT`: `If-Match` does not name the current version (`ETag`); the body has `currentVersion` */
+        "E412.VERSION_CONFLICT": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "VERSION_CONFLICT";
+                };
+            };
+        };
+        /** @description `PAYLOAD_TOO_LARGE`: The body, a file or the chunk extensions are over their limit */
+        "E413.PAYLOAD_TOO_LARGE": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "PAYLOAD_TOO_LARGE";
+                };
+            };
+        };
+        /** @description `UNSUPPORTED_MEDIA_TYPE`: A wrong `Content-Type` or `Content-Encoding`, or file bytes of a type that is not accepted */
+        "E415.UNSUPPORTED_MEDIA_TYPE": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "UNSUPPORTED_MEDIA_TYPE";
+                };
+            };
+        };
+        /** @description `IDEMPOTENCY_KEY_REUSED`: This `Idempotency-Key` was used with a different request body */
+        "E422.IDEMPOTENCY_KEY_REUSED": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "IDEMPOTENCY_KEY_REUSED";
+                };
+            };
+        };
+        /** @description `RATE_LIMITED`: Too many requests (or exports in progress); see `Retry-After` and `RateLimit` */
+        "E429.RATE_LIMITED": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1864,11 +2605,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "RATE_LIMITED";
+                };
             };
         };
-        /** @description `INTERNAL`: an unexpected error (logged with the request id) */
-        E500: {
+        /** @description `INTERNAL`: An unexpected error on our side (logged with the request id) */
+        "E500.INTERNAL": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1881,11 +2625,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "INTERNAL";
+                };
             };
         };
-        /** @description `SERVICE_UNAVAILABLE` (database unreachable) or `BILLING_DISABLED` */
-        E503: {
+        /** @description `SERVICE_UNAVAILABLE`: A dependency (database, rate-limit store, payment provider, export slots) is away or busy; see `Retry-After` */
+        "E503.SERVICE_UNAVAILABLE": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
                 "X-Request-Id"?: string;
@@ -1900,7 +2647,32 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "SERVICE_UNAVAILABLE";
+                };
+            };
+        };
+        /** @description `SERVICE_UNAVAILABLE`: A dependency (database, rate-limit store, payment provider, export slots) is away or busy; see `Retry-After`. `BILLING_DISABLED`: Billing is not configured on this server (no Stripe keys) */
+        "E503.SERVICE_UNAVAILABLE.BILLING_DISABLED": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description Seconds to wait, when a dependency (the rate-limit store) is briefly unavailable */
+                "Retry-After"?: number;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "SERVICE_UNAVAILABLE" | "BILLING_DISABLED";
+                };
             };
         };
     };
@@ -1934,10 +2706,10 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            405: components["responses"]["E405"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getReady: {
@@ -1963,10 +2735,10 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            405: components["responses"]["E405"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getMetrics: {
@@ -1989,12 +2761,12 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getOpenapijson: {
@@ -2021,11 +2793,11 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
-            400: components["responses"]["E400"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postAuthRegister: {
@@ -2072,14 +2844,14 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            400: components["responses"]["E400"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.EMAIL_TAKEN"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postAuthLogin: {
@@ -2119,14 +2891,14 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.INVALID_CREDENTIALS"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postAuthRefresh: {
@@ -2161,14 +2933,14 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResult"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postAuthLogout: {
@@ -2201,14 +2973,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postAuthLogoutAll: {
@@ -2235,12 +3007,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getAuthMe: {
@@ -2269,12 +3041,12 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getAuthSessions: {
@@ -2309,12 +3081,12 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     deleteAuthSessionsById: {
@@ -2343,13 +3115,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postAuthPasswordForgot: {
@@ -2384,13 +3156,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postAuthPasswordReset: {
@@ -2430,13 +3202,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON.INVALID_TOKEN"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postAuthEmailVerifyRequest: {
@@ -2463,12 +3235,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postAuthEmailVerify: {
@@ -2503,13 +3275,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON.INVALID_TOKEN"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getDocs: {
@@ -2536,11 +3308,11 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            400: components["responses"]["E400"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     deleteUsersMe: {
@@ -2573,15 +3345,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.INVALID_PASSWORD"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     patchUsersMe: {
@@ -2621,14 +3393,14 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postUsersMePassword: {
@@ -2663,15 +3435,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.INVALID_PASSWORD"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getApiKeys: {
@@ -2706,12 +3478,12 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getApiKeysByProvider: {
@@ -2743,14 +3515,14 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeySecret"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.KEY_UNREADABLE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     putApiKeysByProvider: {
@@ -2810,15 +3582,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     deleteApiKeysByProvider: {
@@ -2848,13 +3620,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postAnalyticsEvents: {
@@ -2908,17 +3680,17 @@ export interface operations {
                     "application/json": components["schemas"]["EventsAccepted"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            422: components["responses"]["E422"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getAnalyticsSummary: {
@@ -2952,12 +3724,12 @@ export interface operations {
                     "application/json": components["schemas"]["AnalyticsSummary"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getAdminAnalyticsSummary: {
@@ -2991,13 +3763,13 @@ export interface operations {
                     "application/json": components["schemas"]["AdminAnalyticsSummary"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getProjects: {
@@ -3012,6 +3784,8 @@ export interface operations {
                 category?: string;
                 /** @description Projects carrying this exact tag */
                 tag?: string;
+                /** @description Only the projects where the caller has this role: `owner` (their own), `editor` or `viewer` (shared with them). Default: all of them */
+                role?: "owner" | "editor" | "viewer";
                 sort?: "updatedAt" | "-updatedAt" | "createdAt" | "-createdAt" | "title" | "-title";
             };
             header?: never;
@@ -3040,12 +3814,12 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postProjects: {
@@ -3105,18 +3879,18 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            422: components["responses"]["E422"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.PLAN_REQUIRED.STORAGE_QUOTA_EXCEEDED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getProjectsById: {
@@ -3164,13 +3938,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     putProjectsById: {
@@ -3227,17 +4001,17 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            412: components["responses"]["E412"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            412: components["responses"]["E412.VERSION_CONFLICT"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     deleteProjectsById: {
@@ -3269,14 +4043,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            412: components["responses"]["E412"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            412: components["responses"]["E412.VERSION_CONFLICT"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postProjectsByIdDuplicate: {
@@ -3323,18 +4098,18 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            422: components["responses"]["E422"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.STORAGE_QUOTA_EXCEEDED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getProjectsByIdVersions: {
@@ -3371,13 +4146,13 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getProjectsByIdVersionsByVersion: {
@@ -3409,13 +4184,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectVersion"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postProjectsByIdVersionsByVersionRestore: {
@@ -3456,17 +4231,535 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            412: components["responses"]["E412"];
-            422: components["responses"]["E422"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            412: components["responses"]["E412.VERSION_CONFLICT"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    getProjectsByIdMembers: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Member"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    getProjectsByIdInvitations: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Invitation"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    postProjectsByIdInvitations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description Where the invitation link is mailed
+                     * @example ada@example.com
+                     */
+                    email: string;
+                    /**
+                     * @description `editor` (reads and writes the project) or `viewer` (reads it)
+                     * @enum {string}
+                     */
+                    role: "editor" | "viewer";
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    /** @description The project's invitations, `/api/projects/{id}/invitations` */
+                    Location?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN.PLAN_REQUIRED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE.ALREADY_MEMBER"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    deleteProjectsByIdInvitationsByInvitationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    getInvitations: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Invitation"][];
+                        pagination: components["schemas"]["Pagination"];
+                    };
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.EMAIL_NOT_VERIFIED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    postInvitationsAccept: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The `token` parameter of the mailed invitation link
+                     * @example Jx3mQ0b2tZ9yH1cV8kLw4pR6sN5uE7aD2fG0hJ3kL9o
+                     */
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON.INVALID_TOKEN"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE.ALREADY_MEMBER"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    postInvitationsByIdAccept: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.EMAIL_NOT_VERIFIED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE.ALREADY_MEMBER"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    postInvitationsByIdDecline: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Declined */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.EMAIL_NOT_VERIFIED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    deleteProjectsByIdMembersByUserId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.OWNER_CANNOT_LEAVE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    patchProjectsByIdMembersByUserId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description `editor` (reads and writes the project) or `viewer` (reads it)
+                     * @enum {string}
+                     */
+                    role: "editor" | "viewer";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.OWNER_ROLE_FIXED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    postProjectsByIdTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description A member of the project (`GET /api/projects/{id}/members`)
+                     */
+                    userId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.CONFLICT.IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getStories: {
@@ -3503,13 +4796,13 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postStories: {
@@ -3568,18 +4861,18 @@ export interface operations {
                     "application/json": components["schemas"]["Story"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            422: components["responses"]["E422"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getStoriesById: {
@@ -3624,13 +4917,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     putStoriesById: {
@@ -3690,17 +4983,17 @@ export interface operations {
                     "application/json": components["schemas"]["Story"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            412: components["responses"]["E412"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            412: components["responses"]["E412.VERSION_CONFLICT"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     deleteStoriesById: {
@@ -3732,14 +5025,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            412: components["responses"]["E412"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            412: components["responses"]["E412.VERSION_CONFLICT"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getImages: {
@@ -3778,13 +5072,13 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postImages: {
@@ -3861,18 +5155,18 @@ export interface operations {
                     "application/json": components["schemas"]["Image"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            422: components["responses"]["E422"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED.EMAIL_NOT_VERIFIED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getImagesById: {
@@ -3903,13 +5197,13 @@ export interface operations {
                     "application/json": components["schemas"]["Image"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     putImagesById: {
@@ -3976,15 +5270,16 @@ export interface operations {
                     "application/json": components["schemas"]["Image"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     deleteImagesById: {
@@ -4013,13 +5308,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getDrawings: {
@@ -4058,13 +5354,13 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postDrawings: {
@@ -4164,18 +5460,18 @@ export interface operations {
                     "application/json": components["schemas"]["Drawing"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            422: components["responses"]["E422"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED.EMAIL_NOT_VERIFIED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getDrawingsById: {
@@ -4220,13 +5516,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     putDrawingsById: {
@@ -4312,17 +5608,17 @@ export interface operations {
                     "application/json": components["schemas"]["Drawing"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            412: components["responses"]["E412"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED.EMAIL_NOT_VERIFIED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            412: components["responses"]["E412.VERSION_CONFLICT"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     deleteDrawingsById: {
@@ -4354,14 +5650,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            412: components["responses"]["E412"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            412: components["responses"]["E412.VERSION_CONFLICT"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getBillingPlans: {
@@ -4390,11 +5687,11 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getBillingSubscription: {
@@ -4423,12 +5720,12 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postBillingCheckout: {
@@ -4471,17 +5768,17 @@ export interface operations {
                     "application/json": components["schemas"]["BillingRedirect"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            422: components["responses"]["E422"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.EMAIL_NOT_VERIFIED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE.ALREADY_SUBSCRIBED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE.BILLING_DISABLED"];
         };
     };
     postBillingPortal: {
@@ -4515,16 +5812,16 @@ export interface operations {
                     "application/json": components["schemas"]["BillingRedirect"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            422: components["responses"]["E422"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.EMAIL_NOT_VERIFIED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE.BILLING_DISABLED"];
         };
     };
     postBillingWebhook: {
@@ -4560,11 +5857,12 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON.INVALID_SIGNATURE"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE.BILLING_DISABLED"];
         };
     };
     getFile: {
@@ -4611,13 +5909,13 @@ export interface operations {
                     "image/webp": string;
                 };
             };
-            400: components["responses"]["E400"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getTemplates: {
@@ -4662,12 +5960,12 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postTemplates: {
@@ -4745,18 +6043,18 @@ export interface operations {
                     "application/json": components["schemas"]["Template"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            422: components["responses"]["E422"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getTemplatesById: {
@@ -4803,13 +6101,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     putTemplatesById: {
@@ -4880,17 +6178,17 @@ export interface operations {
                     "application/json": components["schemas"]["Template"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            412: components["responses"]["E412"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN.STORAGE_QUOTA_EXCEEDED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            412: components["responses"]["E412.VERSION_CONFLICT"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     deleteTemplatesById: {
@@ -4922,15 +6220,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            412: components["responses"]["E412"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            412: components["responses"]["E412.VERSION_CONFLICT"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postTemplatesByIdUse: {
@@ -4977,18 +6275,18 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            422: components["responses"]["E422"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.PLAN_REQUIRED.STORAGE_QUOTA_EXCEEDED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getTemplatesByIdRatings: {
@@ -5027,13 +6325,13 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     putTemplatesByIdRatings: {
@@ -5076,16 +6374,16 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateRating"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            403: components["responses"]["E403"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            403: components["responses"]["E403.FORBIDDEN"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     deleteTemplatesByIdRatings: {
@@ -5114,13 +6412,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     postProjectsByIdExport: {
@@ -5188,16 +6486,16 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            409: components["responses"]["E409"];
-            413: components["responses"]["E413"];
-            415: components["responses"]["E415"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON.EMPTY_PROJECT"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.FILE_MISSING"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
     getProjectsByIdExportPreflight: {
@@ -5237,13 +6535,13 @@ export interface operations {
                     "application/json": components["schemas"]["ExportPreflight"];
                 };
             };
-            400: components["responses"]["E400"];
-            401: components["responses"]["E401"];
-            404: components["responses"]["E404"];
-            405: components["responses"]["E405"];
-            429: components["responses"]["E429"];
-            500: components["responses"]["E500"];
-            503: components["responses"]["E503"];
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
         };
     };
 }

@@ -185,3 +185,20 @@ export async function createDrawing(
     throw new Error(`creating a drawing failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+/**
+ * Shares `project` with `member` as `role` directly in the database (the sharing routes' invitation flow
+ * ends in the same row): the owner never has a row, a member has exactly one.
+ */
+export async function addMember(
+  t: TestApp,
+  project: Record<string, any>,
+  member: { id: string },
+  role: 'editor' | 'viewer',
+): Promise<void> {
+  await t.db.query(
+    `INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)
+     ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
+    [project.id, member.id, role],
+  );
+}

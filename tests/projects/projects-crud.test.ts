@@ -29,6 +29,8 @@ describe('POST /api/projects', () => {
     expect(res.headers.etag).toBe('"1"');
     expect(res.body).toEqual({
       id: expect.any(String),
+      ownerId: user.id,
+      role: 'owner',
       title: 'Ocean animals',
       description: 'Whales and friends',
       category: 'animals',

@@ -84,6 +84,8 @@ describe('GET /api/projects: items', () => {
     expect(Object.keys(byName.P1).sort()).toEqual(
       [
         'id',
+        'ownerId',
+        'role',
         'title',
         'description',
         'category',

@@ -24,10 +24,11 @@ describe('project versions', () => {
     const res = await t.http().get(`/api/projects/${project.id}/versions`).set(user.auth);
     expect(res.status).toBe(200);
     expect(res.body.pagination).toEqual({ page: 1, limit: 20, total: 3, totalPages: 1 });
+    const changedBy = { id: user.id, displayName: user.user.displayName ?? null };
     expect(res.body.data).toEqual([
-      { version: 3, createdAt: expect.any(String), changedFields: ['status', 'settings'] },
-      { version: 2, createdAt: expect.any(String), changedFields: ['title'] },
-      { version: 1, createdAt: expect.any(String), changedFields: ALL_FIELDS },
+      { version: 3, createdAt: expect.any(String), changedFields: ['status', 'settings'], changedBy },
+      { version: 2, createdAt: expect.any(String), changedFields: ['title'], changedBy },
+      { version: 1, createdAt: expect.any(String), changedFields: ALL_FIELDS, changedBy },
     ]);
   });
 
@@ -57,6 +58,7 @@ describe('project versions', () => {
       version: 1,
       createdAt: expect.any(String),
       changedFields: ALL_FIELDS,
+      changedBy: { id: user.id, displayName: user.user.displayName ?? null },
       snapshot: {
         title: 'Original',
         description: 'first',

@@ -59,6 +59,8 @@ describe('POST /api/templates/:id/use', () => {
     expect(res.headers.etag).toBe('"1"');
     expect(res.body).toEqual({
       id: expect.any(String),
+      ownerId: user.id,
+      role: 'owner',
       title: template.title,
       description: 'A day at sea',
       category: 'nature',

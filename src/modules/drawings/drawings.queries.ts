@@ -1,4 +1,5 @@
 import { pageWithTotal, type Database } from '../../db/database';
+import { canReadSql, readableChildrenSql } from '../projects/project-access';
 
 export interface DrawingFields {
   projectId: string;
@@ -32,6 +33,8 @@ const DRAWING_COLUMNS = `d.id, d.project_id AS "projectId", d.image_id AS "image
   d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
 
 const DRAWING_ORDER = 'd.created_at, d.id';
+/** What the list's page needs of each readable drawing: its order and filter columns. */
+const LIST_COLUMNS = ['id', 'project_id', 'image_id', 'created_at'];
 
 /** Writable field → column: every SET is built from this fixed map, never from input. */
 const COLUMN_OF: Record<'title' | 'data' | 'width' | 'height', string> = {
@@ -48,7 +51,8 @@ export async function findDrawings(
   limit: number,
   offset: number,
 ): Promise<{ rows: DrawingRow[]; total: number }> {
-  const where = `d.user_id = $1 AND ($2::uuid IS NULL OR d.project_id = $2::uuid)
+  // The drawings of every project the caller may read (ADR 0014), or of one.
+  const where = `($2::uuid IS NULL OR d.project_id = $2::uuid)
     AND ($3::uuid IS NULL OR d.image_id = $3::uuid)`;
   const params = [userId, filters.projectId, filters.imageId];
   // The page is chosen from an order index first: `data` (up to 5 MB) is only read for the page's rows.
@@ -56,16 +60,16 @@ export async function findDrawings(
     db,
     `WITH page AS (
        SELECT d.id, count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${DRAWING_ORDER}) AS n
-         FROM drawings d
+         FROM ${readableChildrenSql('drawings', 'd', '$1', LIST_COLUMNS)}
         WHERE ${where}
         ORDER BY ${DRAWING_ORDER}
         LIMIT $4 OFFSET $5
      )
      SELECT ${DRAWING_COLUMNS}, page.total
-       FROM page JOIN drawings d ON d.id = page.id AND d.user_id = $1
+       FROM page JOIN drawings d ON d.id = page.id
       ORDER BY page.n`,
     [...params, limit, offset],
-    `SELECT count(*)::int AS total FROM drawings d WHERE ${where}`,
+    `SELECT count(*)::int AS total FROM ${readableChildrenSql('drawings', 'd', '$1', LIST_COLUMNS)} WHERE ${where}`,
     params,
   );
 }
@@ -90,7 +94,7 @@ export async function findDrawingsOfProject(
 
 export async function findDrawing(db: Database, userId: string, id: string): Promise<DrawingRow | null> {
   const { rows } = await db.query<DrawingRow>(
-    `SELECT ${DRAWING_COLUMNS} FROM drawings d WHERE d.id = $1 AND d.user_id = $2`,
+    `SELECT ${DRAWING_COLUMNS} FROM drawings d WHERE d.id = $1 AND ${canReadSql('d.project_id', 'd.user_id', '$2')}`,
     [id, userId],
   );
   return rows[0] ?? null;
@@ -103,8 +107,8 @@ export async function findDrawingState(
   id: string,
 ): Promise<{ projectId: string; version: number; sizeBytes: number | null } | null> {
   const { rows } = await db.query<{ projectId: string; version: number; sizeBytes: number | null }>(
-    `SELECT project_id AS "projectId", version, size_bytes AS "sizeBytes"
-       FROM drawings WHERE id = $1 AND user_id = $2`,
+    `SELECT d.project_id AS "projectId", d.version, d.size_bytes AS "sizeBytes"
+       FROM drawings d WHERE d.id = $1 AND ${canReadSql('d.project_id', 'd.user_id', '$2')}`,
     [id, userId],
   );
   return rows[0] ?? null;
@@ -116,7 +120,7 @@ export async function findDrawingVersionNumber(
   id: string,
 ): Promise<number | null> {
   const { rows } = await db.query<{ version: number }>(
-    'SELECT version FROM drawings WHERE id = $1 AND user_id = $2',
+    `SELECT d.version FROM drawings d WHERE d.id = $1 AND ${canReadSql('d.project_id', 'd.user_id', '$2')}`,
     [id, userId],
   );
   return rows[0]?.version ?? null;
@@ -156,13 +160,14 @@ export async function insertDrawing(
  */
 export async function updateDrawing(
   db: Database,
-  userId: string,
+  scope: { ownerId: string; projectId: string },
   id: string,
   fields: Partial<DrawingFields>,
   png: DrawingPng | null,
   expectedVersion: readonly number[] | null,
 ): Promise<(DrawingRow & { oldPngKey: string | null; oldSizeBytes: number | null }) | null> {
-  const params: unknown[] = [id, userId, expectedVersion];
+  // Only while the drawing is in the project the caller's access was checked on ($4).
+  const params: unknown[] = [id, scope.ownerId, expectedVersion, scope.projectId];
   const sets: string[] = [];
   for (const name of Object.keys(COLUMN_OF) as Array<keyof typeof COLUMN_OF>) {
     const value = fields[name];
@@ -188,7 +193,8 @@ export async function updateDrawing(
   sets.push('version = d.version + 1', 'updated_at = now()');
   const { rows } = await db.query<DrawingRow & { oldPngKey: string | null; oldSizeBytes: number | null }>(
     `WITH old AS (
-       SELECT id, png_key, size_bytes FROM drawings WHERE id = $1 AND user_id = $2 FOR UPDATE
+       SELECT id, png_key, size_bytes FROM drawings WHERE id = $1 AND user_id = $2 AND project_id = $4
+          FOR UPDATE
      )
      UPDATE drawings d SET ${sets.join(', ')}
        FROM old
@@ -202,14 +208,15 @@ export async function updateDrawing(
 /** Deletes one drawing (If-Match in the WHERE clause); answers its PNG, or null when none matched. */
 export async function deleteDrawing(
   db: Database,
-  userId: string,
+  scope: { ownerId: string; projectId: string },
   id: string,
   expectedVersion: readonly number[] | null,
 ): Promise<{ pngKey: string | null; sizeBytes: number | null } | null> {
   const { rows } = await db.query<{ pngKey: string | null; sizeBytes: number | null }>(
-    `DELETE FROM drawings WHERE id = $1 AND user_id = $2 AND ($3::int[] IS NULL OR version = ANY($3::int[]))
+    `DELETE FROM drawings WHERE id = $1 AND user_id = $2 AND project_id = $4
+        AND ($3::int[] IS NULL OR version = ANY($3::int[]))
      RETURNING png_key AS "pngKey", size_bytes AS "sizeBytes"`,
-    [id, userId, expectedVersion],
+    [id, scope.ownerId, expectedVersion, scope.projectId],
   );
   return rows[0] ?? null;
 }
@@ -264,15 +271,15 @@ export async function insertDrawingCopy(
   db: Database,
   userId: string,
   fromId: string,
-  copy: { projectId: string; imageId: string | null; pngKey: string | null },
+  copy: { ownerId: string; projectId: string; imageId: string | null; pngKey: string | null },
 ): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO drawings (user_id, project_id, image_id, title, data, width, height, png_key, mime_type,
                            size_bytes, created_at)
-     SELECT user_id, $3, $4, title, data, width, height, $5, mime_type, size_bytes, created_at
+     SELECT $6, $3, $4, title, data, width, height, $5, mime_type, size_bytes, created_at
        FROM drawings WHERE id = $1 AND user_id = $2
      RETURNING id`,
-    [fromId, userId, copy.projectId, copy.imageId, copy.pngKey],
+    [fromId, userId, copy.projectId, copy.imageId, copy.pngKey, copy.ownerId],
   );
   return rows[0].id;
 }

@@ -38,7 +38,7 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
     `The body is JSON (at most ${jsonLimit} bytes, else 413) or \`multipart/form-data\` with the same ` +
     'fields as text (`data` as a JSON string) and an optional rendered PNG in `file` (another type → 415, ' +
     'over MAX_UPLOAD_BYTES → 413). `data` over 5 MB → 400. The PNG and `data` (its UTF-8 bytes as stored) ' +
-    "count towards the caller's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is " +
+    "count towards the project owner's storage limit: past it → 403 `STORAGE_QUOTA_EXCEEDED`, and nothing is " +
     'stored. ';
 
   return [
@@ -48,6 +48,7 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       tags,
       summary: "List the caller's drawings",
       description:
+        'Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. ' +
         "In creation order. With `projectId` or `imageId`, only that project's or image's (someone " +
         "else's → 404). `url` is a fresh signed URL of the PNG, or null.",
       auth: 'required',
@@ -65,6 +66,7 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       tags,
       summary: "Create a drawing in one of the caller's projects",
       description:
+        'Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). ' +
         forms +
         "`imageId` must be an image of the drawing's project (someone else's → 404, another project's → " +
         '400). ' +
@@ -75,7 +77,7 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       body: CreateDrawingBody,
       before: [verifiedEmail, drawingBody(CreateDrawingBody)],
       response: { status: 201, schema: DrawingSchema, headers: ETAG_HEADER },
-      errors: ['EMAIL_NOT_VERIFIED', 'STORAGE_QUOTA_EXCEEDED', 'NOT_FOUND'],
+      errors: ['FORBIDDEN', 'EMAIL_NOT_VERIFIED', 'STORAGE_QUOTA_EXCEEDED', 'NOT_FOUND'],
       handler: async ({ res, userId, body }) => {
         const drawing = await drawings.createDrawing(ctx, userId, body, uploadedImage(res));
         return {
@@ -91,6 +93,7 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       tags,
       summary: 'One drawing',
       description:
+        'Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. ' +
         'With its vector `data`, its `version` (also in `ETag`) and, when it has a PNG, a fresh signed ' +
         "`url`. Someone else's drawing → 404.",
       auth: 'required',
@@ -107,9 +110,10 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       tags,
       summary: 'Change a drawing, replace its PNG, or move it to another project',
       description:
+        'Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). ' +
         forms +
         'Any subset of the fields, a new PNG, or both (not neither: 400); each PUT is version + 1. Without ' +
-        "a file the stored PNG is kept. `projectId` moves the drawing to another of the caller's projects; " +
+        "a file the stored PNG is kept. `projectId` moves the drawing to another project of the same owner that the caller may write (another owner's: 400); " +
         'without `imageId` its image is then cleared. ' +
         EMAIL_NOT_VERIFIED_NOTE,
       auth: 'required',
@@ -120,7 +124,7 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       before: [verifiedEmail, drawingBody(UpdateDrawingBody)],
       ifMatch: true,
       response: { status: 200, schema: DrawingSchema, headers: ETAG_HEADER },
-      errors: ['EMAIL_NOT_VERIFIED', 'STORAGE_QUOTA_EXCEEDED', 'NOT_FOUND'],
+      errors: ['FORBIDDEN', 'EMAIL_NOT_VERIFIED', 'STORAGE_QUOTA_EXCEEDED', 'NOT_FOUND'],
       handler: async ({ res, userId, params, body, ifMatch }) => {
         const drawing = await drawings.updateDrawing(
           ctx,
@@ -139,11 +143,13 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
       tags,
       summary: 'Delete a drawing and its PNG',
       description:
-        "The PNG is deleted after the commit and the caller's storage use drops by its size. Honours " +
+        'Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). ' +
+        "The PNG is deleted after the commit and the project owner's storage use drops by its size. Honours " +
         "`If-Match` (412); someone else's drawing → 404.",
       auth: 'required',
       params: idParams,
       ifMatch: true,
+      errors: ['FORBIDDEN'],
       response: { status: 204, description: 'Deleted' },
       handler: async ({ userId, params, ifMatch }) => {
         await drawings.deleteDrawing(ctx, userId, params.id, ifMatch);

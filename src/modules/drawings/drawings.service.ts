@@ -9,15 +9,11 @@ import {
   assertStorageAvailable,
   changeStorageUsage,
   lockStorage,
-  withinStorageLimit,
 } from '../storage-usage/storage-usage.service';
 import { assertImageInProject, assertImageOwned, settleAll } from '../images/images.service';
-import {
-  assertProjectOwned,
-  expectedVersion,
-  type DuplicateStep,
-  type ProjectChild,
-} from '../projects/projects.service';
+import { requireProjectAccess, withProjectWrite } from '../projects/project-access';
+import { assertMoveTarget } from '../stories/stories.service';
+import { expectedVersion, type DuplicateStep, type ProjectChild } from '../projects/projects.service';
 import * as q from './drawings.queries';
 
 /** The `Drawing` the API answers: the row without its file key, with a fresh signed URL of its PNG. */
@@ -63,7 +59,9 @@ export async function listDrawings(
   userId: string,
   input: { projectId?: string; imageId?: string; page: number; limit: number },
 ): Promise<{ rows: Drawing[]; total: number }> {
-  if (input.projectId) await assertProjectOwned(ctx.db, userId, input.projectId);
+  // A projectId or imageId the caller is no member of is a 404; without them: the drawings of every
+  // project the caller may read.
+  if (input.projectId) await requireProjectAccess(ctx.db, userId, input.projectId, 'read');
   if (input.imageId) await assertImageOwned(ctx.db, userId, input.imageId);
   const { rows, total } = await q.findDrawings(
     ctx.db,
@@ -101,19 +99,25 @@ export async function createDrawing(
   input: CreateDrawingInput,
   upload: UploadedImage | undefined,
 ): Promise<Drawing> {
-  await assertProjectOwned(ctx.db, userId, input.projectId);
+  // Owner or editor; the stroke data and PNG count against the project OWNER's storage and plan.
+  const seen = await requireProjectAccess(ctx.db, userId, input.projectId, 'write');
   if (input.imageId) await assertImageInProject(ctx.db, userId, input.projectId, input.imageId);
-  if (upload) await assertStorageAvailable(ctx, userId, upload.sizeBytes);
+  if (upload) await assertStorageAvailable(ctx, seen.ownerId, upload.sizeBytes);
 
-  const png = upload ? await storePng(ctx, userId, upload) : null;
+  const png = upload ? await storePng(ctx, seen.ownerId, upload) : null;
   let row: q.DrawingRow;
   try {
-    // withinStorageLimit takes the user's row (lockStorage's lock) and holds the stroke data's bytes,
-    // which the insert adds to the use (migration 0010), to the plan's limit; the PNG's bytes are checked
-    // on top of them.
-    row = await ctx.db.transaction((tx) =>
-      withinStorageLimit(ctx, tx, userId, async () => {
-        const inserted = await q.insertDrawing(tx, userId, {
+    // withProjectWrite takes the owner's row (lockStorage's lock), then the project, and holds the stroke
+    // data's bytes, which the insert adds to the use (migration 0010), to the plan's limit; the PNG's
+    // bytes are checked on top of them.
+    row = await withProjectWrite(
+      ctx,
+      userId,
+      input.projectId,
+      'write',
+      'Project',
+      async (tx, access) => {
+        const inserted = await q.insertDrawing(tx, access.ownerId, {
           projectId: input.projectId,
           imageId: input.imageId ?? null,
           title: input.title ?? null,
@@ -122,7 +126,7 @@ export async function createDrawing(
           height: input.height,
           png,
         });
-        if (png) await changeStorageUsage(ctx, tx, userId, png.sizeBytes);
+        if (png) await changeStorageUsage(ctx, tx, access.ownerId, png.sizeBytes);
         await recordEvent(tx, {
           userId,
           type: 'drawing.created',
@@ -130,7 +134,8 @@ export async function createDrawing(
           properties: { drawingId: inserted.id, imageId: inserted.imageId, withPng: png !== null },
         });
         return inserted;
-      }),
+      },
+      seen,
     );
   } catch (error) {
     if (png) await deleteStoredFiles(ctx.store, [png.pngKey], ctx.logger);
@@ -159,26 +164,35 @@ export async function updateDrawing(
     throw validationError('the body must name at least one field to change, or carry a new PNG');
   }
   const expected = expectedVersion(ifMatch);
+  // Owner or editor of the drawing's project (and of the one it moves to, of the same owner).
   const current = await q.findDrawingState(ctx.db, userId, id);
   if (!current) throw notFound('Drawing');
+  const seen = await requireProjectAccess(ctx.db, userId, current.projectId, 'write', 'Drawing');
   // A stale If-Match is refused before a file is stored; the UPDATE checks it again.
   if (expected !== null && !expected.includes(current.version)) throw versionConflict(current.version);
   const projectId = fields.projectId ?? current.projectId;
-  if (projectId !== current.projectId) await assertProjectOwned(ctx.db, userId, projectId);
   if (fields.imageId) await assertImageInProject(ctx.db, userId, projectId, fields.imageId);
-  if (upload) await assertStorageAvailable(ctx, userId, upload.sizeBytes - (current.sizeBytes ?? 0));
+  if (upload) await assertStorageAvailable(ctx, seen.ownerId, upload.sizeBytes - (current.sizeBytes ?? 0));
 
-  const png = upload ? await storePng(ctx, userId, upload) : null;
+  const png = upload ? await storePng(ctx, seen.ownerId, upload) : null;
   let updated: NonNullable<Awaited<ReturnType<typeof q.updateDrawing>>>;
   try {
-    // The user's row first; the new stroke data and PNG together stay within the plan's limit.
-    updated = await ctx.db.transaction((tx) =>
-      withinStorageLimit(ctx, tx, userId, async () => {
-        const row = await q.updateDrawing(tx, userId, id, fields, png, expected);
+    // The owner's row first; the new stroke data and PNG together stay within the owner's plan's limit.
+    updated = await withProjectWrite(
+      ctx,
+      userId,
+      current.projectId,
+      'write',
+      'Drawing',
+      async (tx, access) => {
+        if (projectId !== current.projectId) await assertMoveTarget(tx, userId, access, projectId);
+        const scope = { ownerId: access.ownerId, projectId: current.projectId };
+        const row = await q.updateDrawing(tx, scope, id, fields, png, expected);
         if (!row) return missOrConflict(tx, userId, id);
-        if (png) await changeStorageUsage(ctx, tx, userId, png.sizeBytes - (row.oldSizeBytes ?? 0));
+        if (png) await changeStorageUsage(ctx, tx, access.ownerId, png.sizeBytes - (row.oldSizeBytes ?? 0));
         return row;
-      }),
+      },
+      seen,
     );
   } catch (error) {
     if (png) await deleteStoredFiles(ctx.store, [png.pngKey], ctx.logger);
@@ -196,14 +210,21 @@ export async function deleteDrawing(
   id: string,
   ifMatch: IfMatch,
 ): Promise<void> {
-  const deleted = await ctx.db.transaction((tx) =>
-    withinStorageLimit(ctx, tx, userId, async () => {
-      const row = await q.deleteDrawing(tx, userId, id, expectedVersion(ifMatch));
-      if (!row) return missOrConflict(tx, userId, id);
-      if (row.sizeBytes) await changeStorageUsage(ctx, tx, userId, -row.sizeBytes);
-      return row;
-    }),
-  );
+  // Owner or editor; the PNG's size is released from the owner's storage.
+  const current = await q.findDrawingState(ctx.db, userId, id);
+  if (!current) throw notFound('Drawing');
+  const { projectId } = current;
+  const deleted = await withProjectWrite(ctx, userId, projectId, 'write', 'Drawing', async (tx, access) => {
+    const row = await q.deleteDrawing(
+      tx,
+      { ownerId: access.ownerId, projectId },
+      id,
+      expectedVersion(ifMatch),
+    );
+    if (!row) return missOrConflict(tx, userId, id);
+    if (row.sizeBytes) await changeStorageUsage(ctx, tx, access.ownerId, -row.sizeBytes);
+    return row;
+  });
   await deleteStoredFiles(ctx.store, [deleted.pngKey], ctx.logger);
 }
 
@@ -215,9 +236,10 @@ export const drawingFileKeysOfUser = (db: Database, userId: string) => q.findDra
  * drawing points to the copy of its image. The PNGs' sizes are charged before anything is copied.
  */
 async function copyDrawings(step: DuplicateStep): Promise<void> {
+  // The copies are the caller's (step.userId): their storage, their keys; the sources carry their owner's id.
   const { ctx, tx, userId } = step;
   await lockStorage(tx, userId);
-  const sources = await q.lockDrawingsToCopy(tx, userId, step.fromProjectId);
+  const sources = await q.lockDrawingsToCopy(tx, step.sourceOwnerId, step.fromProjectId);
   if (sources.length === 0) return;
   await changeStorageUsage(
     ctx,
@@ -233,7 +255,8 @@ async function copyDrawings(step: DuplicateStep): Promise<void> {
     return { drawing, pngKey };
   });
   for (const { drawing, pngKey } of copies) {
-    const newId = await q.insertDrawingCopy(tx, userId, drawing.id, {
+    const newId = await q.insertDrawingCopy(tx, step.sourceOwnerId, drawing.id, {
+      ownerId: userId,
       projectId: step.toProjectId,
       imageId: drawing.imageId ? (step.idMap.get(drawing.imageId) ?? null) : null,
       pngKey,

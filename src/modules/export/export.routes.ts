@@ -20,6 +20,7 @@ export const exportRoutes: RouteModule = (ctx: AppContext, limits = createExport
     tags,
     summary: 'Export the project as a print-ready coloring book (PDF)',
     description:
+      'Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. ' +
       'Streams a PDF: a title page, then the `page` images by `position` (each fitted into the safe area ' +
       'without distortion, followed by the drawings made on it), story text before its first page ' +
       '(`includeStories`), the other drawings, page numbers, and the title and author in its metadata. ' +
@@ -90,6 +91,7 @@ export const exportRoutes: RouteModule = (ctx: AppContext, limits = createExport
     tags,
     summary: 'Check a project before exporting it',
     description:
+      'Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. ' +
       'What the export would print with the same options: the page count (always even), the paperback ' +
       'spine width (0.0025 in per page), binding fit, the margins, and for every page that prints an image ' +
       'its effective DPI at the trim size with its warnings (`LOW_DPI` under 300 DPI, `FILE_MISSING`). ' +

@@ -137,7 +137,7 @@ const printDrawing = (drawing: DrawingFile): PrintImage => ({
  * Reads the project and decides the book (docs/export.md): a title page (with the project's cover image,
  * else its first `cover` image), then the `page` images by position, each followed by the drawings made on
  * it; a story's text before its first page image; then the other drawings (creation order) and the
- * stories without page images (story order). References are not printed. 404 for someone else's project.
+ * stories without page images (story order). References are not printed. Any member may (404 for anyone else).
  */
 export async function loadBook(
   ctx: AppContext,
@@ -145,12 +145,15 @@ export async function loadBook(
   projectId: string,
   options: ExportOptions,
 ): Promise<Book> {
+  // Any member (owner, editor, viewer) exports; the children carry the owner's id, and the book's
+  // author is the owner.
   const project = await getProject(ctx, userId, projectId);
+  const ownerId = project.ownerId;
   const [user, images, drawingRows, stories] = await Promise.all([
-    getUser(ctx.db, ctx.config, userId),
-    listProjectImageFiles(ctx.db, userId, projectId),
-    drawingsService.listProjectDrawingFiles(ctx.db, userId, projectId),
-    options.includeStories ? listStoriesOfProject(ctx.db, userId, projectId) : Promise.resolve([]),
+    getUser(ctx.db, ctx.config, ownerId),
+    listProjectImageFiles(ctx.db, ownerId, projectId),
+    drawingsService.listProjectDrawingFiles(ctx.db, ownerId, projectId),
+    options.includeStories ? listStoriesOfProject(ctx.db, ownerId, projectId) : Promise.resolve([]),
   ]);
   const drawings: DrawingFile[] = await settleAll(drawingRows, FILE_CONCURRENCY, async (row) => ({
     ...row,
@@ -203,7 +206,7 @@ export async function loadBook(
   const printedImageIds = [
     ...new Set(placedImages(layout).flatMap(({ placed }) => placed.image.imageId ?? [])),
   ];
-  const lost = new Set(await findImagesWithoutFile(ctx, userId, projectId, printedImageIds));
+  const lost = new Set(await findImagesWithoutFile(ctx, ownerId, projectId, printedImageIds));
   const missing = placedImages(layout)
     .map(({ placed }) => placed.image)
     .filter((image) =>
@@ -372,7 +375,7 @@ export const fileMissing = (image: PrintImage, missing: PrintImage[]) =>
   );
 
 /**
- * Everything an export checks before it writes a byte: the project is the caller's (404), it has a
+ * Everything an export checks before it writes a byte: the caller is a member of the project (404), it has a
  * coloring page (400 `EMPTY_PROJECT`), and every file it prints is in the store (409 `FILE_MISSING`
  * naming the first one and listing all). Answers the book and its warning count.
  */

@@ -1,4 +1,5 @@
 import { pageWithTotal, type Database } from '../../db/database';
+import { canReadSql, readableChildrenSql } from '../projects/project-access';
 import type { ImageKind } from './images.schemas';
 
 export interface ImageFields {
@@ -35,6 +36,8 @@ const IMAGE_COLUMNS = `i.id, i.project_id AS "projectId", i.story_id AS "storyId
   i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
 
 const IMAGE_ORDER = 'i.position, i.created_at, i.id';
+/** What the list's page needs of each readable image: its order and filter columns. */
+const LIST_COLUMNS = ['id', 'project_id', 'story_id', 'position', 'created_at'];
 
 /** Writable field → column: every SET is built from this fixed map, never from input. */
 const COLUMN_OF: Record<Exclude<keyof ImageFields, 'projectId' | 'storyId'>, string> = {
@@ -54,7 +57,8 @@ export async function findImages(
   limit: number,
   offset: number,
 ): Promise<{ rows: ImageRow[]; total: number }> {
-  const where = `i.user_id = $1 AND ($2::uuid IS NULL OR i.project_id = $2::uuid)
+  // The images of every project the caller may read (ADR 0014), or of one.
+  const where = `($2::uuid IS NULL OR i.project_id = $2::uuid)
     AND ($3::uuid IS NULL OR i.story_id = $3::uuid)`;
   const params = [userId, filters.projectId, filters.storyId];
   // The page and the total come from an order index; only the page's rows are then read whole.
@@ -62,16 +66,16 @@ export async function findImages(
     db,
     `WITH page AS (
        SELECT i.id, count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${IMAGE_ORDER}) AS n
-         FROM images i
+         FROM ${readableChildrenSql('images', 'i', '$1', LIST_COLUMNS)}
         WHERE ${where}
         ORDER BY ${IMAGE_ORDER}
         LIMIT $4 OFFSET $5
      )
      SELECT ${IMAGE_COLUMNS}, page.total
-       FROM page JOIN images i ON i.id = page.id AND i.user_id = $1
+       FROM page JOIN images i ON i.id = page.id
       ORDER BY page.n`,
     [...params, limit, offset],
-    `SELECT count(*)::int AS total FROM images i WHERE ${where}`,
+    `SELECT count(*)::int AS total FROM ${readableChildrenSql('images', 'i', '$1', LIST_COLUMNS)} WHERE ${where}`,
     params,
   );
 }
@@ -96,16 +100,17 @@ export async function findImagesOfProject(
 
 export async function findImage(db: Database, userId: string, id: string): Promise<ImageRow | null> {
   const { rows } = await db.query<ImageRow>(
-    `SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.id = $1 AND i.user_id = $2`,
+    `SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.id = $1 AND ${canReadSql('i.project_id', 'i.user_id', '$2')}`,
     [id, userId],
   );
   return rows[0] ?? null;
 }
 
-/** The project of one of the user's images, or null when the user has no such image. */
+/** The project of an image the caller may read, or null when there is none. */
 export async function findImageProjectId(db: Database, userId: string, id: string): Promise<string | null> {
   const { rows } = await db.query<{ projectId: string }>(
-    'SELECT project_id AS "projectId" FROM images WHERE id = $1 AND user_id = $2',
+    `SELECT i.project_id AS "projectId" FROM images i
+      WHERE i.id = $1 AND ${canReadSql('i.project_id', 'i.user_id', '$2')}`,
     [id, userId],
   );
   return rows[0]?.projectId ?? null;
@@ -169,15 +174,16 @@ export async function insertImage(
 
 /**
  * Writes the given fields. `projectId` moves the image; a move without `storyId` clears the story (it is
- * in the old project), decided on the row as it is when the statement runs. Null when nothing matched.
+ * in the old project), decided on the row as it is when the statement runs. Only while the image is in
+ * `scope`'s project (the one the caller's access was checked on). Null when nothing matched.
  */
 export async function updateImage(
   db: Database,
-  userId: string,
+  scope: { ownerId: string; projectId: string },
   id: string,
   fields: Partial<ImageFields>,
 ): Promise<ImageRow | null> {
-  const params: unknown[] = [id, userId];
+  const params: unknown[] = [id, scope.ownerId, scope.projectId];
   const sets: string[] = [];
   for (const name of Object.keys(COLUMN_OF) as Array<keyof typeof COLUMN_OF>) {
     const value = fields[name];
@@ -197,7 +203,8 @@ export async function updateImage(
   }
   sets.push('updated_at = now()');
   const { rows } = await db.query<ImageRow>(
-    `UPDATE images i SET ${sets.join(', ')} WHERE i.id = $1 AND i.user_id = $2 RETURNING ${IMAGE_COLUMNS}`,
+    `UPDATE images i SET ${sets.join(', ')} WHERE i.id = $1 AND i.user_id = $2 AND i.project_id = $3
+     RETURNING ${IMAGE_COLUMNS}`,
     params,
   );
   return rows[0] ?? null;
@@ -209,12 +216,19 @@ export interface ImageFiles {
   sizeBytes: number;
 }
 
-/** Deletes one image; answers its keys and size (what to remove and release), or null when none matched. */
-export async function deleteImage(db: Database, userId: string, id: string): Promise<ImageFiles | null> {
+/**
+ * Deletes one image of `scope`'s project; answers its keys and size (what to remove and release), or null
+ * when none matched.
+ */
+export async function deleteImage(
+  db: Database,
+  scope: { ownerId: string; projectId: string },
+  id: string,
+): Promise<ImageFiles | null> {
   const { rows } = await db.query<ImageFiles>(
-    `DELETE FROM images WHERE id = $1 AND user_id = $2
+    `DELETE FROM images WHERE id = $1 AND user_id = $2 AND project_id = $3
      RETURNING storage_key AS "storageKey", thumbnail_key AS "thumbnailKey", size_bytes AS "sizeBytes"`,
-    [id, userId],
+    [id, scope.ownerId, scope.projectId],
   );
   return rows[0] ?? null;
 }
@@ -275,22 +289,31 @@ export async function lockImagesToCopy(
   return rows;
 }
 
-/** Copies one image row into another project under new file keys (version-less; `createdAt` kept). */
+/**
+ * Copies one image row (of owner `userId`) into another project (of owner `copy.ownerId`) under new file
+ * keys (version-less; `createdAt` kept).
+ */
 export async function insertImageCopy(
   db: Database,
   userId: string,
   fromId: string,
-  copy: { projectId: string; storyId: string | null; storageKey: string; thumbnailKey: string },
+  copy: {
+    ownerId: string;
+    projectId: string;
+    storyId: string | null;
+    storageKey: string;
+    thumbnailKey: string;
+  },
 ): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO images (user_id, project_id, story_id, kind, title, original_filename, prompt, provider, model,
                          mime_type, width, height, size_bytes, sha256, position, metadata, storage_key,
                          thumbnail_key, created_at)
-     SELECT user_id, $3, $4, kind, title, original_filename, prompt, provider, model, mime_type, width, height,
+     SELECT $7, $3, $4, kind, title, original_filename, prompt, provider, model, mime_type, width, height,
             size_bytes, sha256, position, metadata, $5, $6, created_at
        FROM images WHERE id = $1 AND user_id = $2
      RETURNING id`,
-    [fromId, userId, copy.projectId, copy.storyId, copy.storageKey, copy.thumbnailKey],
+    [fromId, userId, copy.projectId, copy.storyId, copy.storageKey, copy.thumbnailKey, copy.ownerId],
   );
   return rows[0].id;
 }

@@ -4,14 +4,14 @@ import { notFound, validationError } from '../../http/errors';
 import { contentTypeForKey, fileKey, variantKey } from '../../storage/file-store';
 import { deleteStoredFiles, storeUploadedImage, type UploadedImage } from '../../http/uploads';
 import { recordEvent } from '../analytics/analytics.service';
+import { childProjectId, requireProjectAccess, withProjectWrite } from '../projects/project-access';
 import {
-  assertProjectOwned,
   type CoverImageCheck,
   type ProjectChild,
   type DuplicateStep,
   type ProjectScope,
 } from '../projects/projects.service';
-import { getStory } from '../stories/stories.service';
+import { assertMoveTarget, getStory } from '../stories/stories.service';
 import {
   assertStorageAvailable,
   changeStorageUsage,
@@ -104,7 +104,7 @@ export async function settleAll<T, R>(
 
 // --- Ownership checks -----------------------------------------------------------------------------------
 
-/** 404 unless the story is the user's; 400 when it is theirs but in another project. */
+/** 404 unless the caller may read the story; 400 when it is in another project. */
 async function assertStoryInProject(
   ctx: AppContext,
   userId: string,
@@ -119,12 +119,12 @@ async function assertStoryInProject(
   }
 }
 
-/** 404 unless the user has this image. */
+/** 404 unless the caller may read this image (any role on its project). */
 export async function assertImageOwned(db: Database, userId: string, imageId: string): Promise<void> {
   if ((await q.findImageProjectId(db, userId, imageId)) === null) throw notFound('Image');
 }
 
-/** 404 unless the image is the user's; 400 when it is theirs but in another project than `projectId`. */
+/** 404 unless the caller may read the image; 400 when it is in another project than `projectId`. */
 export async function assertImageInProject(
   db: Database,
   userId: string,
@@ -147,8 +147,9 @@ export async function listImages(
   userId: string,
   input: { projectId?: string; storyId?: string; page: number; limit: number },
 ): Promise<{ rows: Image[]; total: number }> {
-  // Someone else's projectId or storyId is a 404, not an empty list: the checks come first.
-  if (input.projectId) await assertProjectOwned(ctx.db, userId, input.projectId);
+  // A projectId or storyId the caller is no member of is a 404, not an empty list: the checks come first.
+  // Without them: the images of every project the caller may read.
+  if (input.projectId) await requireProjectAccess(ctx.db, userId, input.projectId, 'read');
   if (input.storyId) await getStory(ctx, userId, input.storyId);
   const { rows, total } = await q.findImages(
     ctx.db,
@@ -191,48 +192,57 @@ export async function createImage(
   input: CreateImageInput,
   upload: UploadedImage,
 ): Promise<Image> {
-  await assertProjectOwned(ctx.db, userId, input.projectId);
+  // Owner or editor; the file counts against the project OWNER's storage and plan.
+  const seen = await requireProjectAccess(ctx.db, userId, input.projectId, 'write');
   if (input.storyId) await assertStoryInProject(ctx, userId, input.projectId, input.storyId);
-  await assertStorageAvailable(ctx, userId, upload.sizeBytes);
+  await assertStorageAvailable(ctx, seen.ownerId, upload.sizeBytes);
 
-  const keys = await storeUploadedImage(ctx.store, upload, { namespace: 'images', ownerId: userId });
+  const keys = await storeUploadedImage(ctx.store, upload, { namespace: 'images', ownerId: seen.ownerId });
   let row: q.ImageRow;
   try {
-    row = await ctx.db.transaction(async (tx) => {
-      await lockStorage(tx, userId);
-      const inserted = await q.insertImage(
-        tx,
-        userId,
-        {
-          projectId: input.projectId,
-          storyId: input.storyId ?? null,
-          kind: input.kind ?? 'page',
-          title: input.title ?? null,
-          originalFilename: upload.originalFilename,
-          prompt: input.prompt ?? null,
-          provider: input.provider ?? null,
-          model: input.model ?? null,
-          position: input.position ?? null,
-          metadata: input.metadata ?? {},
-          mimeType: upload.mimeType,
-          width: upload.width,
-          height: upload.height,
-          sizeBytes: upload.sizeBytes,
-          sha256: upload.sha256,
-          storageKey: keys.key,
-          thumbnailKey: keys.thumbnailKey,
-        },
-        IMAGE_LIMITS.maxPosition,
-      );
-      await changeStorageUsage(ctx, tx, userId, upload.sizeBytes);
-      await recordEvent(tx, {
-        userId,
-        type: 'image.created',
-        projectId: inserted.projectId,
-        properties: { imageId: inserted.id, mimeType: inserted.mimeType, sizeBytes: inserted.sizeBytes },
-      });
-      return inserted;
-    });
+    // The owner's row, then the project (share-locked: no transfer moves the bytes meanwhile).
+    row = await withProjectWrite(
+      ctx,
+      userId,
+      input.projectId,
+      'write',
+      'Project',
+      async (tx, access) => {
+        const inserted = await q.insertImage(
+          tx,
+          access.ownerId,
+          {
+            projectId: input.projectId,
+            storyId: input.storyId ?? null,
+            kind: input.kind ?? 'page',
+            title: input.title ?? null,
+            originalFilename: upload.originalFilename,
+            prompt: input.prompt ?? null,
+            provider: input.provider ?? null,
+            model: input.model ?? null,
+            position: input.position ?? null,
+            metadata: input.metadata ?? {},
+            mimeType: upload.mimeType,
+            width: upload.width,
+            height: upload.height,
+            sizeBytes: upload.sizeBytes,
+            sha256: upload.sha256,
+            storageKey: keys.key,
+            thumbnailKey: keys.thumbnailKey,
+          },
+          IMAGE_LIMITS.maxPosition,
+        );
+        await changeStorageUsage(ctx, tx, access.ownerId, upload.sizeBytes);
+        await recordEvent(tx, {
+          userId,
+          type: 'image.created',
+          projectId: inserted.projectId,
+          properties: { imageId: inserted.id, mimeType: inserted.mimeType, sizeBytes: inserted.sizeBytes },
+        });
+        return inserted;
+      },
+      seen,
+    );
   } catch (error) {
     await deleteStoredFiles(ctx.store, [keys.key, keys.thumbnailKey], ctx.logger);
     throw error;
@@ -253,15 +263,15 @@ export async function updateImage(
   id: string,
   fields: UpdateImageInput,
 ): Promise<Image> {
-  const current = await q.findImageProjectId(ctx.db, userId, id);
+  // Owner or editor of the image's project (and of the one it moves to, of the same owner).
+  const current = await childProjectId(ctx.db, 'images', userId, id);
   if (current === null) throw notFound('Image');
   const projectId = fields.projectId ?? current;
-  if (projectId !== current) await assertProjectOwned(ctx.db, userId, projectId);
-  if (fields.storyId) await assertStoryInProject(ctx, userId, projectId, fields.storyId);
   // A concurrent move in between is caught by the foreign keys (the story must be in the image's project).
-  const row = await ctx.db.transaction(async (tx) => {
-    await lockStorage(tx, userId);
-    return q.updateImage(tx, userId, id, fields);
+  if (fields.storyId) await assertStoryInProject(ctx, userId, projectId, fields.storyId);
+  const row = await withProjectWrite(ctx, userId, current, 'write', 'Image', async (tx, access) => {
+    if (projectId !== current) await assertMoveTarget(tx, userId, access, projectId);
+    return q.updateImage(tx, { ownerId: access.ownerId, projectId: current }, id, fields);
   });
   if (!row) throw notFound('Image');
   return present(ctx, row);
@@ -269,11 +279,13 @@ export async function updateImage(
 
 /** Deletes the row and releases its size in one transaction, then removes its files. */
 export async function deleteImage(ctx: AppContext, userId: string, id: string): Promise<void> {
-  const files = await ctx.db.transaction(async (tx) => {
-    await lockStorage(tx, userId);
-    const deleted = await q.deleteImage(tx, userId, id);
+  // Owner or editor; the size is released from the owner's storage.
+  const projectId = await childProjectId(ctx.db, 'images', userId, id);
+  if (projectId === null) throw notFound('Image');
+  const files = await withProjectWrite(ctx, userId, projectId, 'write', 'Image', async (tx, access) => {
+    const deleted = await q.deleteImage(tx, { ownerId: access.ownerId, projectId }, id);
     if (!deleted) throw notFound('Image');
-    await changeStorageUsage(ctx, tx, userId, -deleted.sizeBytes);
+    await changeStorageUsage(ctx, tx, access.ownerId, -deleted.sizeBytes);
     return deleted;
   });
   // After the commit: a file without a row is garbage storage:gc finds; a row without its file is lost data.
@@ -310,7 +322,10 @@ const fileInfo = (row: q.ImageRow): ImageFileInfo => ({
   sizeBytes: row.sizeBytes,
 });
 
-/** The images of one of the user's projects in list order (position, then createdAt), for the export. */
+/**
+ * The images of a project in list order (position, then createdAt), for the export, which checked the
+ * caller's access: `userId` is the project's owner.
+ */
 export async function listProjectImageFiles(
   db: Database,
   userId: string,
@@ -320,7 +335,7 @@ export async function listProjectImageFiles(
 }
 
 /**
- * The stored original of one of the user's images, read into memory (at most MAX_UPLOAD_BYTES), with its
+ * The stored original of an image the caller may read, read into memory (at most MAX_UPLOAD_BYTES), with its
  * type and size in pixels (as displayed, i.e. after EXIF orientation). 404 when the user has no such
  * image or its file is gone.
  */
@@ -364,9 +379,10 @@ export async function findImagesWithoutFile(
  * rollback before it is written.
  */
 async function copyImages(step: DuplicateStep): Promise<void> {
+  // The copies are the caller's (step.userId): their storage, their keys; the sources carry their owner's id.
   const { ctx, tx, userId } = step;
   await lockStorage(tx, userId);
-  const sources = await q.lockImagesToCopy(tx, userId, step.fromProjectId);
+  const sources = await q.lockImagesToCopy(tx, step.sourceOwnerId, step.fromProjectId);
   if (sources.length === 0) return;
   await changeStorageUsage(
     ctx,
@@ -383,7 +399,8 @@ async function copyImages(step: DuplicateStep): Promise<void> {
     return { image, storageKey, thumbnailKey };
   });
   for (const { image, storageKey, thumbnailKey } of copies) {
-    const newId = await q.insertImageCopy(tx, userId, image.id, {
+    const newId = await q.insertImageCopy(tx, step.sourceOwnerId, image.id, {
+      ownerId: userId,
       projectId: step.toProjectId,
       storyId: image.storyId ? (step.idMap.get(image.storyId) ?? null) : null,
       storageKey,

@@ -1,5 +1,7 @@
+import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
-import { forbidden, notFound } from '../../http/errors';
+import { forbidden, notFound, serviceUnavailable } from '../../http/errors';
+import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 
 /**
  * The one access seam for a project and everything in it (ADR 0014, docs/collaboration.md). Every route
@@ -50,6 +52,28 @@ export const canReadSql = (projectIdSql: string, ownerIdSql: string, userParam: 
   `(${ownerIdSql} = ${userParam} OR EXISTS (SELECT 1 FROM project_members m
      WHERE m.project_id = ${projectIdSql} AND m.user_id = ${userParam}))`;
 
+/**
+ * FROM-clause SQL for the rows of a child table (stories, images, drawings) in every project the caller
+ * (parameter `userParam`) may read, aliased `alias`, with the `columns` a list needs (its order and filter
+ * columns: not whole rows, which would carry long texts through the sort): the rows of their own projects by the table's user_id
+ * index (children carry their project's owner id) UNION ALL those of the projects shared with them
+ * (project_members by its user index, then the table's project_id index). The owner never has a member
+ * row, so no row comes twice. An `OR EXISTS (member)` in the WHERE clause instead made PostgreSQL scan the
+ * whole table (docs/collaboration.md).
+ */
+export function readableChildrenSql(
+  table: ChildTable,
+  alias: string,
+  userParam: string,
+  columns: readonly string[],
+): string {
+  const list = columns.map((column) => `c.${column}`).join(', ');
+  return `(SELECT ${list} FROM ${table} c WHERE c.user_id = ${userParam}
+     UNION ALL
+     SELECT ${list} FROM project_members m JOIN ${table} c ON c.project_id = m.project_id
+      WHERE m.user_id = ${userParam}) ${alias}`;
+}
+
 /** The caller's access to the project, or null when they are not a member (or it does not exist). */
 export async function projectAccess(
   db: Database,
@@ -92,5 +116,93 @@ export function assertRole(role: ProjectRole, need: ProjectNeed): void {
         ? 'Only the project owner may do this'
         : `Your role on this project (${role}) does not allow this`,
     );
+  }
+}
+
+/**
+ * The caller's access like `requireProjectAccess`, with the project row share-locked (FOR KEY SHARE) until
+ * the transaction ends: a transfer (which changes projects.user_id) or a delete waits, so the owner this
+ * answers stays the owner while the transaction writes rows and counts bytes against them.
+ */
+export async function lockProjectAccess(
+  tx: Database,
+  userId: string,
+  projectId: string,
+  need: ProjectNeed,
+  what = 'Project',
+): Promise<ProjectAccess> {
+  const { rows } = await tx.query<ProjectAccess>(
+    `SELECT p.id AS "projectId", p.user_id AS "ownerId",
+            CASE WHEN p.user_id = $2 THEN 'owner' ELSE m.role END AS role
+       FROM projects p
+       LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
+      WHERE p.id = $1 AND (p.user_id = $2 OR m.user_id IS NOT NULL)
+        FOR KEY SHARE OF p`,
+    [projectId, userId],
+  );
+  const access = rows[0];
+  if (!access) throw notFound(what);
+  assertRole(access.role, need);
+  return access;
+}
+
+/** The tables of a project's children; each row carries project_id and the owner's id in user_id. */
+export type ChildTable = 'stories' | 'images' | 'drawings';
+
+/**
+ * The project of a child row the caller may read (any role), or null — not found, or not a member of its
+ * project. One query; a write then asks `withProjectWrite` for that project.
+ */
+export async function childProjectId(
+  db: Database,
+  table: ChildTable,
+  userId: string,
+  id: string,
+): Promise<string | null> {
+  const { rows } = await db.query<{ projectId: string }>(
+    `SELECT c.project_id AS "projectId" FROM ${table} c
+      WHERE c.id = $1 AND ${canReadSql('c.project_id', 'c.user_id', '$2')}`,
+    [id, userId],
+  );
+  return rows[0]?.projectId ?? null;
+}
+
+/** Thrown inside a write when the project changed owner between the check and the lock; it is retried. */
+class OwnerChanged extends Error {}
+
+/**
+ * Runs `work` in one transaction as a write of `need` on the project, in the storage lock order: the
+ * OWNER's user row first (withinStorageLimit: the stored text the work adds stays within the owner's
+ * plan), then the project row share-locked (`lockProjectAccess`), then whatever rows `work` touches. The
+ * owner is read before the transaction (to know whose row to lock); when a transfer moved the project in
+ * between, the transaction is rolled back and run again with the new owner, so bytes never count
+ * against the wrong user. `seen` is an access the caller already checked (it skips that first read).
+ * 404 for a non-member, 403 FORBIDDEN when the role does not allow `need`.
+ */
+export async function withProjectWrite<T>(
+  ctx: AppContext,
+  userId: string,
+  projectId: string,
+  need: ProjectNeed,
+  what: string,
+  work: (tx: Database, access: ProjectAccess) => Promise<T>,
+  seen?: ProjectAccess,
+): Promise<T> {
+  let expected = seen ?? (await requireProjectAccess(ctx.db, userId, projectId, need, what));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.db.transaction((tx) =>
+        withinStorageLimit(ctx, tx, expected.ownerId, async () => {
+          const access = await lockProjectAccess(tx, userId, projectId, need, what);
+          if (access.ownerId !== expected.ownerId) throw new OwnerChanged();
+          return work(tx, access);
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof OwnerChanged)) throw error;
+      // Three transfers in a row while one write waited: unheard of; the client may simply retry.
+      if (attempt >= 3) throw serviceUnavailable('The project changed owner during this write; try again');
+      expected = await requireProjectAccess(ctx.db, userId, projectId, need, what);
+    }
   }
 }

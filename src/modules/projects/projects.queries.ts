@@ -1,4 +1,5 @@
 import { pageWithTotal, type Database } from '../../db/database';
+import type { ProjectRole } from './project-access';
 import type { ProjectSort, ProjectStatus } from './projects.schemas';
 
 export interface ProjectCounts {
@@ -22,6 +23,8 @@ export type ProjectField = keyof ProjectFields;
 
 export interface ProjectRow extends ProjectFields {
   id: string;
+  /** The owner (projects.user_id): whose storage the project counts against. */
+  ownerId: string;
   version: number;
   counts: ProjectCounts;
   createdAt: Date;
@@ -67,7 +70,7 @@ const projectColumnsByAlias = new Map<string, string>();
 function projectColumns(alias: string): string {
   let sql = projectColumnsByAlias.get(alias);
   if (sql === undefined) {
-    sql = `${alias}.id, ${fieldColumns(alias)}, ${alias}.version, ${countsSql(alias)} AS counts,
+    sql = `${alias}.id, ${alias}.user_id AS "ownerId", ${fieldColumns(alias)}, ${alias}.version, ${countsSql(alias)} AS counts,
           ${alias}.created_at AS "createdAt", ${alias}.updated_at AS "updatedAt"`;
     projectColumnsByAlias.set(alias, sql);
   }
@@ -93,11 +96,26 @@ export function containsPattern(text: string): string {
 }
 
 export interface ProjectFilters {
+  /** Only the projects where the caller has this role. */
+  role?: ProjectRole;
   q?: string;
   status?: ProjectStatus;
   category?: string;
   tag?: string;
 }
+
+/**
+ * The projects the caller may read, each with `role`: their own (by the user_id index, as before sharing)
+ * UNION ALL the ones shared with them (project_members by its user index, then each project by its key).
+ * The planner pushes the filters into both branches; `$6` (a role) switches a branch off.
+ */
+const READABLE_PROJECTS = `(
+       SELECT p.*, 'owner'::text AS role FROM projects p
+        WHERE p.user_id = $1 AND ($6::text IS NULL OR $6::text = 'owner')
+       UNION ALL
+       SELECT p.*, m.role FROM project_members m JOIN projects p ON p.id = m.project_id
+        WHERE m.user_id = $1 AND ($6::text IS NULL OR m.role = $6::text)
+     ) p`;
 
 export async function findProjects(
   db: Database,
@@ -106,39 +124,57 @@ export async function findProjects(
   sort: ProjectSort,
   limit: number,
   offset: number,
-): Promise<{ rows: ProjectRow[]; total: number }> {
+): Promise<{ rows: Array<ProjectRow & { role: ProjectRole }>; total: number }> {
   const params = [
     userId,
     filters.q === undefined ? null : containsPattern(filters.q),
     filters.status ?? null,
     filters.category ?? null,
     filters.tag ?? null,
+    filters.role ?? null,
   ];
-  const where = `p.user_id = $1
-    AND ($2::text IS NULL OR p.title ILIKE $2 ESCAPE '\\' OR p.description ILIKE $2 ESCAPE '\\')
+  const where = `($2::text IS NULL OR p.title ILIKE $2 ESCAPE '\\' OR p.description ILIKE $2 ESCAPE '\\')
     AND ($3::text IS NULL OR p.status = $3)
     AND ($4::text IS NULL OR p.category = $4)
     AND ($5::text IS NULL OR p.tags @> ARRAY[$5::text])`;
   // The page is chosen first and only its rows are counted: counts cost one index probe per child
   // table per row of the page, never per matching project.
-  return pageWithTotal<ProjectRow>(
+  return pageWithTotal<ProjectRow & { role: ProjectRole }>(
     db,
     `WITH page AS (
-       SELECT p.id, count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${ORDER_BY[sort]}) AS n
-         FROM projects p
+       SELECT p.id, p.role, count(*) OVER ()::int AS total,
+              row_number() OVER (ORDER BY ${ORDER_BY[sort]}) AS n
+         FROM ${READABLE_PROJECTS}
         WHERE ${where}
         ORDER BY ${ORDER_BY[sort]}
-        LIMIT $6 OFFSET $7
+        LIMIT $7 OFFSET $8
      )
-     SELECT ${projectColumns('p')}, page.total
-       FROM page JOIN projects p ON p.id = page.id AND p.user_id = $1
+     SELECT ${projectColumns('p')}, page.role, page.total
+       FROM page JOIN projects p ON p.id = page.id
       ORDER BY page.n`,
     [...params, limit, offset],
-    `SELECT count(*)::int AS total FROM projects p WHERE ${where}`,
+    `SELECT count(*)::int AS total FROM ${READABLE_PROJECTS} WHERE ${where}`,
     params,
   );
 }
 
+/** The project with the caller's role on it, when the caller may read it (one query); else null. */
+export async function findReadableProject(
+  db: Database,
+  userId: string,
+  id: string,
+): Promise<(ProjectRow & { role: ProjectRole }) | null> {
+  const { rows } = await db.query<ProjectRow & { role: ProjectRole }>(
+    `SELECT ${projectColumns('p')}, CASE WHEN p.user_id = $2 THEN 'owner' ELSE m.role END AS role
+       FROM projects p
+       LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
+      WHERE p.id = $1 AND (p.user_id = $2 OR m.user_id IS NOT NULL)`,
+    [id, userId],
+  );
+  return rows[0] ?? null;
+}
+
+/** The project of owner `userId` (the caller checked access); null when it has no such project. */
 export async function findProject(db: Database, userId: string, id: string): Promise<ProjectRow | null> {
   const { rows } = await db.query<ProjectRow>(
     `SELECT ${projectColumns('p')} FROM projects p WHERE p.id = $1 AND p.user_id = $2`,
@@ -158,15 +194,6 @@ export async function findProjectVersionNumber(
     [id, userId],
   );
   return rows[0]?.version ?? null;
-}
-
-/** Locks the project against deletion until the transaction ends (a duplicate copies a stable source). */
-export async function lockProjectForCopy(db: Database, userId: string, id: string): Promise<boolean> {
-  const { rows } = await db.query('SELECT id FROM projects WHERE id = $1 AND user_id = $2 FOR KEY SHARE', [
-    id,
-    userId,
-  ]);
-  return rows.length > 0;
 }
 
 export async function insertProject(
@@ -191,19 +218,23 @@ export async function insertProject(
   return rows[0];
 }
 
-/** Copies a project's own fields into a new project (version 1) titled `title`; null when not found. */
+/**
+ * Copies a project of `userId` (its owner) into a new project (version 1) of `toOwnerId` titled `title`;
+ * null when not found.
+ */
 export async function insertProjectCopy(
   db: Database,
   userId: string,
   fromId: string,
   title: string,
+  toOwnerId: string,
 ): Promise<string | null> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO projects (user_id, title, description, category, status, tags, settings)
-     SELECT user_id, $3, description, category, status, tags, settings
+     SELECT $4, $3, description, category, status, tags, settings
        FROM projects WHERE id = $1 AND user_id = $2
      RETURNING id`,
-    [fromId, userId, title],
+    [fromId, userId, title, toOwnerId],
   );
   return rows[0]?.id ?? null;
 }
@@ -272,17 +303,18 @@ export async function deleteProject(
   return rowCount > 0;
 }
 
-/** Records the project's current fields as its current version. */
+/** Records the project's current fields as its current version, made by `changedBy` (the caller). */
 export async function insertProjectVersion(
   db: Database,
   userId: string,
   id: string,
   changedFields: readonly string[],
+  changedBy: string,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO project_versions (project_id, version, changed_fields, snapshot)
-     SELECT id, version, $3::text[], ${SNAPSHOT_SQL} FROM projects WHERE id = $1 AND user_id = $2`,
-    [id, userId, changedFields],
+    `INSERT INTO project_versions (project_id, version, changed_fields, snapshot, changed_by)
+     SELECT id, version, $3::text[], ${SNAPSHOT_SQL}, $4 FROM projects WHERE id = $1 AND user_id = $2`,
+    [id, userId, changedFields, changedBy],
   );
 }
 
@@ -290,7 +322,12 @@ export interface ProjectVersionSummary {
   version: number;
   createdAt: Date;
   changedFields: string[];
+  /** Who made it (owner or editor); null once their account is gone. */
+  changedBy: { id: string; displayName: string | null } | null;
 }
+
+const CHANGED_BY_SQL = `CASE WHEN u.id IS NULL THEN NULL
+         ELSE json_build_object('id', u.id, 'displayName', u.display_name) END AS "changedBy"`;
 
 export interface ProjectVersionRow extends ProjectVersionSummary {
   snapshot: ProjectFields;
@@ -305,10 +342,11 @@ export async function findProjectVersions(
 ): Promise<{ rows: ProjectVersionSummary[]; total: number }> {
   return pageWithTotal<ProjectVersionSummary>(
     db,
-    `SELECT v.version, v.created_at AS "createdAt", v.changed_fields AS "changedFields",
+    `SELECT v.version, v.created_at AS "createdAt", v.changed_fields AS "changedFields", ${CHANGED_BY_SQL},
             count(*) OVER ()::int AS total
        FROM project_versions v
        JOIN projects p ON p.id = v.project_id
+       LEFT JOIN users u ON u.id = v.changed_by
       WHERE p.id = $1 AND p.user_id = $2
       ORDER BY v.version DESC
       LIMIT $3 OFFSET $4`,
@@ -327,9 +365,11 @@ export async function findProjectVersion(
   version: number,
 ): Promise<ProjectVersionRow | null> {
   const { rows } = await db.query<ProjectVersionRow>(
-    `SELECT v.version, v.created_at AS "createdAt", v.changed_fields AS "changedFields", v.snapshot
+    `SELECT v.version, v.created_at AS "createdAt", v.changed_fields AS "changedFields", ${CHANGED_BY_SQL},
+            v.snapshot
        FROM project_versions v
        JOIN projects p ON p.id = v.project_id
+       LEFT JOIN users u ON u.id = v.changed_by
       WHERE p.id = $1 AND p.user_id = $2 AND v.version = $3`,
     [id, userId, version],
   );

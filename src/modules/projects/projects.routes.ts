@@ -50,8 +50,10 @@ const projectRouteDefs = (
     method: 'get',
     path: '/api/projects',
     tags,
-    summary: "List the caller's projects",
+    summary: "List the caller's projects, own and shared",
     description:
+      "Own and shared projects, each with `ownerId` and the caller's `role` (`owner`, `editor`, `viewer`); " +
+      '`role=…` keeps the projects where the caller has that role. ' +
       '`q` matches title or description case-insensitively; `status`, `category` and `tag` are exact. ' +
       "`counts` are numbers of the project's stories, images and drawings.",
     auth: 'required',
@@ -95,6 +97,7 @@ const projectRouteDefs = (
     tags,
     summary: 'One project, optionally with its children',
     description:
+      'Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. ' +
       '`include` embeds any of `stories`, `images`, `drawings` under those keys, each in list order: at ' +
       `most the first ${projects.INCLUDE_LIMIT} of each kind. The project's \`counts\` tell whether there ` +
       'are more (`counts.stories > 200`); the list routes (`GET /api/stories?projectId=…&page=…`, likewise ' +
@@ -121,15 +124,16 @@ const projectRouteDefs = (
     tags,
     summary: "Change any subset of a project's writable fields",
     description:
+      'Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). ' +
       'Each PUT makes a new version (version + 1) with a snapshot. `coverImageId` must be one of the ' +
-      "project's own images, or null. `settings` count against the caller's storage by their UTF-8 bytes " +
+      "project's own images, or null. `settings` count against the owner's storage by their UTF-8 bytes " +
       "(`{}`: 0): growing past the plan's limit → 403 `STORAGE_QUOTA_EXCEEDED`, nothing changes.",
     auth: 'required',
     params: idParams,
     body: UpdateProjectBody,
     ifMatch: true,
     response: { status: 200, schema: ProjectSchema, headers: ETAG_HEADER },
-    errors: ['STORAGE_QUOTA_EXCEEDED'],
+    errors: ['FORBIDDEN', 'STORAGE_QUOTA_EXCEEDED'],
     handler: async ({ userId, params, body, ifMatch }) => {
       const project = await projects.updateProject(ctx, userId, params.id, body, ifMatch);
       return { headers: { ETag: etag(project.version) }, body: project };
@@ -141,11 +145,13 @@ const projectRouteDefs = (
     tags,
     summary: 'Delete a project with its stories, images, drawings and their files',
     description:
+      'Owner only (an editor or viewer: 403 `FORBIDDEN`; anyone else: 404). ' +
       'All in one transaction, with its version history; the stored files are deleted after the commit. ' +
       "Honours `If-Match` (412); someone else's project → 404.",
     auth: 'required',
     params: idParams,
     ifMatch: true,
+    errors: ['FORBIDDEN'],
     response: { status: 204, description: 'Deleted' },
     handler: async ({ userId, params, ifMatch }) => {
       await projects.deleteProject(ctx, userId, params.id, ifMatch);
@@ -158,9 +164,11 @@ const projectRouteDefs = (
     tags,
     summary: 'Deep-copy a project (all or nothing)',
     description:
+      'Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. ' +
       'Copies the project with its stories, images, drawings and files in one transaction, titled ' +
       '"<title> (copy)" unless `title` is given (a long title is shortened to fit 200 characters). The copy ' +
-      'starts its own history at version 1. The copied files and text count against the storage quota again: a copy ' +
+      'starts its own history at version 1 and belongs to the caller, whatever their role on the source. The ' +
+      "copied files and text count against the caller's storage quota: a copy " +
       'that would pass it answers 403 `STORAGE_QUOTA_EXCEEDED` and copies nothing.',
     auth: 'required',
     params: idParams,
@@ -181,7 +189,9 @@ const projectRouteDefs = (
     path: '/api/projects/:id/versions',
     tags,
     summary: "A project's versions, newest first",
-    description: 'Includes version 1 (the creation).',
+    description:
+      'Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. ' +
+      'Includes version 1 (the creation). `changedBy` names who made each version (the owner or an editor).',
     auth: 'required',
     params: idParams,
     query: Joi.object(pagination),
@@ -197,6 +207,7 @@ const projectRouteDefs = (
     tags,
     summary: "A project's fields as they were at one version",
     description:
+      'Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. ' +
       '`snapshot` holds the fields then and `changedFields` what that version changed. A version the ' +
       "project never had, or someone else's project → 404.",
     auth: 'required',
@@ -212,13 +223,14 @@ const projectRouteDefs = (
     tags,
     summary: "Make a past version's fields current, as a new version",
     description:
+      'Owner or editor of the project (a viewer: 403 `FORBIDDEN`; anyone else: 404). ' +
       "Honours `If-Match` (the current version). A cover image that is no longer one of the project's " +
       'images is not restored (the cover becomes null).',
     auth: 'required',
     params: VersionParams,
     ifMatch: true,
     response: { status: 200, schema: ProjectSchema, headers: ETAG_HEADER },
-    errors: ['STORAGE_QUOTA_EXCEEDED'],
+    errors: ['FORBIDDEN', 'STORAGE_QUOTA_EXCEEDED'],
     handler: async ({ userId, params, ifMatch }) => {
       const project = await projects.restoreVersion(ctx, userId, params.id, params.version, ifMatch);
       return { headers: { ETag: etag(project.version) }, body: project };

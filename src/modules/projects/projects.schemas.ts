@@ -11,6 +11,8 @@ export const PROJECT_SORTS = [
   '-title',
 ] as const;
 export const PROJECT_INCLUDES = ['stories', 'images', 'drawings'] as const;
+/** The caller's role on a project (docs/collaboration.md). */
+export const PROJECT_ROLES = ['owner', 'editor', 'viewer'] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 export type ProjectSort = (typeof PROJECT_SORTS)[number];
 export type ProjectInclude = (typeof PROJECT_INCLUDES)[number];
@@ -89,6 +91,12 @@ export const ListProjectsQuery = Joi.object({
   status,
   category: Joi.string().trim().min(1).max(LIMITS.categoryChars).description('Exact category'),
   tag: Joi.string().trim().min(1).max(LIMITS.tagChars).description('Projects carrying this exact tag'),
+  role: Joi.string()
+    .valid(...PROJECT_ROLES)
+    .description(
+      'Only the projects where the caller has this role: `owner` (their own), `editor` or `viewer` (shared ' +
+        'with them). Default: all of them',
+    ),
   sort: Joi.string()
     .valid(...PROJECT_SORTS)
     .default('-updatedAt'),
@@ -124,6 +132,15 @@ const counts = Joi.object({
 
 const projectFields = {
   id: uuid.required(),
+  ownerId: uuid
+    .required()
+    .description("The project's owner: its stories, images and drawings count against their storage"),
+  role: Joi.string()
+    .valid(...PROJECT_ROLES)
+    .required()
+    .description(
+      "The caller's role: `owner`, or `editor`/`viewer` of a project shared with them (docs/collaboration.md)",
+    ),
   title: Joi.string().required(),
   description: Joi.string().allow(null).required(),
   category: Joi.string().allow(null).required(),
@@ -178,6 +195,13 @@ const snapshot = Joi.object({
   coverImageId: uuid.allow(null).required(),
 });
 
+const changedBy = Joi.object({
+  id: uuid.required(),
+  displayName: Joi.string().allow(null).required(),
+})
+  .allow(null)
+  .description('Who made this version (the owner or an editor); null once their account is deleted');
+
 export const ProjectVersionSummarySchema = component(
   'ProjectVersionSummary',
   Joi.object({
@@ -187,6 +211,7 @@ export const ProjectVersionSummarySchema = component(
       .items(Joi.string())
       .required()
       .description('Fields whose value this version changed (version 1: every field)'),
+    changedBy: changedBy.required(),
   }),
 );
 
@@ -196,6 +221,7 @@ export const ProjectVersionSchema = component(
     version: Joi.number().integer().min(1).required(),
     createdAt: timestamp.required(),
     changedFields: Joi.array().items(Joi.string()).required(),
+    changedBy: changedBy.required(),
     snapshot: snapshot.required().description("The project's writable fields as they were at this version"),
   }),
 );

@@ -7,6 +7,12 @@ import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as q from './projects.queries';
 import type { ProjectInclude, ProjectSort, ProjectStatus } from './projects.schemas';
 import { LIMITS } from './projects.schemas';
+import {
+  lockProjectAccess,
+  requireProjectAccess,
+  withProjectWrite,
+  type ProjectRole,
+} from './project-access';
 
 // The access seam (project-access.ts), entered through this public file by the modules that share projects.
 export {
@@ -18,9 +24,14 @@ export {
   type ProjectRole,
 } from './project-access';
 
-export type Project = q.ProjectRow;
+/** A project as the API answers it: with its owner's id and the caller's role on it. */
+export type Project = q.ProjectRow & { role: ProjectRole };
 export type ProjectFields = q.ProjectFields;
 
+/**
+ * A project as its children's queries see it. `userId` is the project's OWNER — the id every child row
+ * carries (ADR 0014) — not necessarily the caller, whose access the projects service has already checked.
+ */
 export interface ProjectScope {
   userId: string;
   projectId: string;
@@ -30,7 +41,10 @@ export interface ProjectScope {
 export interface DuplicateStep {
   ctx: AppContext;
   tx: Database;
+  /** The caller, who owns the copy: the copied rows carry their id and the copied bytes count against them. */
   userId: string;
+  /** The source project's owner: the id the source's child rows carry. */
+  sourceOwnerId: string;
   fromProjectId: string;
   toProjectId: string;
   /**
@@ -59,8 +73,8 @@ export interface ProjectChild {
   /** Duplicate order, ascending: stories 10, images 20, drawings 30 (a drawing points to an image). */
   order: number;
   /**
-   * The project's first `limit` children for `include=<name>`, in list order. Ownership is checked; filter
-   * by userId too.
+   * The project's first `limit` children for `include=<name>`, in list order. The caller's access is
+   * checked; `scope.userId` is the project's owner, the id its children carry: filter by it too.
    */
   load(ctx: AppContext, tx: Database, scope: ProjectScope, limit: number): Promise<unknown[]>;
   /**
@@ -111,7 +125,7 @@ export function expectedVersion(ifMatch: IfMatch): number[] | null {
   return ifMatch === undefined ? null : [...ifMatch];
 }
 
-/** 404 when the user has no such project, else 412 naming the current version. */
+/** 404 when the owner has no such project, else 412 naming the current version. */
 async function missOrConflict(db: Database, userId: string, id: string): Promise<never> {
   const current = await q.findProjectVersionNumber(db, userId, id);
   if (current === null) throw notFound('Project');
@@ -125,6 +139,7 @@ export interface ListProjectsInput {
   status?: ProjectStatus;
   category?: string;
   tag?: string;
+  role?: ProjectRole;
   sort: ProjectSort;
 }
 
@@ -132,7 +147,7 @@ export async function listProjects(ctx: AppContext, userId: string, input: ListP
   return q.findProjects(
     ctx.db,
     userId,
-    { q: input.q, status: input.status, category: input.category, tag: input.tag },
+    { q: input.q, status: input.status, category: input.category, tag: input.tag, role: input.role },
     input.sort,
     input.limit,
     (input.page - 1) * input.limit,
@@ -153,29 +168,25 @@ export async function getProject(
   include: ProjectInclude[] = [],
   limit: number = INCLUDE_LIMIT,
 ): Promise<Project & Partial<Record<ProjectInclude, unknown[]>>> {
+  // Any member reads; the project and the caller's role come from one query.
   if (include.length === 0) {
-    const project = await q.findProject(ctx.db, userId, id);
+    const project = await q.findReadableProject(ctx.db, userId, id);
     if (!project) throw notFound('Project');
     return project;
   }
   // One transaction: the project and its embedded children are one consistent picture.
   return ctx.db.transaction(async (tx) => {
-    const project = await q.findProject(tx, userId, id);
+    const project = await q.findReadableProject(tx, userId, id);
     if (!project) throw notFound('Project');
     const embedded: Partial<Record<ProjectInclude, unknown[]>> = {};
     for (const name of include) {
       const child = children.get(name);
       // modules/index.ts registers every kind `include` accepts: a missing one is a wiring mistake.
       if (!child) throw new Error(`No project child is registered for include=${name}`);
-      embedded[name] = await child.load(ctx, tx, { userId, projectId: id }, limit);
+      embedded[name] = await child.load(ctx, tx, { userId: project.ownerId, projectId: id }, limit);
     }
     return { ...project, ...embedded };
   });
-}
-
-/** Throws 404 unless the user owns the project. For other modules checking a `projectId` they are given. */
-export async function assertProjectOwned(db: Database, userId: string, projectId: string): Promise<void> {
-  if ((await q.findProjectVersionNumber(db, userId, projectId)) === null) throw notFound('Project');
 }
 
 export interface CreateProjectInput {
@@ -205,14 +216,14 @@ export async function createProjectInTx(
     tags: input.tags ?? [],
     settings: input.settings ?? {},
   });
-  await q.insertProjectVersion(tx, userId, project.id, q.PROJECT_FIELDS);
+  await q.insertProjectVersion(tx, userId, project.id, q.PROJECT_FIELDS, userId);
   await recordEvent(tx, {
     userId,
     type: 'project.created',
     projectId: project.id,
     properties: eventProperties,
   });
-  return project;
+  return { ...project, role: 'owner' };
 }
 
 export async function createProject(
@@ -226,17 +237,19 @@ export async function createProject(
   );
 }
 
+/** The write of an update or restore, on the owner's project, as a version made by `changedBy`. */
 async function applyUpdate(
   tx: Database,
-  userId: string,
+  ownerId: string,
   id: string,
   fields: Partial<ProjectFields>,
   ifMatch: IfMatch,
-): Promise<Project> {
-  const updated = await q.updateProject(tx, userId, id, fields, expectedVersion(ifMatch));
-  if (!updated) return missOrConflict(tx, userId, id);
+  changedBy: string,
+): Promise<q.ProjectRow> {
+  const updated = await q.updateProject(tx, ownerId, id, fields, expectedVersion(ifMatch));
+  if (!updated) return missOrConflict(tx, ownerId, id);
   const { changedFields, ...project } = updated;
-  await q.insertProjectVersion(tx, userId, id, changedFields);
+  await q.insertProjectVersion(tx, ownerId, id, changedFields, changedBy);
   return project;
 }
 
@@ -247,21 +260,20 @@ export async function updateProject(
   fields: Partial<ProjectFields>,
   ifMatch: IfMatch,
 ): Promise<Project> {
-  return ctx.db.transaction((tx) =>
-    withinStorageLimit(ctx, tx, userId, async () => {
-      // The update first: an unknown project is 404 and a stale If-Match 412 before the cover is judged.
-      const project = await applyUpdate(tx, userId, id, fields, ifMatch);
-      if (
-        fields.coverImageId &&
-        !(await coverImageCheck(tx, { userId, projectId: id }, fields.coverImageId))
-      ) {
-        throw validationError("coverImageId must be one of the project's own images", [
-          { path: 'coverImageId', message: "must be one of the project's own images" },
-        ]);
-      }
-      return project;
-    }),
-  );
+  // Owner or editor; the settings count against the owner's storage.
+  return withProjectWrite(ctx, userId, id, 'write', 'Project', async (tx, access) => {
+    // The update first: a stale If-Match is 412 before the cover is judged.
+    const project = await applyUpdate(tx, access.ownerId, id, fields, ifMatch, userId);
+    if (
+      fields.coverImageId &&
+      !(await coverImageCheck(tx, { userId: access.ownerId, projectId: id }, fields.coverImageId))
+    ) {
+      throw validationError("coverImageId must be one of the project's own images", [
+        { path: 'coverImageId', message: "must be one of the project's own images" },
+      ]);
+    }
+    return { ...project, role: access.role };
+  });
 }
 
 export async function deleteProject(
@@ -270,21 +282,19 @@ export async function deleteProject(
   id: string,
   ifMatch: IfMatch,
 ): Promise<void> {
-  // The user's row first (the storage lock order): the text the delete releases moves their use.
-  const afterCommit = await ctx.db.transaction((tx) =>
-    withinStorageLimit(ctx, tx, userId, async () => {
-      const scope = { userId, projectId: id };
-      const undo: AfterCommit[] = [];
-      for (const child of orderedChildren()) {
-        const after = await child.beforeProjectDelete?.(ctx, tx, scope);
-        if (after) undo.push(after);
-      }
-      if (!(await q.deleteProject(tx, userId, id, expectedVersion(ifMatch)))) {
-        return missOrConflict(tx, userId, id);
-      }
-      return undo;
-    }),
-  );
+  // Owner only. The owner's row first (the storage lock order): the text the delete releases moves their use.
+  const afterCommit = await withProjectWrite(ctx, userId, id, 'manage', 'Project', async (tx, access) => {
+    const scope = { userId: access.ownerId, projectId: id };
+    const undo: AfterCommit[] = [];
+    for (const child of orderedChildren()) {
+      const after = await child.beforeProjectDelete?.(ctx, tx, scope);
+      if (after) undo.push(after);
+    }
+    if (!(await q.deleteProject(tx, access.ownerId, id, expectedVersion(ifMatch)))) {
+      return missOrConflict(tx, access.ownerId, id);
+    }
+    return undo;
+  });
   for (const run of afterCommit) {
     await run().catch((error: Error) =>
       ctx.logger.error('clean-up after project delete failed', { projectId: id, error: error.message }),
@@ -307,16 +317,25 @@ async function copyProjectInTx(
   input: { title?: string },
   undos: Array<() => Promise<void>>,
 ): Promise<Project> {
+  // The caller's row first: the copy is theirs and counts against their storage, whatever their role.
   for (const child of orderedChildren()) await child.beforeProjectCopy?.(ctx, tx, { userId, projectId: id });
-  if (!(await q.lockProjectForCopy(tx, userId, id))) throw notFound('Project');
-  const source = await q.findProject(tx, userId, id);
+  // Any member may copy; the source is share-locked (no delete or transfer while it is copied).
+  const access = await lockProjectAccess(tx, userId, id, 'read');
+  const source = await q.findProject(tx, access.ownerId, id);
   if (!source) throw notFound('Project');
-  const copyId = await q.insertProjectCopy(tx, userId, id, input.title ?? copyTitle(source.title));
+  const copyId = await q.insertProjectCopy(
+    tx,
+    access.ownerId,
+    id,
+    input.title ?? copyTitle(source.title),
+    userId,
+  );
   if (!copyId) throw notFound('Project');
   const step: DuplicateStep = {
     ctx,
     tx,
     userId,
+    sourceOwnerId: access.ownerId,
     fromProjectId: id,
     toProjectId: copyId,
     idMap: new Map(),
@@ -325,7 +344,7 @@ async function copyProjectInTx(
   for (const child of orderedChildren()) await child.copy(step);
   const cover = source.coverImageId ? (step.idMap.get(source.coverImageId) ?? null) : null;
   if (cover) await q.updateCoverImage(tx, userId, copyId, cover);
-  await q.insertProjectVersion(tx, userId, copyId, q.PROJECT_FIELDS);
+  await q.insertProjectVersion(tx, userId, copyId, q.PROJECT_FIELDS, userId);
   await recordEvent(tx, {
     userId,
     type: 'project.created',
@@ -333,7 +352,7 @@ async function copyProjectInTx(
     properties: { duplicatedFrom: id },
   });
   const copy = await q.findProject(tx, userId, copyId);
-  return copy!;
+  return { ...copy!, role: 'owner' };
 }
 
 /**
@@ -372,10 +391,12 @@ export async function listVersions(
   id: string,
   paging: { page: number; limit: number },
 ) {
+  // Any member reads the history.
+  const { ownerId } = await requireProjectAccess(ctx.db, userId, id, 'read');
   // Every project has version 1, so an empty result means no project — unless the page is past the end.
   const result = await q.findProjectVersions(
     ctx.db,
-    userId,
+    ownerId,
     id,
     paging.limit,
     (paging.page - 1) * paging.limit,
@@ -385,7 +406,8 @@ export async function listVersions(
 }
 
 export async function getVersion(ctx: AppContext, userId: string, id: string, version: number) {
-  const found = await q.findProjectVersion(ctx.db, userId, id, version);
+  const { ownerId } = await requireProjectAccess(ctx.db, userId, id, 'read');
+  const found = await q.findProjectVersion(ctx.db, ownerId, id, version);
   if (!found) throw notFound('Project version');
   return found;
 }
@@ -401,19 +423,16 @@ export async function restoreVersion(
   version: number,
   ifMatch: IfMatch,
 ): Promise<Project> {
-  return ctx.db.transaction((tx) =>
-    withinStorageLimit(ctx, tx, userId, async () => {
-      const found = await q.findProjectVersion(tx, userId, id, version);
-      if (!found) throw notFound('Project version');
-      const fields: Partial<ProjectFields> = {};
-      for (const name of q.PROJECT_FIELDS) (fields as Record<string, unknown>)[name] = found.snapshot[name];
-      if (
-        fields.coverImageId &&
-        !(await coverImageCheck(tx, { userId, projectId: id }, fields.coverImageId))
-      ) {
-        fields.coverImageId = null;
-      }
-      return applyUpdate(tx, userId, id, fields, ifMatch);
-    }),
-  );
+  // Owner or editor, like an update.
+  return withProjectWrite(ctx, userId, id, 'write', 'Project', async (tx, access) => {
+    const scope = { userId: access.ownerId, projectId: id };
+    const found = await q.findProjectVersion(tx, access.ownerId, id, version);
+    if (!found) throw notFound('Project version');
+    const fields: Partial<ProjectFields> = {};
+    for (const name of q.PROJECT_FIELDS) (fields as Record<string, unknown>)[name] = found.snapshot[name];
+    if (fields.coverImageId && !(await coverImageCheck(tx, scope, fields.coverImageId))) {
+      fields.coverImageId = null;
+    }
+    return { ...(await applyUpdate(tx, access.ownerId, id, fields, ifMatch, userId)), role: access.role };
+  });
 }

@@ -1,4 +1,5 @@
 import { pageWithTotal, type Database } from '../../db/database';
+import { canReadSql, readableChildrenSql } from '../projects/project-access';
 
 export interface StoryFields {
   projectId: string;
@@ -35,6 +36,11 @@ const STORY_COLUMNS = `s.id, s.project_id AS "projectId", s.title, s.content, s.
   s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
 
 const STORY_ORDER = 's.position, s.created_at, s.id';
+/** What the list's page needs of each readable story: its order and filter columns. */
+const LIST_COLUMNS = ['id', 'project_id', 'position', 'created_at'];
+
+/** The caller ($1 or $2 below) may read the story's project: its owner or a member (ADR 0014). */
+const canRead = (userParam: string) => canReadSql('s.project_id', 's.user_id', userParam);
 
 export async function findStories(
   db: Database,
@@ -49,17 +55,17 @@ export async function findStories(
     db,
     `WITH page AS (
        SELECT s.id, count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${STORY_ORDER}) AS n
-         FROM stories s
-        WHERE s.user_id = $1 AND ($2::uuid IS NULL OR s.project_id = $2::uuid)
+         FROM ${readableChildrenSql('stories', 's', '$1', LIST_COLUMNS)}
+        WHERE $2::uuid IS NULL OR s.project_id = $2::uuid
         ORDER BY ${STORY_ORDER}
         LIMIT $3 OFFSET $4
      )
      SELECT ${STORY_COLUMNS}, page.total
-       FROM page JOIN stories s ON s.id = page.id AND s.user_id = $1
+       FROM page JOIN stories s ON s.id = page.id
       ORDER BY page.n`,
     [userId, projectId, limit, offset],
-    `SELECT count(*)::int AS total FROM stories s
-        WHERE s.user_id = $1 AND ($2::uuid IS NULL OR s.project_id = $2::uuid)`,
+    `SELECT count(*)::int AS total FROM ${readableChildrenSql('stories', 's', '$1', LIST_COLUMNS)}
+        WHERE $2::uuid IS NULL OR s.project_id = $2::uuid`,
     [userId, projectId],
   );
 }
@@ -84,7 +90,7 @@ export async function findStoriesOfProject(
 
 export async function findStory(db: Database, userId: string, id: string): Promise<StoryRow | null> {
   const { rows } = await db.query<StoryRow>(
-    `SELECT ${STORY_COLUMNS} FROM stories s WHERE s.id = $1 AND s.user_id = $2`,
+    `SELECT ${STORY_COLUMNS} FROM stories s WHERE s.id = $1 AND ${canRead('$2')}`,
     [id, userId],
   );
   return rows[0] ?? null;
@@ -96,7 +102,7 @@ export async function findStoryVersionNumber(
   id: string,
 ): Promise<number | null> {
   const { rows } = await db.query<{ version: number }>(
-    'SELECT version FROM stories WHERE id = $1 AND user_id = $2',
+    `SELECT s.version FROM stories s WHERE s.id = $1 AND ${canRead('$2')}`,
     [id, userId],
   );
   return rows[0]?.version ?? null;
@@ -134,15 +140,18 @@ export async function insertStory(
   return rows[0];
 }
 
-/** Writes the given fields and bumps the version; If-Match is in the WHERE clause. Null when nothing matched. */
+/**
+ * Writes the given fields and bumps the version; If-Match is in the WHERE clause, and so is the project the
+ * caller's access was checked on (`scope`: its id and owner). Null when nothing matched.
+ */
 export async function updateStory(
   db: Database,
-  userId: string,
+  scope: { ownerId: string; projectId: string },
   id: string,
   fields: Partial<StoryFields> & { wordCount?: number },
   expectedVersion: readonly number[] | null,
 ): Promise<StoryRow | null> {
-  const params: unknown[] = [id, userId, expectedVersion];
+  const params: unknown[] = [id, scope.ownerId, expectedVersion, scope.projectId];
   const sets: string[] = [];
   for (const name of Object.keys(COLUMN_OF) as Array<keyof typeof COLUMN_OF>) {
     const value = fields[name];
@@ -153,7 +162,8 @@ export async function updateStory(
   sets.push('version = s.version + 1', 'updated_at = now()');
   const { rows } = await db.query<StoryRow>(
     `UPDATE stories s SET ${sets.join(', ')}
-      WHERE s.id = $1 AND s.user_id = $2 AND ($3::int[] IS NULL OR s.version = ANY($3::int[]))
+      WHERE s.id = $1 AND s.user_id = $2 AND s.project_id = $4
+        AND ($3::int[] IS NULL OR s.version = ANY($3::int[]))
       RETURNING ${STORY_COLUMNS}`,
     params,
   );
@@ -162,26 +172,29 @@ export async function updateStory(
 
 export async function deleteStory(
   db: Database,
-  userId: string,
+  scope: { ownerId: string; projectId: string },
   id: string,
   expectedVersion: readonly number[] | null,
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    'DELETE FROM stories WHERE id = $1 AND user_id = $2 AND ($3::int[] IS NULL OR version = ANY($3::int[]))',
-    [id, userId, expectedVersion],
+    `DELETE FROM stories WHERE id = $1 AND user_id = $2 AND project_id = $4
+        AND ($3::int[] IS NULL OR version = ANY($3::int[]))`,
+    [id, scope.ownerId, expectedVersion, scope.projectId],
   );
   return rowCount > 0;
 }
 
 /**
- * Copies every story of one project into another (each at version 1); answers old id → new id. The copies
- * keep their `createdAt`, so stories sharing a position keep their order in the copy.
+ * Copies every story of one project (of owner `userId`) into another (of owner `toOwnerId`, each story at
+ * version 1); answers old id → new id. The copies keep their `createdAt`, so stories sharing a position
+ * keep their order in the copy.
  */
 export async function copyStories(
   db: Database,
   userId: string,
   fromProjectId: string,
   toProjectId: string,
+  toOwnerId: string,
 ): Promise<Array<{ oldId: string; newId: string }>> {
   const { rows } = await db.query<{ oldId: string; newId: string }>(
     `WITH source AS MATERIALIZED (
@@ -191,12 +204,12 @@ export async function copyStories(
      ), copied AS (
        INSERT INTO stories (id, user_id, project_id, title, content, image_prompts, word_count, position, metadata,
                             created_at)
-       SELECT new_id, $2, $3, title, content, image_prompts, word_count, position, metadata, created_at
+       SELECT new_id, $4, $3, title, content, image_prompts, word_count, position, metadata, created_at
          FROM source
        RETURNING id
      )
      SELECT source.id AS "oldId", copied.id AS "newId" FROM source JOIN copied ON copied.id = source.new_id`,
-    [fromProjectId, userId, toProjectId],
+    [fromProjectId, userId, toProjectId, toOwnerId],
   );
   return rows;
 }

@@ -1,10 +1,16 @@
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
 import type { IfMatch } from '../../http/route';
-import { notFound, versionConflict } from '../../http/errors';
+import { notFound, validationError, versionConflict } from '../../http/errors';
 import { recordEvent } from '../analytics/analytics.service';
-import { assertProjectOwned, expectedVersion, type ProjectChild } from '../projects/projects.service';
-import { withinStorageLimit } from '../storage-usage/storage-usage.service';
+import {
+  childProjectId,
+  lockProjectAccess,
+  requireProjectAccess,
+  withProjectWrite,
+  type ProjectAccess,
+} from '../projects/project-access';
+import { expectedVersion, type ProjectChild } from '../projects/projects.service';
 import * as q from './stories.queries';
 import { STORY_LIMITS } from './stories.schemas';
 
@@ -39,8 +45,9 @@ export async function listStories(
   userId: string,
   input: { projectId?: string; page: number; limit: number },
 ) {
-  // Someone else's projectId is a 404, not an empty list: the check comes first.
-  if (input.projectId) await assertProjectOwned(ctx.db, userId, input.projectId);
+  // A projectId the caller is no member of is a 404, not an empty list: the check comes first. Without
+  // one: the stories of every project the caller may read.
+  if (input.projectId) await requireProjectAccess(ctx.db, userId, input.projectId, 'read');
   return q.findStories(ctx.db, userId, input.projectId ?? null, input.limit, (input.page - 1) * input.limit);
 }
 
@@ -50,9 +57,12 @@ export async function getStory(ctx: AppContext, userId: string, id: string): Pro
   return story;
 }
 
-/** Every story of one project in list order; for other modules (templates snapshot a project's stories). */
-export const listStoriesOfProject = (db: Database, userId: string, projectId: string) =>
-  q.findStoriesOfProject(db, userId, projectId);
+/**
+ * Every story of one project in list order; for other modules (the export), which checked the caller's
+ * access: `ownerId` is the project's owner, whose id its stories carry.
+ */
+export const listStoriesOfProject = (db: Database, ownerId: string, projectId: string) =>
+  q.findStoriesOfProject(db, ownerId, projectId);
 
 export interface CreateStoryInput {
   projectId: string;
@@ -64,15 +74,24 @@ export interface CreateStoryInput {
 }
 
 /**
- * Creates a story in one of the user's projects, with its `story.created` event, inside the caller's
- * transaction (the templates module adds a template's stories to a new project with it).
+ * Creates a story in a project the caller may write, with its `story.created` event, inside the caller's
+ * transaction (the templates module adds a template's stories to a new project with it). The row carries
+ * the project's owner's id; the event counts for the caller.
  */
 export async function createStoryInTx(tx: Database, userId: string, input: CreateStoryInput): Promise<Story> {
-  await assertProjectOwned(tx, userId, input.projectId);
+  return insertStoryAs(tx, userId, await lockProjectAccess(tx, userId, input.projectId, 'write'), input);
+}
+
+async function insertStoryAs(
+  tx: Database,
+  userId: string,
+  access: ProjectAccess,
+  input: CreateStoryInput,
+): Promise<Story> {
   const content = input.content ?? '';
   const story = await q.insertStory(
     tx,
-    userId,
+    access.ownerId,
     {
       projectId: input.projectId,
       title: input.title,
@@ -94,10 +113,17 @@ export async function createStoryInTx(tx: Database, userId: string, input: Creat
 }
 
 export async function createStory(ctx: AppContext, userId: string, input: CreateStoryInput): Promise<Story> {
-  // Its content counts against the user's storage (migration 0010).
-  return ctx.db.transaction((tx) =>
-    withinStorageLimit(ctx, tx, userId, () => createStoryInTx(tx, userId, input)),
+  // Owner or editor; its content counts against the owner's storage (migration 0010).
+  return withProjectWrite(ctx, userId, input.projectId, 'write', 'Project', (tx, access) =>
+    insertStoryAs(tx, userId, access, input),
   );
+}
+
+/** The project of a story the caller may read; 404 Story otherwise (a stranger learns nothing). */
+async function storyProject(ctx: AppContext, userId: string, id: string): Promise<string> {
+  const projectId = await childProjectId(ctx.db, 'stories', userId, id);
+  if (projectId === null) throw notFound('Story');
+  return projectId;
 }
 
 export async function updateStory(
@@ -107,20 +133,39 @@ export async function updateStory(
   fields: Partial<q.StoryFields>,
   ifMatch: IfMatch,
 ): Promise<Story> {
-  return ctx.db.transaction((tx) =>
-    withinStorageLimit(ctx, tx, userId, async () => {
-      // Moving to a project that is not the caller's is a 404, like a story that is not theirs.
-      if (fields.projectId !== undefined) await assertProjectOwned(tx, userId, fields.projectId);
-      const updated = await q.updateStory(
-        tx,
-        userId,
-        id,
-        { ...fields, wordCount: fields.content === undefined ? undefined : countWords(fields.content) },
-        expectedVersion(ifMatch),
-      );
-      return updated ?? missOrConflict(tx, userId, id);
-    }),
-  );
+  // Owner or editor of the story's project; the content counts against the owner's storage.
+  const projectId = await storyProject(ctx, userId, id);
+  return withProjectWrite(ctx, userId, projectId, 'write', 'Story', async (tx, access) => {
+    if (fields.projectId !== undefined && fields.projectId !== projectId) {
+      await assertMoveTarget(tx, userId, access, fields.projectId);
+    }
+    const updated = await q.updateStory(
+      tx,
+      { ownerId: access.ownerId, projectId },
+      id,
+      { ...fields, wordCount: fields.content === undefined ? undefined : countWords(fields.content) },
+      expectedVersion(ifMatch),
+    );
+    return updated ?? missOrConflict(tx, userId, id);
+  });
+}
+
+/**
+ * A child moves only to a project the caller may write (404 when not a member, 403 for a viewer) that has
+ * the same owner (400 otherwise): its row carries the owner's id and its bytes count against them.
+ */
+export async function assertMoveTarget(
+  tx: Database,
+  userId: string,
+  from: ProjectAccess,
+  toProjectId: string,
+): Promise<void> {
+  const target = await lockProjectAccess(tx, userId, toProjectId, 'write');
+  if (target.ownerId !== from.ownerId) {
+    throw validationError('projectId must be a project of the same owner', [
+      { path: 'projectId', message: 'must be a project of the same owner' },
+    ]);
+  }
 }
 
 export async function deleteStory(
@@ -129,13 +174,13 @@ export async function deleteStory(
   id: string,
   ifMatch: IfMatch,
 ): Promise<void> {
-  // The user's row first (the storage lock order): the content the delete releases moves their use.
-  await ctx.db.transaction((tx) =>
-    withinStorageLimit(ctx, tx, userId, async () => {
-      if (!(await q.deleteStory(tx, userId, id, expectedVersion(ifMatch))))
-        await missOrConflict(tx, userId, id);
-    }),
-  );
+  // Owner or editor. The owner's row first (the storage lock order): the content the delete releases
+  // moves their use.
+  const projectId = await storyProject(ctx, userId, id);
+  await withProjectWrite(ctx, userId, projectId, 'write', 'Story', async (tx, access) => {
+    if (!(await q.deleteStory(tx, { ownerId: access.ownerId, projectId }, id, expectedVersion(ifMatch))))
+      await missOrConflict(tx, userId, id);
+  });
 }
 
 /** Stories as a project's children: embedded by include=stories and copied by duplicate (listed in modules/index.ts). */
@@ -144,7 +189,13 @@ export const storiesChild: ProjectChild = {
   order: 10,
   load: (_ctx, tx, scope, limit) => q.findStoriesOfProject(tx, scope.userId, scope.projectId, limit),
   copy: async (step) => {
-    const pairs = await q.copyStories(step.tx, step.userId, step.fromProjectId, step.toProjectId);
+    const pairs = await q.copyStories(
+      step.tx,
+      step.sourceOwnerId,
+      step.fromProjectId,
+      step.toProjectId,
+      step.userId,
+    );
     for (const { oldId, newId } of pairs) step.idMap.set(oldId, newId);
   },
 };

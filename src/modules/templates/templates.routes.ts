@@ -45,7 +45,8 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
     summary: 'Create a template',
     description:
       "`fromProjectId` snapshots one of the caller's projects (its settings and stories, in order) as the " +
-      'content; it cannot be combined with `content`. Without either the content is empty. New templates ' +
+      'content — owner only: an editor or viewer of a shared project gets 403 `FORBIDDEN`, someone who is ' +
+      'not a member 404; it cannot be combined with `content`. Without either the content is empty. New templates ' +
       'are private unless `isPublic` is true. Only administrators may send `isPremium` (others: 403). ' +
       "The content counts against the owner's storage (403 `STORAGE_QUOTA_EXCEEDED` past the plan's limit).",
     auth: 'required',

@@ -19,6 +19,7 @@ import {
   type CreateProjectInput,
   type Project,
 } from '../projects/projects.service';
+import { assertRole } from '../projects/project-access';
 import { createStoryInTx, type Story } from '../stories/stories.service';
 import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as users from '../users/users.service';
@@ -147,6 +148,8 @@ async function snapshotProject(ctx: AppContext, userId: string, projectId: strin
   // getProject reads the project and its stories in one transaction: one consistent picture. One story
   // more than a template may hold is enough to tell that the project has too many.
   const project = await getProject(ctx, userId, projectId, ['stories'], TEMPLATE_LIMITS.stories + 1);
+  // Only the owner makes a template of a project (a member: 403 FORBIDDEN, a stranger: 404 above).
+  assertRole(project.role, 'manage');
   const stories = (project.stories ?? []) as Story[];
   const content: TemplateContent = {
     settings: project.settings,
