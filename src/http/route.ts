@@ -19,10 +19,24 @@ export interface AuthInfo {
 }
 
 /**
- * What a route's handler gets: the validated params, query and body, the caller, If-Match. Not `ctx`: that
- * name is the AppContext (config, db, store…) that route factories and services take.
+ * What a handler gets for a part of the request its route declares no schema for: an object without fields,
+ * so reading one (`params.id` on a route without `params`) fails tsc.
  */
-export interface RouteInput<P = any, Q = any, B = any> {
+export type NoInput = Record<string, never>;
+
+/**
+ * The handler's type for a part whose schema is typed `T`. A schema typed `any` (a bare `Joi.object({...})`,
+ * no type argument) gives `unknown`: the handler cannot read it until the schema says what it holds
+ * (docs/ARCHITECTURE.md, "Route inputs are typed").
+ */
+export type Validated<T> = 0 extends 1 & T ? unknown : T;
+
+/**
+ * What a route's handler gets: the validated params, query and body, the caller, If-Match. Not `ctx`: that
+ * name is the AppContext (config, db, store…) that route factories and services take. The bare
+ * `RouteInput` (unknown parts) is the type code that handles every route alike takes (router, idempotency).
+ */
+export interface RouteInput<P = unknown, Q = unknown, B = unknown> {
   req: Request;
   res: Response;
   params: P;
@@ -71,7 +85,12 @@ export interface MultipartSpec {
   alsoJson?: boolean;
 }
 
-export interface RouteDef<P = any, Q = any, B = any> {
+/**
+ * A route. `P`, `Q` and `B` are what its `params`, `query` and `body` schemas validate to, inferred by
+ * `defineRoute` from the schemas' types (`Joi.ObjectSchema<T>`). The bare `RouteDef` (unknown parts) is the
+ * type of "any route" for the code that mounts and documents them all.
+ */
+export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   method: Method;
   /** Express path, e.g. `/api/projects/:id`; the OpenAPI path is derived from it. */
   path: string;
@@ -80,9 +99,9 @@ export interface RouteDef<P = any, Q = any, B = any> {
   description?: string;
   operationId?: string;
   auth: AuthMode;
-  params?: Joi.ObjectSchema;
-  query?: Joi.ObjectSchema;
-  body?: Joi.Schema;
+  params?: Joi.ObjectSchema<P>;
+  query?: Joi.ObjectSchema<Q>;
+  body?: Joi.Schema<B>;
   bodyKind?: BodyKind;
   /** JSON body limit in bytes for this route (default: the server's JSON_BODY_LIMIT). */
   bodyLimit?: number;
@@ -111,13 +130,20 @@ export interface RouteDef<P = any, Q = any, B = any> {
   errors?: number[];
   /**
    * Returns the reply, or nothing when it has written the response itself (a stream). Thrown AppErrors
-   * become problem+json.
+   * become problem+json. A method, so that a route of any input types is a `RouteDef` (parameters of
+   * methods are compared both ways).
    */
-  handler: (input: RouteInput<P, Q, B>) => Promise<Reply | void>;
+  handler(input: RouteInput<Validated<P>, Validated<Q>, Validated<B>>): Promise<Reply | void>;
 }
 
-/** Declares a route; the identity function is there for the types. */
-export function defineRoute<P = any, Q = any, B = any>(def: RouteDef<P, Q, B>): RouteDef<P, Q, B> {
+/**
+ * Declares a route; the identity function is there for the types: the handler's `params`, `query` and `body`
+ * are typed by the route's schemas (`NoInput` where it has none), so a handler reading a field its schema
+ * does not declare fails tsc (tests/http/route-types.test.ts).
+ */
+export function defineRoute<P = NoInput, Q = NoInput, B = NoInput>(
+  def: RouteDef<P, Q, B>,
+): RouteDef<P, Q, B> {
   return def;
 }
 

@@ -5,7 +5,7 @@ import type { IfMatch } from '../../http/route';
 import { recordEvent } from '../analytics/analytics.service';
 import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as q from './projects.queries';
-import type { ProjectInclude, ProjectSort, ProjectStatus } from './projects.schemas';
+import type { CreateProjectInput, ListProjectsInput, ProjectInclude } from './projects.schemas';
 import { LIMITS } from './projects.schemas';
 
 export type Project = q.ProjectRow;
@@ -115,15 +115,7 @@ async function missOrConflict(db: Database, userId: string, id: string): Promise
   throw versionConflict(current);
 }
 
-export interface ListProjectsInput {
-  page: number;
-  limit: number;
-  q?: string;
-  status?: ProjectStatus;
-  category?: string;
-  tag?: string;
-  sort: ProjectSort;
-}
+export type { CreateProjectInput, ListProjectsInput };
 
 export async function listProjects(ctx: AppContext, userId: string, input: ListProjectsInput) {
   return q.findProjects(
@@ -172,15 +164,6 @@ export async function getProject(
 /** Throws 404 unless the user owns the project. For other modules checking a `projectId` they are given. */
 export async function assertProjectOwned(db: Database, userId: string, projectId: string): Promise<void> {
   if ((await q.findProjectVersionNumber(db, userId, projectId)) === null) throw notFound('Project');
-}
-
-export interface CreateProjectInput {
-  title: string;
-  description?: string | null;
-  category?: string | null;
-  status?: ProjectStatus;
-  tags?: string[];
-  settings?: Record<string, unknown>;
 }
 
 /**

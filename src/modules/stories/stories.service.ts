@@ -6,7 +6,7 @@ import { recordEvent } from '../analytics/analytics.service';
 import { assertProjectOwned, expectedVersion, type ProjectChild } from '../projects/projects.service';
 import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as q from './stories.queries';
-import { STORY_LIMITS } from './stories.schemas';
+import { type CreateStoryInput, STORY_LIMITS } from './stories.schemas';
 
 export type Story = q.StoryRow;
 
@@ -54,14 +54,7 @@ export async function getStory(ctx: AppContext, userId: string, id: string): Pro
 export const listStoriesOfProject = (db: Database, userId: string, projectId: string) =>
   q.findStoriesOfProject(db, userId, projectId);
 
-export interface CreateStoryInput {
-  projectId: string;
-  title: string;
-  content?: string;
-  imagePrompts?: string[];
-  position?: number;
-  metadata?: Record<string, unknown>;
-}
+export type { CreateStoryInput };
 
 /**
  * Creates a story in one of the user's projects, with its `story.created` event, inside the caller's
