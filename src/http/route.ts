@@ -19,17 +19,24 @@ export interface AuthInfo {
 }
 
 /**
- * What a handler gets for a part of the request its route declares no schema for: an object without fields,
- * so reading one (`params.id` on a route without `params`) fails tsc.
+ * What a handler gets as `params` or `query` when its route declares no schema for them: an object without
+ * fields (the router validates them against an empty object), so reading one (`params.id` on a route
+ * without `params`) fails tsc.
  */
-export type NoInput = Record<string, never>;
+export type NoInput = Record<never, never>;
+
+/** What tsc says about a schema typed `any` (a bare `Joi.object({...})`) given to `defineRoute`. */
+export type UntypedSchema =
+  'a route input schema must say what it validates to: Joi.object<Input, true>({...}) (docs/ARCHITECTURE.md, "Route inputs are typed")';
+
+/** `{ [part]?: UntypedSchema }` when `T` is `any` (nothing satisfies it), else no constraint. */
+type TypedPart<T, Part extends string> = 0 extends 1 & T ? { [K in Part]?: UntypedSchema } : unknown;
 
 /**
- * The handler's type for a part whose schema is typed `T`. A schema typed `any` (a bare `Joi.object({...})`,
- * no type argument) gives `unknown`: the handler cannot read it until the schema says what it holds
- * (docs/ARCHITECTURE.md, "Route inputs are typed").
+ * Refuses a route whose `params`, `query` or `body` schema is typed `any`: its handler would read fields
+ * nobody declared. Joi types a bare `Joi.object({...})` as `ObjectSchema<any>`.
  */
-export type Validated<T> = 0 extends 1 & T ? unknown : T;
+export type TypedSchemas<P, Q, B> = TypedPart<P, 'params'> & TypedPart<Q, 'query'> & TypedPart<B, 'body'>;
 
 /**
  * What a route's handler gets: the validated params, query and body, the caller, If-Match. Not `ctx`: that
@@ -133,16 +140,18 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
    * become problem+json. A method, so that a route of any input types is a `RouteDef` (parameters of
    * methods are compared both ways).
    */
-  handler(input: RouteInput<Validated<P>, Validated<Q>, Validated<B>>): Promise<Reply | void>;
+  handler(input: RouteInput<P, Q, B>): Promise<Reply | void>;
 }
 
 /**
  * Declares a route; the identity function is there for the types: the handler's `params`, `query` and `body`
- * are typed by the route's schemas (`NoInput` where it has none), so a handler reading a field its schema
- * does not declare fails tsc (tests/http/route-types.test.ts).
+ * are what the route's schemas validate to, inferred from their types (`Joi.ObjectSchema<T>`), so a handler
+ * reading a field its schema does not declare fails tsc, and so does a schema typed `any`
+ * (tests/http/route-types.test.ts). Without a schema: `params` and `query` are `{}` (`NoInput`); `body` is
+ * `unknown` (nothing, or the raw Buffer of a `bodyKind: 'raw'` route).
  */
-export function defineRoute<P = NoInput, Q = NoInput, B = NoInput>(
-  def: RouteDef<P, Q, B>,
+export function defineRoute<P = NoInput, Q = NoInput, B = unknown>(
+  def: RouteDef<P, Q, B> & TypedSchemas<P, Q, B>,
 ): RouteDef<P, Q, B> {
   return def;
 }
