@@ -32,6 +32,7 @@ const databaseIndependent = [
   'tests/export/layout.test.ts',
   'tests/export/render.test.ts',
   'tests/http/route.test.ts',
+  'tests/http/route-types.test.ts',
   'tests/lib/',
   'tests/ops/admin-commands.test.ts',
   'tests/ops/database-failure.test.ts',

@@ -18,7 +18,7 @@ export interface AppDeps {
   db: DatabasePool;
   logger: Logger;
   /** Shared rate-limit store across processes; absent means in-memory limits. */
-  redis?: RedisClientType<any, any, any, any, any>;
+  redis?: RedisClientType;
   /** Turned on by the server on SIGTERM: /ready answers 503 while requests drain. */
   lifecycle?: { draining: boolean };
   /** Outgoing mail; absent: createApp makes one from config.mail (SMTP_URL, else the outbox, else off). */

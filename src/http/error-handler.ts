@@ -32,8 +32,20 @@ function fromPostgres(error: { code?: string; constraint?: string }): AppError |
   }
 }
 
+/** The fields the libraries' errors (body-parser, multer, zlib, pg, http-errors) may carry; all unchecked. */
+interface ErrorFields {
+  type?: unknown;
+  code?: unknown;
+  limit?: unknown;
+  status?: unknown;
+  expose?: unknown;
+  name?: unknown;
+  field?: unknown;
+  message?: string;
+}
+
 /** body-parser and multer errors carry a `type`/`code` of their own. */
-function fromHttpParsing(error: any): AppError | undefined {
+function fromHttpParsing(error: ErrorFields | undefined): AppError | undefined {
   if (error?.type === 'entity.parse.failed') return appError('INVALID_JSON', 'The body is not valid JSON');
   if (error?.type === 'entity.too.large' || error?.code === 'LIMIT_FILE_SIZE') {
     const limit = typeof error.limit === 'number' ? ` (limit ${error.limit} bytes)` : '';
@@ -50,8 +62,9 @@ function fromHttpParsing(error: any): AppError | undefined {
     return appError('VALIDATION_ERROR', 'The request body was incomplete');
   }
   if (error?.name === 'MulterError') {
-    return appError('VALIDATION_ERROR', `Invalid multipart form: ${error.message}`, {
-      errors: error.field ? [{ path: String(error.field), message: error.message }] : undefined,
+    const { message } = error as Error; // a MulterError is an Error
+    return appError('VALIDATION_ERROR', `Invalid multipart form: ${message}`, {
+      errors: error.field ? [{ path: String(error.field), message }] : undefined,
     });
   }
   return undefined;
@@ -74,9 +87,9 @@ const EXPOSED_4XX: Partial<Record<number, ErrorCode>> = {
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isUnavailableError(error)) return serviceUnavailable();
-  const e = error as any;
+  const e = error as ErrorFields | undefined;
   if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
-    const mapped = fromPostgres(e);
+    const mapped = fromPostgres(e as { code: string; constraint?: string }); // pg's DatabaseError
     if (mapped) return mapped;
   }
   const parsing = fromHttpParsing(e);

@@ -6,7 +6,13 @@ import { appError, problemBody } from './errors';
 import { JSON_SCHEMA_META, ProblemSchema } from './schemas';
 import { bodyKindOf, isIdempotent, type RouteDef } from './route';
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
+
+/** The keywords of a generated object schema that the parameters and the multipart body are built from. */
+interface ObjectJsonSchema extends Json {
+  properties?: Record<string, Json>;
+  required?: string[];
+}
 
 /** A realistic `detail` for the examples of some codes; the others show what the catalogue says. */
 const EXAMPLE_DETAILS: Partial<Record<ErrorCode, { detail: string; extra?: Json }>> = {
@@ -132,19 +138,19 @@ function integerFormat(schema: Json): string {
  * Moves every schema marked with `component()` into components.schemas and leaves a $ref in its place,
  * merges the JSON Schema keywords Joi cannot express (`openApiKeywords()`), and gives integers a `format`.
  */
-function extractComponents(node: any, components: Json): any {
+function extractComponents(node: unknown, components: Json): unknown {
   if (Array.isArray(node)) return node.map((item) => extractComponents(item, components));
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) {
     if (key !== 'x-component' && key !== JSON_SCHEMA_META) out[key] = extractComponents(value, components);
   }
-  Object.assign(out, node[JSON_SCHEMA_META] ?? {});
+  Object.assign(out, (node as Json)[JSON_SCHEMA_META] ?? {});
   const types: unknown = out.type;
   if ((types === 'integer' || (Array.isArray(types) && types.includes('integer'))) && !out.format) {
     out.format = integerFormat(out);
   }
-  const name = node['x-component'];
+  const name = (node as Json)['x-component'];
   if (typeof name === 'string') {
     components[name] ??= out;
     return { $ref: `#/components/schemas/${name}` };
@@ -152,8 +158,8 @@ function extractComponents(node: any, components: Json): any {
   return out;
 }
 
-function toSchema(schema: Joi.Schema, components: Json): Json {
-  return extractComponents(joiToJson(schema, 'open-api-3.1'), components);
+function toSchema(schema: Joi.Schema, components: Json): ObjectJsonSchema {
+  return extractComponents(joiToJson(schema, 'open-api-3.1'), components) as ObjectJsonSchema;
 }
 
 /** Express `/api/projects/:id` → OpenAPI `/api/projects/{id}`; wildcard `/api/files/*key` → `{key}` too. */
@@ -182,7 +188,7 @@ function parametersOf(def: RouteDef, components: Json): Json[] {
     if (!schema) return;
     const json = toSchema(schema, components);
     const required = new Set<string>(json.required ?? []);
-    for (const [name, prop] of Object.entries<Json>(json.properties ?? {})) {
+    for (const [name, prop] of Object.entries(json.properties ?? {})) {
       const { description, ...rest } = prop;
       params.push({
         name,
@@ -238,7 +244,9 @@ function requestBodyOf(def: RouteDef, components: Json): Json | undefined {
     return { required: true, content: { 'application/json': { schema: toSchema(def.body, components) } } };
   }
   if (kind === 'multipart') {
-    const schema: Json = def.body ? toSchema(def.body, components) : { type: 'object', properties: {} };
+    const schema: ObjectJsonSchema = def.body
+      ? toSchema(def.body, components)
+      : { type: 'object', properties: {} };
     const properties: Json = { ...(schema.properties ?? {}) };
     const required: string[] = [...(schema.required ?? [])];
     for (const [field, spec] of Object.entries(def.multipart?.files ?? {})) {
@@ -360,7 +368,7 @@ function successOf(def: RouteDef, spec: RouteDef['response'], components: Json):
 export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo): Json {
   const components: Json = {};
   toSchema(ProblemSchema, components);
-  const paths: Json = {};
+  const paths: Record<string, Json> = {};
   const tags = new Set<string>();
   const errorResponses = new Map<string, { status: number; codes: ErrorCode[] }>();
   for (const def of routes) {

@@ -9,7 +9,6 @@ import {
   type Store,
 } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import type { RedisClientType } from 'redis';
 import type { Logger } from '../lib/logger';
 import { appError } from './errors';
 
@@ -179,11 +178,19 @@ export function clientKey(req: Request): string {
   return ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
 }
 
+/**
+ * What the limiters need of a Redis client: raw commands (rate-limit-redis sends its own). A node-redis
+ * client of any modules, scripts or RESP version is one.
+ */
+export interface RedisCommandClient {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
 export function createRateLimiters(options: {
   windowMs: number;
   apiLimit: number;
   authLimit: number;
-  redis?: RedisClientType<any, any, any, any, any>;
+  redis?: RedisCommandClient;
   redisPrefix: string;
   logger: Logger;
 }): RateLimiters {

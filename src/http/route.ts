@@ -20,10 +20,31 @@ export interface AuthInfo {
 }
 
 /**
- * What a route's handler gets: the validated params, query and body, the caller, If-Match. Not `ctx`: that
- * name is the AppContext (config, db, store…) that route factories and services take.
+ * What a handler gets as `params` or `query` when its route declares no schema for them: an object without
+ * fields (the router validates them against an empty object), so reading one (`params.id` on a route
+ * without `params`) fails tsc.
  */
-export interface RouteInput<P = any, Q = any, B = any> {
+export type NoInput = Record<never, never>;
+
+/** What tsc says about a schema typed `any` (a bare `Joi.object({...})`) given to `defineRoute`. */
+export type UntypedSchema =
+  'a route input schema must say what it validates to: Joi.object<Input, true>({...}) (docs/ARCHITECTURE.md, "Route inputs are typed")';
+
+/** `{ [part]?: UntypedSchema }` when `T` is `any` (nothing satisfies it), else no constraint. */
+type TypedPart<T, Part extends string> = 0 extends 1 & T ? { [K in Part]?: UntypedSchema } : unknown;
+
+/**
+ * Refuses a route whose `params`, `query` or `body` schema is typed `any`: its handler would read fields
+ * nobody declared. Joi types a bare `Joi.object({...})` as `ObjectSchema<any>`.
+ */
+export type TypedSchemas<P, Q, B> = TypedPart<P, 'params'> & TypedPart<Q, 'query'> & TypedPart<B, 'body'>;
+
+/**
+ * What a route's handler gets: the validated params, query and body, the caller, If-Match. Not `ctx`: that
+ * name is the AppContext (config, db, store…) that route factories and services take. The bare
+ * `RouteInput` (unknown parts) is the type code that handles every route alike takes (router, idempotency).
+ */
+export interface RouteInput<P = unknown, Q = unknown, B = unknown> {
   req: Request;
   res: Response;
   params: P;
@@ -72,7 +93,12 @@ export interface MultipartSpec {
   alsoJson?: boolean;
 }
 
-export interface RouteDef<P = any, Q = any, B = any> {
+/**
+ * A route. `P`, `Q` and `B` are what its `params`, `query` and `body` schemas validate to, inferred by
+ * `defineRoute` from the schemas' types (`Joi.ObjectSchema<T>`). The bare `RouteDef` (unknown parts) is the
+ * type of "any route" for the code that mounts and documents them all.
+ */
+export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   method: Method;
   /** Express path, e.g. `/api/projects/:id`; the OpenAPI path is derived from it. */
   path: string;
@@ -81,9 +107,9 @@ export interface RouteDef<P = any, Q = any, B = any> {
   description?: string;
   operationId?: string;
   auth: AuthMode;
-  params?: Joi.ObjectSchema;
-  query?: Joi.ObjectSchema;
-  body?: Joi.Schema;
+  params?: Joi.ObjectSchema<P>;
+  query?: Joi.ObjectSchema<Q>;
+  body?: Joi.Schema<B>;
   bodyKind?: BodyKind;
   /** JSON body limit in bytes for this route (default: the server's JSON_BODY_LIMIT). */
   bodyLimit?: number;
@@ -115,13 +141,22 @@ export interface RouteDef<P = any, Q = any, B = any> {
   errors?: ErrorCode[];
   /**
    * Returns the reply, or nothing when it has written the response itself (a stream). Thrown AppErrors
-   * become problem+json.
+   * become problem+json. A method, so that a route of any input types is a `RouteDef` (parameters of
+   * methods are compared both ways).
    */
-  handler: (input: RouteInput<P, Q, B>) => Promise<Reply | void>;
+  handler(input: RouteInput<P, Q, B>): Promise<Reply | void>;
 }
 
-/** Declares a route; the identity function is there for the types. */
-export function defineRoute<P = any, Q = any, B = any>(def: RouteDef<P, Q, B>): RouteDef<P, Q, B> {
+/**
+ * Declares a route; the identity function is there for the types: the handler's `params`, `query` and `body`
+ * are what the route's schemas validate to, inferred from their types (`Joi.ObjectSchema<T>`), so a handler
+ * reading a field its schema does not declare fails tsc, and so does a schema typed `any`
+ * (tests/http/route-types.test.ts). Without a schema: `params` and `query` are `{}` (`NoInput`); `body` is
+ * `unknown` (nothing, or the raw Buffer of a `bodyKind: 'raw'` route).
+ */
+export function defineRoute<P = NoInput, Q = NoInput, B = unknown>(
+  def: RouteDef<P, Q, B> & TypedSchemas<P, Q, B>,
+): RouteDef<P, Q, B> {
   return def;
 }
 

@@ -49,8 +49,25 @@ export const uuid = Joi.string()
   .meta(openApiKeywords({ maxLength: 36 }))
   .messages({ 'string.pattern.name': '{{#label}} must be a valid UUID' });
 
+/**
+ * A route input's schema typed as what it validates to, `T`, for a map whose rules convert a value's kind (a
+ * string parsed to a Date or a list), which `Joi.object<T, true>` — the usual way, that also checks each
+ * key's kind of schema — refuses: the map must still name exactly T's keys, or tsc fails
+ * (docs/ARCHITECTURE.md, "Route inputs are typed").
+ */
+export function inputObject<T extends object>(keys: {
+  [K in keyof Required<T>]: Joi.SchemaLike;
+}): Joi.ObjectSchema<T> {
+  return Joi.object<T>(keys);
+}
+
+/** The params of a path with one `:id`. */
+export interface IdParams {
+  id: string;
+}
+
 /** A path with one `:id`: most routes. A valid id skips Joi; anything else gets Joi's answer. */
-export const idParams = acceptPlainlyValid(Joi.object({ id: uuid.required() }), (value) => {
+export const idParams = acceptPlainlyValid(Joi.object<IdParams, true>({ id: uuid.required() }), (value) => {
   if (typeof value !== 'object' || value === null) return undefined;
   const { id } = value as { id?: unknown };
   if (typeof id !== 'string' || !UUID_PATTERN.test(id) || Object.keys(value).length !== 1) return undefined;
@@ -59,11 +76,20 @@ export const idParams = acceptPlainlyValid(Joi.object({ id: uuid.required() }), 
 export const isoDate = Joi.date().iso();
 export const timestamp = Joi.string().isoDate().description('ISO 8601 UTC');
 
+/** What `pagination` validates to (both have defaults). */
+export interface PageQuery {
+  page: number;
+  limit: number;
+}
+
 /** `page` >= 1 and `limit` 1..100; out of range is a 400, never a clamp. */
 export const pagination = {
   page: Joi.number().integer().min(1).max(1_000_000).default(1),
   limit: Joi.number().integer().min(1).max(100).default(20),
 };
+
+/** The query of a list route that takes nothing but `page` and `limit`. */
+export const pageQuery = Joi.object<PageQuery, true>(pagination);
 
 export const Pagination = component(
   'Pagination',

@@ -170,10 +170,13 @@ class TempFileStorage implements multer.StorageEngine {
   }
 }
 
-const isSystemError = (error: any) => typeof error?.syscall === 'string' || typeof error?.errno === 'number';
+const isSystemError = (error: unknown) => {
+  const e = error as { syscall?: unknown; errno?: unknown } | null | undefined;
+  return typeof e?.syscall === 'string' || typeof e?.errno === 'number';
+};
 
 /** multer and busboy failures as the API's answers; disk failures stay 500s. */
-function toUploadError(error: any, limits: { file: number; field: number }): unknown {
+function toUploadError(error: unknown, limits: { file: number; field: number }): unknown {
   if (error instanceof AppError || isSystemError(error)) return error;
   if (error instanceof multer.MulterError) {
     const field = error.field ? [{ path: String(error.field), message: error.message }] : undefined;

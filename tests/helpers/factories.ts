@@ -192,7 +192,7 @@ export async function createDrawing(
  */
 export async function addMember(
   t: TestApp,
-  project: Record<string, any>,
+  project: { id: string },
   member: { id: string },
   role: 'editor' | 'viewer',
 ): Promise<void> {

@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { TestApp } from './app';
+import type { components } from '../../client/src/index';
 import { createUser, type TestUser } from './factories';
+
+export type Invitation = components['schemas']['Invitation'];
+export type Member = components['schemas']['Member'];
 
 /** Parsed outbox files, by file name: each is parsed once per test file. */
 const parsed = new Map<string, ParsedMail>();
@@ -50,7 +54,7 @@ export async function invite(
   projectId: string,
   email: string,
   role: 'editor' | 'viewer' = 'editor',
-): Promise<{ invitation: Record<string, any>; token: string }> {
+): Promise<{ invitation: Invitation; token: string }> {
   const res = await t
     .http()
     .post(`/api/projects/${projectId}/invitations`)

@@ -239,7 +239,7 @@ describe('a query part kept by its raw query string (validateQuery)', () => {
       tags: ['Test'],
       summary: 'Test-only query echo',
       auth: 'none',
-      query: Joi.object({ n: counted, tag: Joi.string() }),
+      query: Joi.object<{ n?: number; tag?: string }, true>({ n: counted, tag: Joi.string() }),
       response: { status: 200 },
       handler: async ({ query }) => ({ body: query }),
     });

@@ -15,7 +15,10 @@ import {
 } from '../../src/http/uploads';
 
 /** The text fields of the test route: like the images route's (a string, a number, a JSON object). */
-export const UploadTestBody = Joi.object({
+export const UploadTestBody = Joi.object<
+  { title?: string; position?: number; metadata?: Record<string, unknown> },
+  true
+>({
   title: Joi.string().min(1).max(200),
   position: Joi.number().integer().min(0),
   metadata: jsonObject(16 * 1024),

@@ -8,15 +8,28 @@ const mailToken = Joi.string()
   .description('The `token` parameter of the mailed link')
   .example('Jx3mQ0b2tZ9yH1cV8kLw4pR6sN5uE7aD2fG0hJ3kL9o');
 
-export const ForgotPasswordBody = Joi.object({
+export interface ForgotPasswordInput {
+  email: string;
+}
+
+export const ForgotPasswordBody = Joi.object<ForgotPasswordInput, true>({
   email: email.required(),
 });
 
-export const ResetPasswordBody = Joi.object({
+export interface ResetPasswordInput {
+  token: string;
+  newPassword: string;
+}
+
+export const ResetPasswordBody = Joi.object<ResetPasswordInput, true>({
   token: mailToken.required(),
   newPassword: newPassword.required(),
 });
 
-export const VerifyEmailBody = Joi.object({
+export interface VerifyEmailInput {
+  token: string;
+}
+
+export const VerifyEmailBody = Joi.object<VerifyEmailInput, true>({
   token: mailToken.required(),
 });

@@ -13,12 +13,21 @@ const newPassword = Joi.string()
   .meta(openApiKeywords({ maxLength: MAX_PASSWORD_BYTES }))
   .description(`${MIN_PASSWORD_CHARS}+ characters, at most ${MAX_PASSWORD_BYTES} bytes of UTF-8`);
 
-export const ChangePasswordBody = Joi.object({
+export interface ChangePasswordInput {
+  currentPassword: string;
+  newPassword: string;
+}
+
+export const ChangePasswordBody = Joi.object<ChangePasswordInput, true>({
   // Any length: a wrong one is a 403, never a hint about the rules.
   currentPassword: Joi.string().min(1).max(1024).required(),
   newPassword: newPassword.required(),
 });
 
-export const DeleteMeBody = Joi.object({
+export interface DeleteMeInput {
+  password: string;
+}
+
+export const DeleteMeBody = Joi.object<DeleteMeInput, true>({
   password: Joi.string().min(1).max(1024).required(),
 });

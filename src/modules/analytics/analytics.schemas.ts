@@ -2,6 +2,7 @@ import Joi from 'joi';
 import {
   component,
   DATE_OR_DATE_TIME,
+  inputObject,
   jsonObject,
   openApiKeywords,
   timestamp,
@@ -81,18 +82,36 @@ const occurredAt = Joi.string()
   })
   .meta(DATE_OR_DATE_TIME);
 
-export const SummaryQuery = Joi.object({
+/** What `SummaryQuery` validates to: the bounds parsed to Dates. */
+export interface SummaryInput {
+  from?: Date;
+  to?: Date;
+}
+
+export const SummaryQuery = inputObject<SummaryInput>({
   from: isoDateOrDateTime.description('Inclusive; default: 30 days before `to`'),
   to: isoDateOrDateTime.description('Exclusive; default: the start of tomorrow (UTC)'),
 })
-  .custom((value: { from?: Date; to?: Date }, helpers) =>
+  .custom((value: SummaryInput, helpers) =>
     value.from && value.to && value.from.getTime() >= value.to.getTime()
       ? helpers.error('range.order')
       : value,
   )
   .messages({ 'range.order': '"from" must be before "to"' });
 
-const ClientEventSchema = Joi.object({
+/** One event of `IngestBody`, as validated (`occurredAt` parsed to a Date). */
+export interface ClientEvent {
+  type: string;
+  projectId?: string;
+  properties?: Record<string, unknown>;
+  occurredAt?: Date;
+}
+
+export interface IngestInput {
+  events: ClientEvent[];
+}
+
+const ClientEventSchema = inputObject<ClientEvent>({
   type: Joi.string()
     .pattern(EVENT_TYPE_PATTERN)
     .invalid(...SERVER_EVENT_TYPES)
@@ -113,7 +132,7 @@ const ClientEventSchema = Joi.object({
   ),
 });
 
-export const IngestBody = Joi.object({
+export const IngestBody = Joi.object<IngestInput, true>({
   events: Joi.array().items(ClientEventSchema).min(1).max(MAX_EVENTS_PER_BATCH).required(),
 });
 

@@ -2,7 +2,7 @@ import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
 import { notFound } from '../../http/errors';
 import * as q from './analytics.queries';
-import type { SERVER_EVENT_TYPES } from './analytics.schemas';
+import type { ClientEvent, SERVER_EVENT_TYPES } from './analytics.schemas';
 
 /** Event types the server records itself: the list clients may not use (see SERVER_EVENT_TYPES). */
 export type ServerEventType = (typeof SERVER_EVENT_TYPES)[number];
@@ -28,12 +28,7 @@ export async function recordEvent(
   await q.insertEvents(db, [{ ...event, source: 'server' }]);
 }
 
-export interface ClientEvent {
-  type: string;
-  projectId?: string;
-  properties?: Record<string, unknown>;
-  occurredAt?: Date;
-}
+export type { ClientEvent };
 
 /**
  * Stores a batch the client sent (already validated: 1..100 events). All or nothing: a `projectId` that

@@ -1,9 +1,13 @@
 import Joi from 'joi';
-import { component, openApiKeywords, pagination, timestamp } from '../../http/schemas';
+import { component, openApiKeywords, pageQuery, timestamp } from '../../http/schemas';
 
 export const PROVIDER_PATTERN = /^[a-z0-9-]{2,32}$/;
 
-export const ProviderParams = Joi.object({
+export interface ProviderParamsInput {
+  provider: string;
+}
+
+export const ProviderParams = Joi.object<ProviderParamsInput, true>({
   provider: Joi.string()
     .pattern(PROVIDER_PATTERN)
     .required()
@@ -12,9 +16,14 @@ export const ProviderParams = Joi.object({
     .messages({ 'string.pattern.base': '{{#label}} must be 2..32 characters of a-z, 0-9 and -' }),
 });
 
-export const ListApiKeysQuery = Joi.object(pagination);
+export const ListApiKeysQuery = pageQuery;
 
-export const PutApiKeyBody = Joi.object({
+export interface PutApiKeyInput {
+  key: string;
+  label?: string | null;
+}
+
+export const PutApiKeyBody = Joi.object<PutApiKeyInput, true>({
   key: Joi.string()
     .trim()
     .min(8)

@@ -1,9 +1,8 @@
 import type { Request, Response } from 'express';
-import Joi from 'joi';
 import type { AppContext, RouteModule } from '../../context';
 import { ACCOUNT_FAILURES_FACTOR, clientKey } from '../../http/rate-limit';
 import { defineRoute } from '../../http/route';
-import { idParams, listOf, page, pagination } from '../../http/schemas';
+import { idParams, listOf, page, pageQuery } from '../../http/schemas';
 import { UserSchema } from '../users/users.schemas';
 import { AuthResultSchema, LoginBody, RefreshTokenBody, RegisterBody, SessionSchema } from './auth.schemas';
 import * as auth from './auth.service';
@@ -174,7 +173,7 @@ const authRouteDefs = (ctx: AppContext, hooks: AuthHooks) => {
         'Sessions not revoked and not expired, newest first, paginated; `current` marks the session of the ' +
         'access token used.',
       auth: 'required',
-      query: Joi.object(pagination),
+      query: pageQuery,
       response: { status: 200, schema: listOf(SessionSchema) },
       handler: async ({ userId, auth: info, query }) => {
         const { rows, total } = await auth.listSessions(ctx, userId, info!.sessionId, query);

@@ -19,19 +19,34 @@ export const newPassword = Joi.string()
 
 export const displayName = Joi.string().trim().min(1).max(100);
 
-export const RegisterBody = Joi.object({
+export interface RegisterInput {
+  email: string;
+  password: string;
+  displayName?: string;
+}
+
+export const RegisterBody = Joi.object<RegisterInput, true>({
   email: email.required(),
   password: newPassword.required(),
   displayName: displayName.optional(),
 });
 
-export const LoginBody = Joi.object({
+export interface LoginInput {
+  email: string;
+  password: string;
+}
+
+export const LoginBody = Joi.object<LoginInput, true>({
   email: email.required(),
   // Any length is accepted here: a wrong password is a 401, never a hint about the rules.
   password: Joi.string().min(1).max(1024).required(),
 });
 
-export const RefreshTokenBody = Joi.object({
+export interface RefreshTokenInput {
+  refreshToken: string;
+}
+
+export const RefreshTokenBody = Joi.object<RefreshTokenInput, true>({
   refreshToken: Joi.string().min(1).max(512).required(),
 });
 

@@ -43,7 +43,12 @@ export const SubscriptionSchema = component(
   }),
 );
 
-export const CheckoutBody = Joi.object({
+export interface CheckoutInput {
+  plan: 'pro' | 'enterprise';
+  interval: 'month' | 'year';
+}
+
+export const CheckoutBody = Joi.object<CheckoutInput, true>({
   plan: Joi.string().valid('pro', 'enterprise').required(),
   interval: interval.required(),
 });

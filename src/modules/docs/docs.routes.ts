@@ -76,7 +76,7 @@ export const docsRoutes: RouteModule = () => {
       summary: 'A static file of the docs page',
       auth: 'none',
       hidden: true,
-      params: Joi.object({ file: Joi.string().max(64).required() }),
+      params: Joi.object<{ file: string }, true>({ file: Joi.string().max(64).required() }),
       response: { status: 200, content: { 'application/octet-stream': { type: 'string' } } },
       errors: ['NOT_FOUND'],
       handler: async ({ res, params }) => {

@@ -26,7 +26,7 @@ export const drawingRoutes: RouteModule = (ctx: AppContext) => {
   const verifiedEmail = requireVerifiedEmail(ctx);
   const jsonLimit = ctx.config.http.drawingJsonLimitBytes;
   /** The JSON form up to the drawing body limit, or multipart with an optional PNG and `data` as text. */
-  const drawingBody = (body: typeof CreateDrawingBody) =>
+  const drawingBody = (body: typeof CreateDrawingBody | typeof UpdateDrawingBody) =>
     imageUpload(ctx, {
       body,
       required: false,

@@ -3,12 +3,15 @@ import {
   component,
   FREE_JSON_MESSAGES,
   freeJsonCheck,
+  inputObject,
   listOf,
   openApiKeywords,
   pagination,
+  type PageQuery,
   timestamp,
   uuid,
 } from '../../http/schemas';
+import type { CreateDrawingInput, UpdateDrawingInput } from './drawings.service';
 
 /** Limits the contract names (`data` 5 MB, title) and the ones chosen here (canvas sides). */
 export const DRAWING_LIMITS = {
@@ -33,7 +36,8 @@ const data = Joi.alternatives()
 const side = Joi.number().integer().min(1).max(DRAWING_LIMITS.maxSide);
 
 /** The JSON body, or the text fields of the multipart form (with an optional PNG in `file`). */
-export const CreateDrawingBody = Joi.object({
+// inputObject, not Joi.object<T, true>: `data` is free JSON (unknown), which Joi's strict map cannot type.
+export const CreateDrawingBody = inputObject<CreateDrawingInput>({
   projectId: uuid.required().description("One of the caller's projects"),
   imageId: uuid.description('The image being colored: an image of that project'),
   title,
@@ -43,7 +47,7 @@ export const CreateDrawingBody = Joi.object({
 });
 
 /** Any subset; a multipart PUT may carry only a new PNG. */
-export const UpdateDrawingBody = Joi.object({
+export const UpdateDrawingBody = inputObject<UpdateDrawingInput>({
   projectId: uuid.description(
     "Moves the drawing to another of the caller's projects (without `imageId` its image is cleared)",
   ),
@@ -54,7 +58,12 @@ export const UpdateDrawingBody = Joi.object({
   height: side,
 });
 
-export const ListDrawingsQuery = Joi.object({
+export interface ListDrawingsInput extends PageQuery {
+  projectId?: string;
+  imageId?: string;
+}
+
+export const ListDrawingsQuery = Joi.object<ListDrawingsInput, true>({
   ...pagination,
   projectId: uuid.description("Only this project's drawings"),
   imageId: uuid.description("Only this image's drawings"),

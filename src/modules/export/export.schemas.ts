@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { component, uuid } from '../../http/schemas';
+import type { ExportOptions } from './export.service';
 import { TRIM_SIZE_IDS } from './layout';
 
 const trimSize = Joi.string()
@@ -22,7 +23,12 @@ const blankBacks = Joi.boolean()
   .default(false)
   .description('Print every coloring page on a right-hand page with a blank page behind it. Default false');
 
-export const ExportBody = Joi.object({
+/** What `ExportBody` validates to: the book's options (every one defaulted) and the format. */
+export interface ExportInput extends ExportOptions {
+  format: 'pdf';
+}
+
+export const ExportBody = Joi.object<ExportInput, true>({
   format: Joi.string().valid('pdf').required().description('Only `pdf`'),
   trimSize,
   bleed,
@@ -30,7 +36,12 @@ export const ExportBody = Joi.object({
   blankBacks,
 });
 
-export const PreflightQuery = Joi.object({ trimSize, bleed, includeStories, blankBacks });
+export const PreflightQuery = Joi.object<ExportOptions, true>({
+  trimSize,
+  bleed,
+  includeStories,
+  blankBacks,
+});
 
 const ExportWarningSchema = component(
   'ExportWarning',

@@ -16,7 +16,7 @@ const HOUR_MS = 60 * 60 * 1000;
 
 const binary = { type: 'string', format: 'binary' };
 
-const FileParams = Joi.object({
+const FileParams = Joi.object<{ key: string }, true>({
   key: Joi.string()
     .max(512)
     .pattern(FILE_KEY_PATTERN)
@@ -28,7 +28,7 @@ const FileParams = Joi.object({
     ),
 });
 
-const SignatureQuery = Joi.object({
+const SignatureQuery = Joi.object<{ exp: number; sig: string }, true>({
   exp: Joi.number()
     .integer()
     .min(0)

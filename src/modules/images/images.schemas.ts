@@ -1,5 +1,13 @@
 import Joi from 'joi';
-import { component, jsonObject, listOf, pagination, timestamp, uuid } from '../../http/schemas';
+import {
+  component,
+  jsonObject,
+  listOf,
+  pagination,
+  type PageQuery,
+  timestamp,
+  uuid,
+} from '../../http/schemas';
 
 export const IMAGE_KINDS = ['page', 'cover', 'reference'] as const;
 export type ImageKind = (typeof IMAGE_KINDS)[number];
@@ -39,7 +47,38 @@ const metadata = jsonObject(IMAGE_LIMITS.metadataBytes).description(
 );
 
 /** The text fields of the multipart form of `POST /api/images` (the file is the `file` part). */
-export const CreateImageBody = Joi.object({
+/** What `CreateImageBody` validates to (the multipart form's text fields, parsed); what `createImage` takes. */
+export interface CreateImageInput {
+  projectId: string;
+  storyId?: string;
+  kind?: ImageKind;
+  title?: string;
+  prompt?: string;
+  provider?: string;
+  model?: string;
+  position?: number;
+  metadata?: Record<string, unknown>;
+}
+
+/** What `UpdateImageBody` validates to: any of the writable fields, at least one; null clears a text. */
+export interface UpdateImageInput {
+  projectId?: string;
+  storyId?: string | null;
+  kind?: ImageKind;
+  title?: string | null;
+  prompt?: string | null;
+  provider?: string | null;
+  model?: string | null;
+  position?: number;
+  metadata?: Record<string, unknown>;
+}
+
+export interface ListImagesInput extends PageQuery {
+  projectId?: string;
+  storyId?: string;
+}
+
+export const CreateImageBody = Joi.object<CreateImageInput, true>({
   projectId: uuid.required().description("One of the caller's projects"),
   storyId: uuid.description('A story of that project'),
   kind,
@@ -51,7 +90,7 @@ export const CreateImageBody = Joi.object({
   metadata,
 });
 
-export const UpdateImageBody = Joi.object({
+export const UpdateImageBody = Joi.object<UpdateImageInput, true>({
   projectId: uuid.description(
     "Moves the image to another of the caller's projects (without `storyId` its story is cleared)",
   ),
@@ -67,7 +106,7 @@ export const UpdateImageBody = Joi.object({
   .min(1)
   .messages({ 'object.min': 'the body must name at least one field to change' });
 
-export const ListImagesQuery = Joi.object({
+export const ListImagesQuery = Joi.object<ListImagesInput, true>({
   ...pagination,
   projectId: uuid.description("Only this project's images"),
   storyId: uuid.description("Only this story's images"),

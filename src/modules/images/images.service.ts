@@ -18,7 +18,7 @@ import {
   lockStorage,
 } from '../storage-usage/storage-usage.service';
 import * as q from './images.queries';
-import { IMAGE_LIMITS, type ImageKind } from './images.schemas';
+import { type CreateImageInput, IMAGE_LIMITS, type ImageKind } from './images.schemas';
 
 /** The `Image` the API answers: the row without its file keys, with fresh signed URLs. */
 export interface Image {
@@ -167,17 +167,7 @@ export async function getImage(ctx: AppContext, userId: string, id: string): Pro
   return present(ctx, row);
 }
 
-export interface CreateImageInput {
-  projectId: string;
-  storyId?: string;
-  kind?: ImageKind;
-  title?: string;
-  prompt?: string;
-  provider?: string;
-  model?: string;
-  position?: number;
-  metadata?: Record<string, unknown>;
-}
+export type { CreateImageInput };
 
 /**
  * Records an accepted upload. Order: (1) the checks that need no file — the project and story are the

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import type { AppContext, RouteModule } from '../../context';
 import { defineRoute, etag } from '../../http/route';
-import { idParams, page, pagination } from '../../http/schemas';
+import { idParams, page, pageQuery } from '../../http/schemas';
 import {
   CreateProjectBody,
   DuplicateProjectBody,
@@ -83,7 +83,8 @@ const projectRouteDefs = (
       const { templateId, ...fields } = body;
       const project = templateId
         ? await wiring.useTemplate(ctx, userId, templateId, fields)
-        : await projects.createProject(ctx, userId, fields);
+        : // The schema requires `title` when there is no `templateId`.
+          await projects.createProject(ctx, userId, fields as projects.CreateProjectInput);
       return {
         status: 201,
         headers: { Location: `/api/projects/${project.id}`, ETag: etag(project.version) },
@@ -194,7 +195,7 @@ const projectRouteDefs = (
       'Includes version 1 (the creation). `changedBy` names who made each version (the owner or an editor).',
     auth: 'required',
     params: idParams,
-    query: Joi.object(pagination),
+    query: pageQuery,
     response: { status: 200, schema: ProjectVersionListSchema },
     handler: async ({ userId, params, query }) => {
       const { rows, total } = await projects.listVersions(ctx, userId, params.id, query);

@@ -1,5 +1,14 @@
 import Joi from 'joi';
-import { component, jsonObject, listOf, pagination, timestamp, uuid } from '../../http/schemas';
+import {
+  component,
+  inputObject,
+  jsonObject,
+  listOf,
+  pagination,
+  type PageQuery,
+  timestamp,
+  uuid,
+} from '../../http/schemas';
 
 export const PROJECT_STATUSES = ['draft', 'in_progress', 'completed', 'archived'] as const;
 export const PROJECT_SORTS = [
@@ -16,6 +25,7 @@ export const PROJECT_ROLES = ['owner', 'editor', 'viewer'] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 export type ProjectSort = (typeof PROJECT_SORTS)[number];
 export type ProjectInclude = (typeof PROJECT_INCLUDES)[number];
+export type ProjectRoleFilter = (typeof PROJECT_ROLES)[number];
 
 /** Limits the contract names (title, description, tags, settings) and the ones chosen here (category). */
 export const LIMITS = {
@@ -41,11 +51,53 @@ const settings = jsonObject(LIMITS.settingsBytes).description(
   'Free JSON for the SPA (page size, style, age group…), at most 64 KB',
 );
 
+export interface CreateProjectInput {
+  title: string;
+  description?: string | null;
+  category?: string | null;
+  status?: ProjectStatus;
+  tags?: string[];
+  settings?: Record<string, unknown>;
+}
+
+/** What `CreateProjectBody` validates to: `title` is there unless `templateId` is. */
+export interface CreateProjectBodyInput extends Partial<CreateProjectInput> {
+  templateId?: string;
+}
+
+/** What `UpdateProjectBody` validates to: any of the writable fields, at least one. */
+export interface UpdateProjectInput extends Partial<CreateProjectInput> {
+  coverImageId?: string | null;
+}
+
+export interface DuplicateProjectInput {
+  title?: string;
+}
+
+export interface ListProjectsInput extends PageQuery {
+  q?: string;
+  status?: ProjectStatus;
+  category?: string;
+  tag?: string;
+  role?: ProjectRoleFilter;
+  sort: ProjectSort;
+}
+
+export interface IncludeInput {
+  /** The comma-separated names, split and deduplicated by the schema. */
+  include?: ProjectInclude[];
+}
+
+export interface VersionParamsInput {
+  id: string;
+  version: number;
+}
+
 /**
  * With `templateId` the project is made from the template (templates.service `useTemplate`): `title` may
  * then be left out (the template's title), and the fields given override the template's.
  */
-export const CreateProjectBody = Joi.object({
+export const CreateProjectBody = Joi.object<CreateProjectBodyInput, true>({
   title: title.description("Required unless `templateId` is given (then default: the template's title)"),
   description,
   category,
@@ -61,11 +113,11 @@ export const CreateProjectBody = Joi.object({
     ? helpers.error('any.required', { label: 'title', key: 'title' }, {
         ...helpers.state,
         path: ['title'],
-      } as any)
+      } as Joi.State)
     : value,
 );
 
-export const UpdateProjectBody = Joi.object({
+export const UpdateProjectBody = Joi.object<UpdateProjectInput, true>({
   title,
   description,
   category,
@@ -77,11 +129,11 @@ export const UpdateProjectBody = Joi.object({
   .min(1)
   .messages({ 'object.min': 'the body must name at least one field to change' });
 
-export const DuplicateProjectBody = Joi.object({
+export const DuplicateProjectBody = Joi.object<DuplicateProjectInput, true>({
   title: title.description('The copy\'s title; default "<title> (copy)"'),
 });
 
-export const ListProjectsQuery = Joi.object({
+export const ListProjectsQuery = Joi.object<ListProjectsInput, true>({
   ...pagination,
   q: Joi.string()
     .trim()
@@ -102,7 +154,7 @@ export const ListProjectsQuery = Joi.object({
     .default('-updatedAt'),
 });
 
-export const IncludeQuery = Joi.object({
+export const IncludeQuery = inputObject<IncludeInput>({
   // Bounded like any input: the three names, commas and spaces fit many times over.
   include: Joi.string()
     .max(100)
@@ -119,7 +171,7 @@ export const IncludeQuery = Joi.object({
     ),
 });
 
-export const VersionParams = Joi.object({
+export const VersionParams = Joi.object<VersionParamsInput, true>({
   id: uuid.required(),
   version: Joi.number().integer().min(1).max(2_147_483_647).required(),
 });

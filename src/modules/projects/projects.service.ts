@@ -5,7 +5,7 @@ import type { IfMatch } from '../../http/route';
 import { recordEvent } from '../analytics/analytics.service';
 import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as q from './projects.queries';
-import type { ProjectInclude, ProjectSort, ProjectStatus } from './projects.schemas';
+import type { CreateProjectInput, ListProjectsInput, ProjectInclude } from './projects.schemas';
 import { LIMITS } from './projects.schemas';
 import {
   lockProjectAccess,
@@ -132,16 +132,7 @@ async function missOrConflict(db: Database, userId: string, id: string): Promise
   throw versionConflict(current);
 }
 
-export interface ListProjectsInput {
-  page: number;
-  limit: number;
-  q?: string;
-  status?: ProjectStatus;
-  category?: string;
-  tag?: string;
-  role?: ProjectRole;
-  sort: ProjectSort;
-}
+export type { CreateProjectInput, ListProjectsInput };
 
 export async function listProjects(ctx: AppContext, userId: string, input: ListProjectsInput) {
   return q.findProjects(
@@ -187,15 +178,6 @@ export async function getProject(
     }
     return { ...project, ...embedded };
   });
-}
-
-export interface CreateProjectInput {
-  title: string;
-  description?: string | null;
-  category?: string | null;
-  status?: ProjectStatus;
-  tags?: string[];
-  settings?: Record<string, unknown>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { component, listOf, pagination, timestamp, uuid } from '../../http/schemas';
+import { component, listOf, pageQuery, timestamp, uuid } from '../../http/schemas';
 import { email } from '../auth/auth.schemas';
 
 /** The roles an invitation or a role change may give; `owner` only moves by a transfer. */
@@ -16,12 +16,17 @@ const memberRole = Joi.string()
   .valid(...MEMBER_ROLES)
   .description('`editor` (reads and writes the project) or `viewer` (reads it)');
 
-export const InviteBody = Joi.object({
+export interface InviteInput {
+  email: string;
+  role: MemberRole;
+}
+
+export const InviteBody = Joi.object<InviteInput, true>({
   email: email.required().description('Where the invitation link is mailed'),
   role: memberRole.required(),
 });
 
-export const AcceptInvitationBody = Joi.object({
+export const AcceptInvitationBody = Joi.object<{ token: string }, true>({
   token: Joi.string()
     .min(1)
     .max(512)
@@ -30,16 +35,23 @@ export const AcceptInvitationBody = Joi.object({
     .example('Jx3mQ0b2tZ9yH1cV8kLw4pR6sN5uE7aD2fG0hJ3kL9o'),
 });
 
-export const MemberRoleBody = Joi.object({ role: memberRole.required() });
+export const MemberRoleBody = Joi.object<{ role: MemberRole }, true>({ role: memberRole.required() });
 
-export const TransferBody = Joi.object({
+export const TransferBody = Joi.object<{ userId: string }, true>({
   userId: uuid.required().description('A member of the project (`GET /api/projects/{id}/members`)'),
 });
 
-export const MemberParams = Joi.object({ id: uuid.required(), userId: uuid.required() });
-export const InvitationParams = Joi.object({ id: uuid.required(), invitationId: uuid.required() });
+export const MemberParams = Joi.object<{ id: string; userId: string }, true>({
+  id: uuid.required(),
+  userId: uuid.required(),
+});
+export const InvitationParams = Joi.object<{ id: string; invitationId: string }, true>({
+  id: uuid.required(),
+  invitationId: uuid.required(),
+});
 
-export const PageQuery = Joi.object(pagination);
+/** The lists' `page` and `limit`. */
+export const PageQuery = pageQuery;
 
 export const MemberSchema = component(
   'Member',

@@ -1,5 +1,13 @@
 import Joi from 'joi';
-import { component, jsonObject, listOf, pagination, timestamp, uuid } from '../../http/schemas';
+import {
+  component,
+  jsonObject,
+  listOf,
+  pagination,
+  type PageQuery,
+  timestamp,
+  uuid,
+} from '../../http/schemas';
 
 /** Limits the contract names (title, content) and the ones chosen here (prompts, position, metadata). */
 export const STORY_LIMITS = {
@@ -29,7 +37,24 @@ const position = Joi.number()
   .description('Order within the project (ties: older first); default: after the last story');
 const metadata = jsonObject(STORY_LIMITS.metadataBytes).description('Free JSON, at most 16 KB');
 
-export const CreateStoryBody = Joi.object({
+/** What `CreateStoryBody` validates to; also what `createStory` takes from the templates module. */
+export interface CreateStoryInput {
+  projectId: string;
+  title: string;
+  content?: string;
+  imagePrompts?: string[];
+  position?: number;
+  metadata?: Record<string, unknown>;
+}
+
+/** What `UpdateStoryBody` validates to: any of the story's writable fields, at least one. */
+export type UpdateStoryInput = Partial<Required<CreateStoryInput>>;
+
+export interface ListStoriesInput extends PageQuery {
+  projectId?: string;
+}
+
+export const CreateStoryBody = Joi.object<CreateStoryInput, true>({
   projectId: uuid.required(),
   title: title.required(),
   content,
@@ -38,7 +63,7 @@ export const CreateStoryBody = Joi.object({
   metadata,
 });
 
-export const UpdateStoryBody = Joi.object({
+export const UpdateStoryBody = Joi.object<UpdateStoryInput, true>({
   projectId: uuid.description("Moves the story to another of the caller's projects"),
   title,
   content,
@@ -49,7 +74,7 @@ export const UpdateStoryBody = Joi.object({
   .min(1)
   .messages({ 'object.min': 'the body must name at least one field to change' });
 
-export const ListStoriesQuery = Joi.object({
+export const ListStoriesQuery = Joi.object<ListStoriesInput, true>({
   ...pagination,
   projectId: uuid.description("Only this project's stories"),
 });

@@ -12,7 +12,7 @@ import {
 } from '../projects/project-access';
 import { expectedVersion, type ProjectChild } from '../projects/projects.service';
 import * as q from './stories.queries';
-import { STORY_LIMITS } from './stories.schemas';
+import { type CreateStoryInput, STORY_LIMITS } from './stories.schemas';
 
 export type Story = q.StoryRow;
 
@@ -64,14 +64,7 @@ export async function getStory(ctx: AppContext, userId: string, id: string): Pro
 export const listStoriesOfProject = (db: Database, ownerId: string, projectId: string) =>
   q.findStoriesOfProject(db, ownerId, projectId);
 
-export interface CreateStoryInput {
-  projectId: string;
-  title: string;
-  content?: string;
-  imagePrompts?: string[];
-  position?: number;
-  metadata?: Record<string, unknown>;
-}
+export type { CreateStoryInput };
 
 /**
  * Creates a story in a project the caller may write, with its `story.created` event, inside the caller's

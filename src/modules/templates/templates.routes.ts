@@ -1,7 +1,6 @@
-import Joi from 'joi';
 import type { AppContext, RouteModule } from '../../context';
 import { defineRoute, etag } from '../../http/route';
-import { idParams, page, pagination } from '../../http/schemas';
+import { idParams, page, pageQuery } from '../../http/schemas';
 import { ProjectSchema } from '../projects/projects.schemas';
 import {
   CreateTemplateBody,
@@ -164,7 +163,7 @@ export const templateRoutes: RouteModule = (ctx: AppContext) => [
     description: "Public for public templates; a private one's only for its owner (and administrators).",
     auth: 'optional',
     params: idParams,
-    query: Joi.object(pagination),
+    query: pageQuery,
     response: { status: 200, schema: TemplateRatingListSchema },
     handler: async ({ auth, params, query }) => {
       const { rows, total } = await templates.listRatings(ctx, auth?.userId, params.id, query);

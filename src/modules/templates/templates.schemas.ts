@@ -1,5 +1,14 @@
 import Joi from 'joi';
-import { component, jsonBytes, jsonObject, listOf, pagination, timestamp, uuid } from '../../http/schemas';
+import {
+  component,
+  jsonBytes,
+  jsonObject,
+  listOf,
+  pagination,
+  type PageQuery,
+  timestamp,
+  uuid,
+} from '../../http/schemas';
 import { LIMITS as PROJECT_LIMITS } from '../projects/projects.schemas';
 import { STORY_LIMITS } from '../stories/stories.schemas';
 
@@ -38,7 +47,43 @@ const isPremium = Joi.boolean().description(
   'Needs a plan with premium templates to use. Only administrators set it (others: 403 `FORBIDDEN`)',
 );
 
-const templateStory = Joi.object({
+/** What `TemplateContentBody` validates to (the defaults filled in). */
+export interface TemplateContentInput {
+  settings: Record<string, unknown>;
+  stories: Array<{ title: string; content: string; imagePrompts: string[] }>;
+}
+
+export interface CreateTemplateInput {
+  title: string;
+  description?: string | null;
+  category?: string | null;
+  tags?: string[];
+  isPublic?: boolean;
+  isPremium?: boolean;
+  content?: TemplateContentInput;
+  fromProjectId?: string;
+}
+
+/** What `UpdateTemplateBody` validates to: any of the writable fields, at least one. */
+export type UpdateTemplateInput = Partial<Omit<CreateTemplateInput, 'fromProjectId'>>;
+
+export interface UseTemplateInput {
+  title?: string;
+}
+
+export interface ListTemplatesInput extends PageQuery {
+  q?: string;
+  category?: string;
+  tag?: string;
+  sort: TemplateSort;
+}
+
+export interface RateTemplateInput {
+  rating: number;
+  review?: string | null;
+}
+
+const templateStory = Joi.object<TemplateContentInput['stories'][number], true>({
   title: Joi.string().trim().min(1).max(STORY_LIMITS.titleChars).required(),
   content: Joi.string().max(STORY_LIMITS.contentChars).allow('').default(''),
   imagePrompts: Joi.array()
@@ -48,7 +93,7 @@ const templateStory = Joi.object({
 });
 
 /** `{ settings, stories }`; missing parts default to `{}` and `[]`. */
-export const TemplateContentBody = Joi.object({
+export const TemplateContentBody = Joi.object<TemplateContentInput, true>({
   settings: jsonObject(TEMPLATE_LIMITS.settingsBytes)
     .default({})
     .description("The new project's settings, at most 64 KB of JSON"),
@@ -68,7 +113,7 @@ export const TemplateContentBody = Joi.object({
     'A project skeleton: `settings` and up to 200 stories (`title`, `content`, `imagePrompts`), at most 1 MB of JSON',
   );
 
-export const CreateTemplateBody = Joi.object({
+export const CreateTemplateBody = Joi.object<CreateTemplateInput, true>({
   title: title.required(),
   description,
   category,
@@ -82,12 +127,15 @@ export const CreateTemplateBody = Joi.object({
 })
   .custom((value, helpers) =>
     value.content !== undefined && value.fromProjectId !== undefined
-      ? helpers.error('template.contentAndProject', {}, { ...helpers.state, path: ['fromProjectId'] } as any)
+      ? helpers.error('template.contentAndProject', {}, {
+          ...helpers.state,
+          path: ['fromProjectId'],
+        } as Joi.State)
       : value,
   )
   .messages({ 'template.contentAndProject': '"fromProjectId" cannot be given together with "content"' });
 
-export const UpdateTemplateBody = Joi.object({
+export const UpdateTemplateBody = Joi.object<UpdateTemplateInput, true>({
   title,
   description,
   category,
@@ -99,11 +147,11 @@ export const UpdateTemplateBody = Joi.object({
   .min(1)
   .messages({ 'object.min': 'the body must name at least one field to change' });
 
-export const UseTemplateBody = Joi.object({
+export const UseTemplateBody = Joi.object<UseTemplateInput, true>({
   title: title.description("The new project's title; default: the template's title"),
 });
 
-export const ListTemplatesQuery = Joi.object({
+export const ListTemplatesQuery = Joi.object<ListTemplatesInput, true>({
   ...pagination,
   q: Joi.string()
     .trim()
@@ -125,7 +173,7 @@ export const ListTemplatesQuery = Joi.object({
     .description('`-ratingAverage` puts unrated templates last; ties: newest first'),
 });
 
-export const RateTemplateBody = Joi.object({
+export const RateTemplateBody = Joi.object<RateTemplateInput, true>({
   rating: Joi.number().integer().strict().min(1).max(5).required().description('An integer 1..5'),
   review: Joi.string()
     .max(TEMPLATE_LIMITS.reviewChars)

@@ -24,7 +24,7 @@ import { createStoryInTx, type Story } from '../stories/stories.service';
 import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as users from '../users/users.service';
 import * as q from './templates.queries';
-import { TEMPLATE_LIMITS, type TemplateSort } from './templates.schemas';
+import { type CreateTemplateInput, type ListTemplatesInput, TEMPLATE_LIMITS } from './templates.schemas';
 
 export type Template = q.TemplateRow;
 
@@ -96,14 +96,7 @@ async function denyWrite(db: Database, userId: string, id: string): Promise<neve
   throw notFound('Template');
 }
 
-export interface ListTemplatesInput {
-  page: number;
-  limit: number;
-  q?: string;
-  category?: string;
-  tag?: string;
-  sort: TemplateSort;
-}
+export type { CreateTemplateInput, ListTemplatesInput };
 
 export async function listTemplates(
   ctx: AppContext,
@@ -130,17 +123,6 @@ export async function getTemplate(
   const template = await q.findReadableTemplate(ctx.db, callerId ?? null, id);
   if (!template) throw notFound('Template');
   return present(template, await readerOf(ctx, callerId, [template]));
-}
-
-export interface CreateTemplateInput {
-  title: string;
-  description?: string | null;
-  category?: string | null;
-  tags?: string[];
-  isPublic?: boolean;
-  isPremium?: boolean;
-  content?: TemplateContent;
-  fromProjectId?: string;
 }
 
 /** A project's settings and stories as template content; 400 when it is over a template's limits. */

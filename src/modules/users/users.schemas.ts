@@ -25,7 +25,12 @@ export const UserSchema = component(
 /** The SPA's preferences: free JSON, at most 16 KB, replaced whole. */
 export const SETTINGS_MAX_BYTES = 16 * 1024;
 
-export const UpdateMeBody = Joi.object({
+export interface UpdateMeInput {
+  displayName?: string | null;
+  settings?: Record<string, unknown>;
+}
+
+export const UpdateMeBody = Joi.object<UpdateMeInput, true>({
   displayName: Joi.string()
     .trim()
     .min(1)
