@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Test } from 'supertest';
 import type { RouteDef } from '../../src/http/route';
 import { useTestApp } from '../helpers/app';
@@ -18,7 +19,8 @@ import { makePng } from '../helpers/images';
  * are read from the app itself, and a project-ish route without an expectation below fails the first
  * test: a route added later cannot forget its access check unnoticed.
  */
-const t = useTestApp({ validateResponses: true });
+// Collaborators per project: the world below shares each project with three members and invites more.
+const t = useTestApp({ validateResponses: true, env: { PLAN_FREE_COLLABORATORS: '10' } });
 
 type Role = 'owner' | 'editor' | 'viewer' | 'stranger';
 
@@ -33,6 +35,10 @@ interface World {
   drawingId: string;
   /** The signed URL of the image's original, as the API answered it. */
   imageUrl: string;
+  /** A pending invitation of the project. */
+  invitationId: string;
+  /** A third member (viewer), the one the member routes change or remove. */
+  otherId: string;
 }
 
 interface Expectation {
@@ -177,6 +183,47 @@ const EXPECTATIONS: Record<string, Expectation> = {
     ok: 204,
     send: (w, a) => http().delete(`/api/drawings/${w.drawingId}`).set(a),
   },
+  'GET /api/projects/:id/members': {
+    need: 'read',
+    ok: 200,
+    send: (w, a) => http().get(`/api/projects/${w.projectId}/members`).set(a),
+  },
+  'POST /api/projects/:id/invitations': {
+    need: 'manage',
+    ok: 201,
+    send: (w, a) =>
+      http()
+        .post(`/api/projects/${w.projectId}/invitations`)
+        .set(a)
+        .send({ email: `invited-${crypto.randomUUID()}@example.com`, role: 'viewer' }),
+  },
+  'GET /api/projects/:id/invitations': {
+    need: 'manage',
+    ok: 200,
+    send: (w, a) => http().get(`/api/projects/${w.projectId}/invitations`).set(a),
+  },
+  'DELETE /api/projects/:id/invitations/:invitationId': {
+    need: 'manage',
+    ok: 204,
+    send: (w, a) => http().delete(`/api/projects/${w.projectId}/invitations/${w.invitationId}`).set(a),
+  },
+  'PATCH /api/projects/:id/members/:userId': {
+    need: 'manage',
+    ok: 200,
+    send: (w, a) =>
+      http().patch(`/api/projects/${w.projectId}/members/${w.otherId}`).set(a).send({ role: 'editor' }),
+  },
+  // Removing ANOTHER member; leaving (a member removing themself) is in tests/sharing/members.test.ts.
+  'DELETE /api/projects/:id/members/:userId': {
+    need: 'manage',
+    ok: 204,
+    send: (w, a) => http().delete(`/api/projects/${w.projectId}/members/${w.otherId}`).set(a),
+  },
+  'POST /api/projects/:id/transfer': {
+    need: 'manage',
+    ok: 200,
+    send: (w, a) => http().post(`/api/projects/${w.projectId}/transfer`).set(a).send({ userId: w.otherId }),
+  },
 };
 
 /** Files are served by signature, not by session: tested on their own below. */
@@ -184,10 +231,12 @@ const FILES = 'GET /api/files/*key';
 
 let PNG: Buffer;
 const users = {} as Record<Role, TestUser>;
+let other: TestUser;
 
 beforeAll(async () => {
   PNG = await makePng(600, 800);
   for (const role of ['owner', 'editor', 'viewer', 'stranger'] as Role[]) users[role] = await createUser(t);
+  other = await createUser(t);
 });
 
 async function makeWorld(): Promise<World> {
@@ -195,6 +244,17 @@ async function makeWorld(): Promise<World> {
   const project = await createProject(t, owner);
   await addMember(t, project, users.editor, 'editor');
   await addMember(t, project, users.viewer, 'viewer');
+  await addMember(t, project, other, 'viewer');
+  const invitation = await t.db.query<{ id: string }>(
+    `INSERT INTO project_invitations (project_id, email, role, token_hash, invited_by, expires_at)
+     VALUES ($1, $2, 'editor', $3, $4, now() + interval '7 days') RETURNING id`,
+    [
+      project.id,
+      `pending-${crypto.randomUUID()}@example.com`,
+      crypto.createHash('sha256').update(crypto.randomUUID()).digest('hex'),
+      owner.id,
+    ],
+  );
   const story = await createStory(t, owner, project.id, { content: 'text' });
   const image = await createImage(t, owner, project.id, {}, { bytes: PNG });
   const drawing = await createDrawing(t, owner, project.id, { imageId: image.id });
@@ -204,6 +264,8 @@ async function makeWorld(): Promise<World> {
     imageId: image.id,
     drawingId: drawing.id,
     imageUrl: image.url,
+    invitationId: invitation.rows[0].id,
+    otherId: other.id,
   };
 }
 
@@ -221,8 +283,12 @@ async function snapshot(w: World) {
        (SELECT count(*)::int FROM project_versions v WHERE v.project_id = $1) AS versions,
        (SELECT count(*)::int FROM projects p WHERE p.user_id = ANY($2::uuid[])) AS projects,
        (SELECT json_agg(json_build_object('id', u.id, 'b', u.storage_used_bytes) ORDER BY u.id)
-          FROM users u WHERE u.id = ANY($2::uuid[])) AS storage`,
-    [w.projectId, Object.values(users).map((u) => u.id)],
+          FROM users u WHERE u.id = ANY($2::uuid[])) AS storage,
+       (SELECT json_agg(json_build_object('u', m.user_id, 'r', m.role) ORDER BY m.user_id)
+          FROM project_members m WHERE m.project_id = $1) AS members,
+       (SELECT json_agg(json_build_object('id', i.id, 's', i.status) ORDER BY i.id)
+          FROM project_invitations i WHERE i.project_id = $1) AS invitations`,
+    [w.projectId, [...Object.values(users), other].map((u) => u.id)],
   );
   return rows[0];
 }

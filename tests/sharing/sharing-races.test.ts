@@ -5,6 +5,7 @@
  * deadlock. PGlite runs one statement at a time, so only the PostgreSQL run can show a deadlock or a lost
  * update; both check the answers and, after every round, the invariants in SQL.
  */
+import { consistencyProblems } from '../../src/db/consistency';
 import { useTestApp } from '../helpers/app';
 import {
   createImage,
@@ -100,6 +101,8 @@ describe('sharing writes of one project at once', () => {
       ).toHaveLength(answers.acceptLate.status === 200 || answers.acceptLateTwice.status === 200 ? 1 : 0);
 
       expect(await sharingInvariantViolations(t, project.id)).toEqual([]);
+      // And what `npm run db:check` checks, for every user and project of the database.
+      expect(await consistencyProblems(t.db)).toEqual([]);
       for (const user of [owner, editor, viewer, joiner, late]) {
         expect({ user: user.id, used: await storageUsed(t, user.id) }).toEqual({
           user: user.id,

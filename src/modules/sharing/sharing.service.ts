@@ -310,5 +310,6 @@ export async function transfer(
       throw appError('CONFLICT', 'The project kept changing hands meanwhile; try again');
     }
   }
-  return getProject(ctx, target, projectId);
+  // As the caller sees it now: `ownerId` the new owner, `role` editor.
+  return getProject(ctx, userId, projectId);
 }
