@@ -73,7 +73,14 @@ describe('POST /api/projects/:id/transfer', () => {
 
     const res = await transfer(owner, project.id, { userId: member.id });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: project.id, title: project.title, version: project.version });
+    // The project as the caller now sees it: the member owns it, the caller is an editor.
+    expect(res.body).toMatchObject({
+      id: project.id,
+      title: project.title,
+      version: project.version,
+      ownerId: member.id,
+      role: 'editor',
+    });
 
     const members = await t.http().get(`/api/projects/${project.id}/members`).set(owner.auth);
     expect(members.body.data.map((m: any) => [m.userId, m.role])).toEqual([

@@ -227,7 +227,7 @@ export const sharingRoutes: RouteModule = (ctx: AppContext) => {
         "use to the new owner's; past the new owner's plan limit → 403 `STORAGE_QUOTA_EXCEEDED` and nothing " +
         'changes. `userId` that is not a member (or is the caller) → 400 `VALIDATION_ERROR`. Concurrent ' +
         'transfers of one project run one after another (409 `CONFLICT` only if it keeps changing hands: ' +
-        'try again). Answers the project.',
+        'try again). Answers the project as the caller now sees it: `ownerId` the new owner, `role` `editor`.',
       auth: 'required',
       params: idParams,
       body: TransferBody,

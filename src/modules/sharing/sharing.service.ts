@@ -310,5 +310,5 @@ export async function transfer(
       throw appError('CONFLICT', 'The project kept changing hands meanwhile; try again');
     }
   }
-  return getProject(ctx, target, projectId);
+  return getProject(ctx, userId, projectId);
 }
