@@ -802,7 +802,7 @@ export interface paths {
         put?: never;
         /**
          * Give the project to one of its members
-         * @description The project owner only: an editor or viewer gets 403 `FORBIDDEN`, anyone else 404. In one transaction the member `userId` becomes the owner and the caller an editor. The project's stored files (image originals, drawing PNGs) and text move from the caller's storage use to the new owner's; past the new owner's plan limit → 403 `STORAGE_QUOTA_EXCEEDED` and nothing changes. `userId` that is not a member (or is the caller) → 400 `VALIDATION_ERROR`. Concurrent transfers of one project run one after another (409 `CONFLICT` only if it keeps changing hands: try again). Answers the project.
+         * @description The project owner only: an editor or viewer gets 403 `FORBIDDEN`, anyone else 404. In one transaction the member `userId` becomes the owner and the caller an editor. The project's stored files (image originals, drawing PNGs) and text move from the caller's storage use to the new owner's; past the new owner's plan limit → 403 `STORAGE_QUOTA_EXCEEDED` and nothing changes. `userId` that is not a member (or is the caller) → 400 `VALIDATION_ERROR`. Concurrent transfers of one project run one after another (409 `CONFLICT` only if it keeps changing hands: try again). Answers the project as the caller now sees it: `ownerId` the new owner, `role` `editor`.
          */
         post: operations["postProjectsByIdTransfer"];
         delete?: never;
