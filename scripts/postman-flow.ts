@@ -271,6 +271,121 @@ export const FLOW: FlowFolder[] = [
     ],
   },
   {
+    name: 'Sharing',
+    description:
+      'The owner invites an address (the mailed link never reaches the run), revokes and invites again, ' +
+      'lists members and invitations; the invitee signs up with that address: unverified, it may not see or ' +
+      'answer invitations by id (403 EMAIL_NOT_VERIFIED), and a token that is not the mailed one is 400 ' +
+      'INVALID_TOKEN; the owner signs in again: a non-member cannot get a role or the project, the owner ' +
+      'cannot leave.',
+    steps: [
+      signUp('Setup: sign up the owner', 'ownerEmail'),
+      {
+        ...createProject('Shared book'),
+        save: { projectId: 'body.id', ownerId: 'body.ownerId' },
+      },
+      {
+        op: 'POST /api/projects/{id}/invitations',
+        name: 'Invite an editor',
+        expect: 201,
+        params: byId('projectId'),
+        prerequest: `pm.collectionVariables.set('inviteeEmail', 'postman-' + pm.variables.replaceIn('{{$guid}}') + '@example.test');`,
+        body: { email: '{{inviteeEmail}}', role: 'editor' },
+        save: { invitationId: 'body.id' },
+        check: `pm.test('pending', () => pm.expect(body).to.include({ status: 'pending', role: 'editor' }));`,
+      },
+      {
+        op: 'GET /api/projects/{id}/invitations',
+        expect: 200,
+        params: byId('projectId'),
+        check: `pm.test('the invitation', () => pm.expect(body.data.map((i) => i.id)).to.eql([pm.collectionVariables.get('invitationId')]));`,
+      },
+      {
+        op: 'DELETE /api/projects/{id}/invitations/{invitationId}',
+        expect: 204,
+        params: { id: '{{projectId}}', invitationId: '{{invitationId}}' },
+      },
+      {
+        op: 'POST /api/projects/{id}/invitations',
+        name: 'Invite again, as a viewer',
+        expect: 201,
+        params: byId('projectId'),
+        body: { email: '{{inviteeEmail}}', role: 'viewer' },
+        save: { invitationId: 'body.id' },
+      },
+      {
+        op: 'GET /api/projects/{id}/members',
+        expect: 200,
+        params: byId('projectId'),
+        check: `pm.test('the owner alone, first', () => pm.expect(body.data.map((m) => m.role)).to.eql(['owner']));`,
+      },
+      {
+        // The address the invitations went to (set by the first one): the collection's token is now the invitee's.
+        op: 'POST /api/auth/register',
+        name: 'Setup: the invitee signs up with the invited address',
+        expect: 201,
+        body: { email: '{{inviteeEmail}}', password: '{{password}}', displayName: 'Postman invitee' },
+        save: { inviteeId: 'body.user.id' },
+      },
+      {
+        op: 'GET /api/invitations',
+        name: 'Invitations need a verified address',
+        expect: 403,
+        code: 'EMAIL_NOT_VERIFIED',
+      },
+      {
+        op: 'POST /api/invitations/accept',
+        name: 'Accept with a token that is not the mailed one',
+        expect: 400,
+        code: 'INVALID_TOKEN',
+        body: { token: 'not-the-mailed-token' },
+      },
+      {
+        op: 'POST /api/invitations/{id}/accept',
+        name: 'Accepting by id needs a verified address',
+        expect: 403,
+        code: 'EMAIL_NOT_VERIFIED',
+        params: byId('invitationId'),
+      },
+      {
+        op: 'POST /api/invitations/{id}/decline',
+        name: 'Declining by id needs a verified address',
+        expect: 403,
+        code: 'EMAIL_NOT_VERIFIED',
+        params: byId('invitationId'),
+      },
+      {
+        op: 'POST /api/auth/login',
+        name: 'Sign in as the owner again',
+        expect: 200,
+        body: { email: '{{ownerEmail}}', password: '{{password}}' },
+      },
+      {
+        op: 'PATCH /api/projects/{id}/members/{userId}',
+        name: 'A non-member has no role to change',
+        expect: 404,
+        code: 'NOT_FOUND',
+        params: { id: '{{projectId}}', userId: '{{inviteeId}}' },
+        body: { role: 'editor' },
+      },
+      {
+        op: 'DELETE /api/projects/{id}/members/{userId}',
+        name: 'The owner cannot leave',
+        expect: 409,
+        code: 'OWNER_CANNOT_LEAVE',
+        params: { id: '{{projectId}}', userId: '{{ownerId}}' },
+      },
+      {
+        op: 'POST /api/projects/{id}/transfer',
+        name: 'A transfer goes to members only',
+        expect: 400,
+        code: 'VALIDATION_ERROR',
+        params: byId('projectId'),
+        body: { userId: '{{inviteeId}}' },
+      },
+    ],
+  },
+  {
     name: 'Stories',
     description: 'A story in a project: create, list, read, change, delete.',
     steps: [

@@ -58,5 +58,13 @@ test('when the README walk-through is pasted into a shell against a fresh server
   expect(result.output).toMatch(/^x-export-warnings: \d+/im);
   expect(fs.readFileSync(path.join(cwd, 'book.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
   expect(result.output).toMatch(/^202$/m);
+  // Sharing: Ada's invitation is pending, Bob accepts it by the mailed token, sees the project as an editor,
+  // and the members list Ada first, then Bob.
+  expect(result.output).toMatch(/^pending$/m);
+  expect(result.output).toMatch(/^editor$/m);
+  expect(result.output).toMatch(/^\{"data":\[\{.*"title":"Ocean animals".*"role":"editor".*"total":1,/m);
+  expect(result.output).toMatch(
+    /"email":"ada@example\.com"[^{}]*"role":"owner"[^{}]*\},\{[^{}]*"email":"bob@example\.com"[^{}]*"role":"editor"/,
+  );
   fs.rmSync(cwd, { recursive: true, force: true });
 }, 120_000);
