@@ -121,6 +121,70 @@ describeIf(
     expect((await post(a, '/api/auth/refresh', { refreshToken }, newIp())).status).toBe(401);
   });
 
+  test('when a member is removed through one process, then the other refuses their very next request', async () => {
+    const owner = await register(a);
+    const memberEmail = uniqueEmail('member');
+    const member = await register(b, newIp(), memberEmail);
+    const ownerAuth = { Authorization: `Bearer ${owner.body.accessToken}` };
+    const memberAuth = { Authorization: `Bearer ${member.body.accessToken}` };
+    const project = await post(
+      a,
+      '/api/projects',
+      { title: 'Shared across processes' },
+      newIp(),
+      owner.body.accessToken,
+    );
+    const invited = await post(
+      a,
+      `/api/projects/${project.body.id}/invitations`,
+      { email: memberEmail, role: 'editor' },
+      newIp(),
+      owner.body.accessToken,
+    );
+    expect(invited.status).toBe(201);
+    // The link is mailed to the outbox both processes share (no SMTP_URL).
+    const token = await waitFor('the invitation mail', () => {
+      const outbox = path.join(dataDir, 'outbox');
+      const files = fs.existsSync(outbox)
+        ? fs.readdirSync(outbox).filter((n) => n.includes('project_invitation'))
+        : [];
+      for (const file of files) {
+        const raw = fs
+          .readFileSync(path.join(outbox, file), 'utf8')
+          .replace(/=\r?\n/g, '')
+          .replace(/=3D/g, '=');
+        if (raw.includes(memberEmail)) return /accept-invitation\?token=([\w-]+)/.exec(raw)?.[1];
+      }
+      return undefined;
+    });
+    expect(
+      (await post(b, '/api/invitations/accept', { token }, newIp(), member.body.accessToken)).status,
+    ).toBe(200);
+
+    // Both processes have answered the member (anything they might keep is warm).
+    for (const server of [a, b]) {
+      const res = await fetch(`${server.url}/api/projects/${project.body.id}`, { headers: memberAuth });
+      expect(res.status).toBe(200);
+    }
+    const removed = await fetch(`${b.url}/api/projects/${project.body.id}/members/${member.body.user.id}`, {
+      method: 'DELETE',
+      headers: ownerAuth,
+    });
+    expect(removed.status).toBe(204);
+    for (const server of [a, b]) {
+      const res = await fetch(`${server.url}/api/projects/${project.body.id}`, { headers: memberAuth });
+      expect(res.status).toBe(404);
+      const story = await post(
+        server,
+        '/api/stories',
+        { projectId: project.body.id, title: 'Too late' },
+        newIp(),
+        member.body.accessToken,
+      );
+      expect(story.status).toBe(404);
+    }
+  });
+
   test('when an image is uploaded through one process, then the other serves it: the row, and the bytes behind either signed URL', async () => {
     const created = await register(a);
     expect(created.status).toBe(201);
