@@ -5,25 +5,11 @@
  * in ENCRYPTION_KEYS, or it was tampered with): those rows are left as they were and named in the log.
  * The procedure is in docs/vault.md.
  */
-import dotenv from 'dotenv';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db';
-import { pendingMigrations } from '../src/db/migrate';
-import { createLogger } from '../src/lib/logger';
 import { rotateVaultKeys } from '../src/modules/api-keys/api-keys.service';
-import { runScript } from './run-script';
+import { runScript, withCurrentDatabase } from './run-script';
 
-async function main(): Promise<number> {
-  dotenv.config({ quiet: true });
-  const config = loadConfig();
-  const logger = createLogger({ level: 'info', json: config.isProduction });
-  const db = await openDatabase(config, logger);
-  try {
-    const pending = await pendingMigrations(db);
-    if (pending.length > 0) {
-      logger.error(`migrations are pending (${pending.join(', ')}); run npm run migrate first`);
-      return 1;
-    }
+function main(): Promise<number> {
+  return withCurrentDatabase('info', async ({ config, logger, db }) => {
     const report = await rotateVaultKeys(db, config.encryptionKeys, logger);
     logger.info(
       `keys:rotate: ${report.rotated} re-encrypted under "${report.currentKeyId}", ${report.failed} failed`,
@@ -34,9 +20,7 @@ async function main(): Promise<number> {
       logger.info('every stored key is under the current master key; older keys may leave ENCRYPTION_KEYS');
     }
     return report.failed > 0 ? 1 : 0;
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 runScript(main);

@@ -12,18 +12,13 @@
  * On the embedded database, stop the server first (PGlite serves one process).
  */
 import path from 'node:path';
-import dotenv from 'dotenv';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db';
-import { pendingMigrations } from '../src/db/migrate';
 import { parseDuration } from '../src/lib/duration';
-import { createLogger } from '../src/lib/logger';
 import { createFileStore, storagePaths } from '../src/storage';
 import { referencedFileKeys } from '../src/storage/file-references';
 import { collectGarbage, DEFAULT_GC_GRACE_MS } from '../src/storage/gc';
 import { LOCAL_TEMP_DIR } from '../src/storage/local-file-store';
 import { removeStaleFiles } from '../src/storage/temp-files';
-import { runScript } from './run-script';
+import { runScript, withCurrentDatabase } from './run-script';
 
 const USAGE =
   'usage: npm run storage:gc -- [--dry-run] [--grace=<duration, e.g. 1h>] [--prefix=<key prefix>]';
@@ -50,38 +45,30 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  dotenv.config({ quiet: true });
-  const config = loadConfig();
-  const logger = createLogger({ level: 'warn', json: config.isProduction });
-  const { dryRun } = args;
-  const db = await openDatabase(config, logger);
-  const store = createFileStore(config);
-  try {
-    const pending = await pendingMigrations(db);
-    if (pending.length > 0) {
-      console.error(`migrations are pending (${pending.join(', ')}); run npm run migrate first`);
-      return 1;
+  return withCurrentDatabase('warn', async ({ config, logger, db }) => {
+    const { dryRun } = args;
+    const store = createFileStore(config);
+    try {
+      const report = await collectGarbage({
+        store,
+        referencedKeys: () => referencedFileKeys(db),
+        graceMs: args.graceMs,
+        dryRun,
+        prefix: args.prefix,
+        logger,
+      });
+      const paths = storagePaths(config);
+      const staleTempFiles = dryRun
+        ? 0
+        : (await removeStaleFiles(paths.uploads, args.graceMs)) +
+          (await removeStaleFiles(path.join(paths.files, LOCAL_TEMP_DIR), args.graceMs)) +
+          (await removeStaleFiles(paths.spool, args.graceMs));
+      console.log(JSON.stringify({ driver: store.driver, ...report, staleTempFiles }, null, 2));
+      return report.failed.length > 0 ? 1 : 0;
+    } finally {
+      await store.close();
     }
-    const report = await collectGarbage({
-      store,
-      referencedKeys: () => referencedFileKeys(db),
-      graceMs: args.graceMs,
-      dryRun,
-      prefix: args.prefix,
-      logger,
-    });
-    const paths = storagePaths(config);
-    const staleTempFiles = dryRun
-      ? 0
-      : (await removeStaleFiles(paths.uploads, args.graceMs)) +
-        (await removeStaleFiles(path.join(paths.files, LOCAL_TEMP_DIR), args.graceMs)) +
-        (await removeStaleFiles(paths.spool, args.graceMs));
-    console.log(JSON.stringify({ driver: store.driver, ...report, staleTempFiles }, null, 2));
-    return report.failed.length > 0 ? 1 : 0;
-  } finally {
-    await store.close();
-    await db.close();
-  }
+  });
 }
 
 runScript(() => main(process.argv.slice(2)));
