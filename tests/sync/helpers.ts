@@ -63,17 +63,28 @@ export async function pullUntilDone(
   const pages: ChangesPage[] = [];
   let cursor = since;
   for (let i = 0; i < maxPages; i += 1) {
-    const res = await fetchPage(cursor, limit);
-    if (res.status !== 200) throw new Error(`feed answered ${res.status}: ${JSON.stringify(res.body)}`);
-    const page = res.body as ChangesPage;
-    assertNoDuplicates(page);
-    if (page.changes.length > limit) throw new Error(`page of ${page.changes.length} > limit ${limit}`);
-    for (const change of page.changes) applyChange(state, change);
+    const page = await pullPage(fetchPage, state, cursor, limit);
     pages.push(page);
     cursor = page.cursor;
     if (!page.hasMore) return { cursor, pages };
   }
   throw new Error('the feed never said hasMore: false');
+}
+
+/** One page from `since`, applied; answers it (throws on a repeat or a status other than 200). */
+export async function pullPage(
+  fetchPage: Fetch,
+  state: LocalState,
+  since: string | undefined,
+  limit: number,
+): Promise<ChangesPage> {
+  const res = await fetchPage(since, limit);
+  if (res.status !== 200) throw new Error(`feed answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const page = res.body as ChangesPage;
+  assertNoDuplicates(page);
+  if (page.changes.length > limit) throw new Error(`page of ${page.changes.length} > limit ${limit}`);
+  for (const change of page.changes) applyChange(state, change);
+  return page;
 }
 
 export function assertNoDuplicates(page: ChangesPage): void {
