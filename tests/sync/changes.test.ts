@@ -364,6 +364,36 @@ describe('GET /api/sync/changes', () => {
     }
   });
 
+  it('when a project is duplicated, then the copy and all its children come in one pull', async () => {
+    const user = await createUser(t);
+    const project = await createProject(t, user);
+    await createStory(t, user, project.id);
+    await createDrawing(t, user, project.id);
+    const client = await syncedClient(user);
+    const copy = await t.http().post(`/api/projects/${project.id}/duplicate`).set(user.auth).send({});
+    expect(copy.status).toBe(201);
+    // One page: each resource at most once in it (smaller pages may each carry the project again).
+    const changes = await client.pull();
+    expect(find(changes, 'project', copy.body.id)).toHaveLength(1);
+    expect(changes.filter((change) => change.kind === 'story' || change.kind === 'drawing')).toHaveLength(2);
+    await client.expectInStepWithGets();
+  });
+
+  it("when an owner deletes their account, then each member's feed answers a delete of the shared project", async () => {
+    const owner = await createUser(t);
+    const project = await createProject(t, owner);
+    await createStory(t, owner, project.id);
+    const member = await createMember(t, owner, project.id, 'viewer');
+    const client = await syncedClient(member);
+    expect(client.state.has(keyOf('project', project.id))).toBe(true);
+    const gone = await t.http().delete('/api/users/me').set(owner.auth).send({ password: owner.password });
+    expect(gone.status).toBe(204);
+    expect(find(await client.pull(), 'project', project.id)).toEqual([
+      expect.objectContaining({ op: 'delete' }),
+    ]);
+    await client.expectInStepWithGets();
+  });
+
   it('when since is not a cursor this server handed out, then it answers 400 VALIDATION_ERROR', async () => {
     const user = await createUser(t);
     const valid = encodeCursor({ type: 'log', txid: '5', seq: '0' });
