@@ -97,6 +97,27 @@ describe('GET /api/sync/changes', () => {
     expect(find(all, 'image', image.id)[0]!.data.url).toEqual(expect.any(String));
   });
 
+  it('when writes happen while the full state is being paged, then reading on ends equal to the GETs', async () => {
+    const user = await createUser(t);
+    const a = await createProject(t, user);
+    const b = await createProject(t, user);
+    const stories = [await createStory(t, user, a.id), await createStory(t, user, b.id)];
+    const drawing = await createDrawing(t, user, a.id);
+    const state: LocalState = new Map();
+    const first = (await feed(user)(undefined, 2)).body as ChangesPage;
+    for (const change of first.changes) state.set(keyOf(change.kind, change.id), change.data);
+    expect(first.hasMore).toBe(true);
+
+    // Between pages: a new story, a move, a delete of something not listed yet, a project renamed.
+    await createStory(t, user, b.id);
+    await t.http().put(`/api/stories/${stories[0]!.id}`).set(user.auth).send({ projectId: b.id });
+    await t.http().delete(`/api/drawings/${drawing.id}`).set(user.auth);
+    await t.http().put(`/api/projects/${a.id}`).set(user.auth).send({ title: 'Renamed' });
+
+    await pullUntilDone(feed(user), state, first.cursor, 2);
+    expect(comparable(state)).toEqual(comparable(await stateFromGets(gets(user))));
+  });
+
   it('when nothing changed, then the next pull answers no changes and hasMore false', async () => {
     const user = await createUser(t);
     await createProject(t, user);
