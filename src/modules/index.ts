@@ -18,6 +18,7 @@ import { projectRoutes } from './projects/projects.routes';
 import { registerProjectChild, setCoverImageCheck, type ProjectChild } from './projects/projects.service';
 import { sharingRoutes } from './sharing/sharing.routes';
 import { syncStreamRoutes } from './sync/sync-stream.routes';
+import { syncRoutes } from './sync/sync.routes';
 import { storyRoutes } from './stories/stories.routes';
 import { StorySchema } from './stories/stories.schemas';
 import { storiesChild } from './stories/stories.service';
@@ -71,5 +72,6 @@ export const featureModules: RouteModule[] = [
   fileRoutes,
   templateRoutes,
   exportRoutes,
+  syncRoutes,
   syncStreamRoutes,
 ];
