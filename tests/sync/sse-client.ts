@@ -46,10 +46,7 @@ function parseBlock(text: string): SseBlock {
 }
 
 /** Opens an event stream with node's fetch and reads it as it comes (real HTTP). */
-export async function openSse(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<SseStream> {
+export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseStream> {
   const abort = new AbortController();
   const res = await fetch(url, { headers, signal: abort.signal });
   const blocks: SseBlock[] = [];
@@ -124,7 +121,9 @@ export async function openSse(
 }
 
 /** Serves a request listener on a loopback port (the stream needs a real socket). */
-export async function listen(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+export async function listen(
+  handler: http.RequestListener,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { AppContext } from '../../context';
 import { errorCause } from '../../db/database';
+import { PgDatabase } from '../../db/pg-database';
 import { PgliteDatabase } from '../../db/pglite-database';
 
 /** The channel the change-log triggers (migration 0013) NOTIFY on every write they log. */
@@ -39,54 +40,63 @@ export interface Wakeups {
    * no commit. The returned function stops it; the carrier closes when its last listener stops.
    */
   subscribe(listener: () => void): Promise<() => void>;
+  /**
+   * A pull just ran: rows it could not see yet (behind the horizon) must still come. With LISTEN, the next
+   * move of the horizon wakes the streams (no NOTIFY marks the end of the transaction that held them back).
+   */
+  pulled(): void;
 }
 
 type Stop = () => Promise<void>;
-type Carrier = (wake: () => void) => Promise<Stop>;
+interface Running {
+  stop: Stop;
+  pulled?: () => void;
+}
+type Carrier = (wake: () => void) => Promise<Running>;
 
 /** PGlite: its `listen()` API. */
 function pgliteCarrier(db: PgliteDatabase): Carrier {
   return async (wake) => {
     const unlisten = await db.pglite.listen(SYNC_CHANNEL, () => wake());
-    return () => unlisten().catch(() => undefined);
+    return { stop: () => unlisten().catch(() => undefined) };
   };
 }
 
 /** PostgreSQL LISTEN on a connection of its own, opened again when lost. */
-function listenCarrier(ctx: AppContext): Carrier {
+function listenCarrier(ctx: AppContext, db: PgDatabase): Carrier {
   return async (wake) => {
     let client: pg.Client | undefined;
     let stopped = false;
     let retryMs = RECONNECT_MIN_MS;
     let retryTimer: NodeJS.Timeout | undefined;
-    let heldBackTimer: NodeJS.Timeout | undefined;
     let heldBefore = false;
+    let pulledSince = false;
+    let lastHorizon = '';
+    let checking = false;
 
-    // While logged rows are at or above the horizon, wake every second (and once more when it passes them).
+    // Once a second: when logged rows were at or above the horizon and the horizon has moved since, they may
+    // be visible now (the transaction that held them back ended without a NOTIFY of its own): wake.
     const checkHeldBack = async () => {
-      heldBackTimer = undefined;
-      if (stopped) return;
-      let held: boolean;
+      if (checking || stopped) return;
+      checking = true;
       try {
-        held = await rowsHeldBack(ctx);
+        const pulled = pulledSince;
+        pulledSince = false;
+        const { held, horizon } = await rowsHeldBack(ctx);
+        if ((heldBefore || pulled) && horizon !== lastHorizon) wake();
+        heldBefore = held;
+        lastHorizon = horizon;
       } catch {
-        held = true; // Unknown: keep checking.
+        // The database is away a moment; the listener's reconnect wakes everyone when it is back.
+      } finally {
+        checking = false;
       }
-      if (held || heldBefore) wake();
-      heldBefore = held;
-      if (held && !stopped) heldBackTimer = setTimeout(checkHeldBack, HELD_BACK_RECHECK_MS).unref();
     };
-    const onNotify = () => {
-      wake();
-      heldBackTimer ??= setTimeout(checkHeldBack, HELD_BACK_RECHECK_MS).unref();
-    };
+    const heldBackTimer = setInterval(() => void checkHeldBack(), HELD_BACK_RECHECK_MS).unref();
+    const onNotify = () => wake();
 
     const connect = async (): Promise<void> => {
-      const next = new pg.Client({
-        connectionString: ctx.config.database.url,
-        connectionTimeoutMillis: ctx.config.database.connectionTimeoutMs,
-        application_name: 'colorbook-sync-listen',
-      });
+      const next = db.dedicatedClient('colorbook-sync-listen');
       next.on('notification', onNotify);
       next.on('error', (error) => {
         ctx.logger.warn('sync listener connection lost; reconnecting', { error: errorCause(error) });
@@ -118,27 +128,43 @@ function listenCarrier(ctx: AppContext): Carrier {
       }, retryMs).unref();
     };
 
-    await connect();
-    return async () => {
-      stopped = true;
-      clearTimeout(retryTimer);
-      clearTimeout(heldBackTimer);
-      const current = client;
-      client = undefined;
-      await current?.end().catch(() => undefined);
+    try {
+      await connect();
+      // The horizon before any stream's first pull: when it moves, what that pull could not see may be visible.
+      lastHorizon = (await rowsHeldBack(ctx)).horizon;
+    } catch (error) {
+      clearInterval(heldBackTimer);
+      throw error;
+    }
+    return {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(retryTimer);
+        clearInterval(heldBackTimer);
+        const current = client;
+        client = undefined;
+        await current?.end().catch(() => undefined);
+      },
+      pulled: () => {
+        pulledSince = true;
+      },
     };
   };
 }
 
-/** Whether one of the latest logged rows is at or above the horizon (not yet visible to a pull). */
-async function rowsHeldBack(ctx: AppContext): Promise<boolean> {
-  const { rows } = await ctx.db.query<{ held: boolean }>(
+/**
+ * The horizon (the oldest transaction still running) and whether one of the latest logged rows is at or above
+ * it (not yet visible to a pull). Reads the newest 1,000 rows by the primary key, backwards: rows held back
+ * are recent ones.
+ */
+async function rowsHeldBack(ctx: AppContext): Promise<{ held: boolean; horizon: string }> {
+  const { rows } = await ctx.db.query<{ held: boolean; horizon: string }>(
     `SELECT EXISTS (
        SELECT 1 FROM (SELECT txid FROM sync_changes ORDER BY seq DESC LIMIT 1000) latest
-        WHERE latest.txid >= pg_snapshot_xmin(pg_current_snapshot())
-     ) AS held`,
+        WHERE latest.txid >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+     ) AS held, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`,
   );
-  return rows[0]?.held ?? false;
+  return rows[0] ?? { held: false, horizon: '' };
 }
 
 /** Polling: the log's last seq and the horizon, every 500 ms; a change of either wakes. */
@@ -170,19 +196,22 @@ function pollCarrier(ctx: AppContext): Carrier {
     };
     await look();
     const timer = setInterval(() => void look(), POLL_INTERVAL_MS).unref();
-    return async () => clearInterval(timer);
+    return { stop: async () => clearInterval(timer) };
   };
 }
 
 function carrierFor(ctx: AppContext): Carrier {
   if (ctx.db instanceof PgliteDatabase) return pgliteCarrier(ctx.db);
-  return ctx.config.syncStream.notify === 'poll' ? pollCarrier(ctx) : listenCarrier(ctx);
+  if (ctx.config.syncStream.notify === 'listen' && ctx.db instanceof PgDatabase)
+    return listenCarrier(ctx, ctx.db);
+  return pollCarrier(ctx);
 }
 
 /** The process's wake-ups: the carrier runs while at least one listener is subscribed. */
 export function createWakeups(ctx: AppContext, carrier: Carrier = carrierFor(ctx)): Wakeups {
   const listeners = new Set<() => void>();
-  let running: Promise<Stop> | undefined;
+  let running: Promise<Running> | undefined;
+  let current: Running | undefined;
   const wake = () => {
     for (const listener of listeners) listener();
   };
@@ -191,7 +220,7 @@ export function createWakeups(ctx: AppContext, carrier: Carrier = carrierFor(ctx
       listeners.add(listener);
       running ??= carrier(wake);
       try {
-        await running;
+        current = await running;
       } catch (error) {
         listeners.delete(listener);
         if (listeners.size === 0) running = undefined;
@@ -205,9 +234,13 @@ export function createWakeups(ctx: AppContext, carrier: Carrier = carrierFor(ctx
         if (listeners.size === 0 && running) {
           const stopping = running;
           running = undefined;
-          void stopping.then((stop) => stop()).catch(() => undefined);
+          current = undefined;
+          void stopping.then((started) => started.stop()).catch(() => undefined);
         }
       };
+    },
+    pulled() {
+      current?.pulled?.();
     },
   };
 }

@@ -199,6 +199,7 @@ export class StreamHub {
       this.streams.add(stream);
       await this.listen();
       first = await this.options.pull(this.ctx, caller.userId, since, STREAM_PAGE);
+      this.options.wakeups.pulled();
     } catch (error) {
       this.forget(stream);
       throw error;
@@ -260,6 +261,7 @@ export class StreamHub {
         let page: ChangesPage;
         do {
           page = await this.options.pull(this.ctx, stream.caller.userId, stream.cursor, STREAM_PAGE);
+          this.options.wakeups.pulled();
           if (stream.closed) return;
           this.write(stream, page);
         } while (page.hasMore && !stream.closed);
