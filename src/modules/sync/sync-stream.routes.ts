@@ -42,23 +42,11 @@ const TicketSchema = component(
   }),
 );
 
-/** The `data` of `event: change` (the `Change` of `GET /api/sync/changes`), as JSON Schema. */
-const CHANGE_DATA_SCHEMA = {
-  type: 'object',
-  required: ['kind', 'id', 'projectId', 'op', 'version', 'data', 'changedAt'],
-  properties: {
-    kind: { type: 'string', enum: ['user', 'project', 'story', 'image', 'drawing'] },
-    id: { type: 'string', format: 'uuid' },
-    projectId: { type: ['string', 'null'], format: 'uuid' },
-    op: { type: 'string', enum: ['upsert', 'delete'] },
-    version: { type: ['integer', 'null'] },
-    data: {
-      type: ['object', 'null'],
-      description: 'The resource as its own GET answers it; null for a delete',
-    },
-    changedAt: { type: 'string', format: 'date-time' },
-  },
-};
+/**
+ * The `data` of `event: change`: the `Change` that `GET /api/sync/changes` lists (sync.schemas.ts names the
+ * component).
+ */
+const CHANGE_DATA_SCHEMA = { $ref: '#/components/schemas/Change' };
 
 const STREAM_DESCRIPTION =
   'Server-sent events (`text/event-stream`): every change the caller can see, live (docs/sync.md). ' +
