@@ -45,6 +45,7 @@ const databaseIndependent = [
   'tests/storage/file-store.contract.test.ts',
   'tests/sync/stream-processes.test.ts',
   'tests/storage/signed-urls.test.ts',
+  'tests/sync/multi-process.test.ts',
   'tests/sharing/collaborator-config.test.ts',
   'tests/stories/word-count.test.ts',
 ];

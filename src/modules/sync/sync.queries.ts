@@ -33,7 +33,9 @@ export async function findHorizon(db: Database): Promise<Horizon> {
 /**
  * The first `limit` log rows the user can see after `(txid, seq)` and below the horizon, in commit order,
  * and the horizon itself, from one statement (one snapshot). Two index paths, each already in order and
- * cut at `limit`: the user's own rows, and the shared rows of every project they can read now.
+ * cut at `limit`: the user's own rows, and the shared rows of every project they can read now — at most
+ * `limit` of each project (LATERAL), so a page after a long absence reads projects × limit index entries at
+ * most, never the whole backlog.
  */
 export async function findChangesAfter(
   db: Database,
@@ -62,8 +64,11 @@ export async function findChangesAfter(
          WHERE c.user_id = $1 AND (c.txid, c.seq) > ($2::bigint, $3::bigint) AND c.txid < h.xmin::bigint
          ORDER BY c.txid, c.seq LIMIT $4)
        UNION ALL
-       (SELECT ${LOG_COLUMNS} FROM readable r JOIN sync_changes c ON c.project_id = r.id, h
-         WHERE c.user_id IS NULL AND (c.txid, c.seq) > ($2::bigint, $3::bigint) AND c.txid < h.xmin::bigint
+       (SELECT c.* FROM readable r CROSS JOIN LATERAL (
+          SELECT ${LOG_COLUMNS} FROM sync_changes c, h
+           WHERE c.project_id = r.id AND c.user_id IS NULL
+             AND (c.txid, c.seq) > ($2::bigint, $3::bigint) AND c.txid < h.xmin::bigint
+           ORDER BY c.txid, c.seq LIMIT $4) c
          ORDER BY c.txid, c.seq LIMIT $4)
        ORDER BY txid, seq LIMIT $4
      )

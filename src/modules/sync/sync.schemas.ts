@@ -50,8 +50,7 @@ export const ChangeSchema = component(
         'The version of a project, story or drawing (as its `ETag`); null otherwise and for a delete',
       ),
     data: Joi.alternatives()
-      .try(UserSchema, ProjectSchema, StorySchema, ImageSchema, DrawingSchema)
-      .allow(null)
+      .try(UserSchema, ProjectSchema, StorySchema, ImageSchema, DrawingSchema, Joi.valid(null))
       .required()
       .description(
         "The resource exactly as its own GET answers it (a project with the caller's `role`; images and " +
