@@ -97,6 +97,27 @@ describe('GET /api/sync/changes', () => {
     expect(find(all, 'image', image.id)[0]!.data.url).toEqual(expect.any(String));
   });
 
+  it('when writes happen while the full state is being paged, then reading on ends equal to the GETs', async () => {
+    const user = await createUser(t);
+    const a = await createProject(t, user);
+    const b = await createProject(t, user);
+    const stories = [await createStory(t, user, a.id), await createStory(t, user, b.id)];
+    const drawing = await createDrawing(t, user, a.id);
+    const state: LocalState = new Map();
+    const first = (await feed(user)(undefined, 2)).body as ChangesPage;
+    for (const change of first.changes) state.set(keyOf(change.kind, change.id), change.data);
+    expect(first.hasMore).toBe(true);
+
+    // Between pages: a new story, a move, a delete of something not listed yet, a project renamed.
+    await createStory(t, user, b.id);
+    await t.http().put(`/api/stories/${stories[0]!.id}`).set(user.auth).send({ projectId: b.id });
+    await t.http().delete(`/api/drawings/${drawing.id}`).set(user.auth);
+    await t.http().put(`/api/projects/${a.id}`).set(user.auth).send({ title: 'Renamed' });
+
+    await pullUntilDone(feed(user), state, first.cursor, 2);
+    expect(comparable(state)).toEqual(comparable(await stateFromGets(gets(user))));
+  });
+
   it('when nothing changed, then the next pull answers no changes and hasMore false', async () => {
     const user = await createUser(t);
     await createProject(t, user);
@@ -448,6 +469,18 @@ describe('GET /api/sync/changes', () => {
     await createStory(t, user, project.id);
     await fresh.pull();
     await fresh.expectInStepWithGets();
+  });
+
+  it('when a cursor is ahead of the database (another database restored in its place), then 410 CURSOR_EXPIRED', async () => {
+    const user = await createUser(t);
+    const ahead = (type: 'log' | 'full') =>
+      type === 'log'
+        ? encodeCursor({ type, txid: '9000000000000000000', seq: '0' })
+        : encodeCursor({ type, horizon: '9000000000000000000', kind: 'project', afterId: null });
+    for (const since of [ahead('log'), ahead('full')]) {
+      const res = await feed(user)(since, 10);
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 410, code: 'CURSOR_EXPIRED' });
+    }
   });
 
   it('when the log is younger than SYNC_RETENTION_DAYS, then the maintenance keeps it', async () => {
