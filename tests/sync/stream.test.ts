@@ -210,3 +210,18 @@ describe('HEAD /api/sync/stream', () => {
     for (let i = 0; i < 5; i++) expect((await stream('', user.auth)).status).toBe(200);
   });
 });
+
+describe('GET /api/sync/stream while the server drains', () => {
+  test('when a stream is asked for after the drain began, then 503 SERVICE_UNAVAILABLE with Retry-After (it would hold the drain open)', async () => {
+    const user = await createUser(t);
+    t.ctx.lifecycle.draining = true;
+    try {
+      const s = await stream('', user.auth);
+      expect(s.status).toBe(503);
+      expect(s.problem).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      expect(s.headers.get('retry-after')).toBe('1');
+    } finally {
+      t.ctx.lifecycle.draining = false;
+    }
+  });
+});

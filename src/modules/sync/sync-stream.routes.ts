@@ -68,7 +68,8 @@ const STREAM_DESCRIPTION =
   `a fresh token. At most ${STREAMS_PER_USER} open streams per user (across server processes when ` +
   '`REDIS_URL` is set, per process otherwise); the next → 429 `RATE_LIMITED` with `Retry-After`. A ' +
   'malformed cursor → 400 `VALIDATION_ERROR`, one older than the retained change log → 410 ' +
-  '`CURSOR_EXPIRED` (pull the full state again), both before the stream starts. Never compressed. ' +
+  '`CURSOR_EXPIRED` (pull the full state again), both before the stream starts; while the server drains ' +
+  'for a restart, 503 `SERVICE_UNAVAILABLE` with `Retry-After`. Never compressed. ' +
   'Later event kinds (e.g. `event: export`) carry no `id`; clients ignore kinds they do not know.';
 
 /**

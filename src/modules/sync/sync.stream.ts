@@ -177,6 +177,12 @@ export class StreamHub {
    */
   async open(res: Response, caller: StreamCaller, since: string | undefined): Promise<void> {
     const { slots } = this.options;
+    if (this.ctx.lifecycle.draining) {
+      // closeAll has run: a stream opened now would hold the drain open. The client retries elsewhere.
+      throw appError('SERVICE_UNAVAILABLE', 'This server is restarting; reconnect in a moment', {
+        headers: { 'Retry-After': '1' },
+      });
+    }
     const stream: OpenStream = {
       id: crypto.randomUUID(),
       caller,
@@ -212,6 +218,10 @@ export class StreamHub {
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-store, private');
     res.setHeader('X-Accel-Buffering', 'no');
+    // Without it the drain waited for SHUTDOWN_TIMEOUT_MS on a connection whose stream had ended
+    // (tests/sync/stream-processes.test.ts); streams are refused while draining, so it never overrides the
+    // drain's `Connection: close`.
+    res.setHeader('Connection', 'keep-alive');
     if (res.req.method === 'HEAD') {
       // The headers a GET would have, and nothing to hold open.
       this.forget(stream);
