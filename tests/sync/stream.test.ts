@@ -1,4 +1,5 @@
 import { useTestApp } from '../helpers/app';
+import { usingPostgres } from '../helpers/db';
 import { bearer, createProject, createStory, createUser, type TestUser } from '../helpers/factories';
 import { listen, openSse, type SseStream } from './sse-client';
 
@@ -224,4 +225,33 @@ describe('GET /api/sync/stream while the server drains', () => {
       t.ctx.lifecycle.draining = false;
     }
   });
+});
+
+const onPostgres = usingPostgres() ? test : test.skip;
+
+describe('the LISTEN connection (PostgreSQL)', () => {
+  onPostgres(
+    'when the LISTEN connection is cut (PostgreSQL restarted, a proxy dropped it), then it is opened again and writes reach the stream',
+    async () => {
+      const user = await createUser(t);
+      const project = await createProject(t, user);
+      const s = await stream('', user.auth);
+      await s.next(changeOf(project.id));
+      const { rows } = await t.db.query<{ n: number }>(
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+          WHERE application_name = 'colorbook-sync-listen' AND datname = current_database()`,
+      );
+      expect(rows[0].n).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const again = await t.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE application_name = 'colorbook-sync-listen' AND datname = current_database()`,
+      );
+      expect(again.rows[0].n).toBe(1);
+      const story = await createStory(t, user, project.id);
+      const committed = Date.now();
+      await s.next(changeOf(story.id), 3000);
+      expect(Date.now() - committed).toBeLessThan(1000);
+    },
+  );
 });
