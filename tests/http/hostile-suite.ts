@@ -13,6 +13,7 @@ import {
   type TestUser,
 } from '../helpers/factories';
 import { makePng } from '../helpers/images';
+import { hangUpOnLiveStreams } from '../helpers/live-streams';
 import { addMember, invite, markEmailVerified } from '../helpers/sharing';
 import { collectGarbage } from '../../src/storage/gc';
 import { referencedFileKeys } from '../../src/storage/file-references';
@@ -475,7 +476,7 @@ export function hostileSuite(app: TestApp, options: { fuzz: boolean }): void {
             asked++;
             let res;
             try {
-              res = await probe.send();
+              res = await hangUpOnLiveStreams(route, probe.send());
             } catch (error) {
               failures.push(`${route.method.toUpperCase()} ${route.path} — ${probe.label}: ${String(error)}`);
               continue;
@@ -554,7 +555,7 @@ export function hostileSuite(app: TestApp, options: { fuzz: boolean }): void {
         const answers = await Promise.all(
           routes.map(async (route) => ({
             route,
-            res: await plausibleRequest(route, resources, png).then(
+            res: await hangUpOnLiveStreams(route, plausibleRequest(route, resources, png)).then(
               (res) => res,
               (error: Error) =>
                 // A PDF whose project is deleted while it streams is cut, by design (docs/export.md):
