@@ -15,6 +15,8 @@ export interface SyncClient {
   baseUrl?: string;
   fetch: (request: Request) => Promise<Response>;
   queue: { flush(): Promise<ReplayOutcome[]> };
+  /** Whether tokens are still held: a 401 while signed in (the refresh failed offline) is worth a retry. */
+  isSignedIn?: () => Promise<boolean>;
 }
 
 /**
@@ -107,12 +109,14 @@ async function bodyOf(response: Response): Promise<unknown> {
   }
 }
 
-/** A refusal that no retry will change: stop the stream instead of hammering the server. */
-const isFinal = (error: unknown) =>
-  error instanceof ApiError &&
-  error.status >= 400 &&
-  error.status < 500 &&
-  ![408, 429].includes(error.status);
+/** A refusal that no retry will change (signed out, forbidden, …): stop instead of hammering the server. */
+async function isFinal(error: unknown, client: SyncClient): Promise<boolean> {
+  if (!(error instanceof ApiError) || error.status < 400 || error.status >= 500) return false;
+  if (error.status === 408 || error.status === 429) return false;
+  // A 401 with the tokens still there: the refresh could not reach the server; try again later.
+  if (error.status === 401 && client.isSignedIn) return !(await client.isSignedIn());
+  return true;
+}
 
 /**
  * Keeps a local copy (a SyncStore) of everything the user can see, current with the server:
@@ -232,8 +236,8 @@ export class SyncEngine {
   }
 
   /**
-   * Follows the live stream until `stop()`: first a pull (so the store is complete and the stream starts
-   * from its cursor), then each `change` event is stored with its id as the cursor and emitted. A dropped
+   * Follows the live stream until `stop()`: first a pull (the feed pages the catch-up; the stream starts
+   * from the cursor it leaves), then each `change` event is stored with its id as the cursor and emitted. A dropped
    * stream reconnects after `retry:` (or `reconnectDelayMs`) doubled per failure in a row, capped at
    * `maxReconnectDelayMs`, with jitter (50–100 % of it); a connection that delivered something resets it.
    * A final refusal (401 after a failed refresh, 403, …) stops it and reports through `onStreamError(error,
@@ -265,17 +269,21 @@ export class SyncEngine {
     const random = this.options.random ?? Math.random;
     const connection = { retryMs: undefined as number | undefined, delivered: false };
     let failures = 0;
+    let first = true;
     while (!signal.aborted) {
       connection.delivered = false;
       let failure: unknown;
       try {
-        await this.pull();
+        // The feed pages the catch-up; on a reconnection the stream itself sends what changed since the
+        // cursor, so the feed is read again only when there is none (a first sync, or after a 410).
+        if (first || (await this.store.getCursor()) === null) await this.pull();
+        first = false;
         if (signal.aborted) break;
         await this.openStream(signal, connection);
         // The server ended the stream (token expired, shutdown): come back as it asked.
       } catch (error) {
         if (signal.aborted) break;
-        if (isFinal(error)) {
+        if (await isFinal(error, this.client)) {
           this.options.onStreamError?.(error, null);
           return;
         }
