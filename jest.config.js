@@ -47,6 +47,7 @@ const databaseIndependent = [
   'tests/ops/slow-clients.test.ts',
   'tests/storage/file-store.contract.test.ts',
   'tests/storage/signed-urls.test.ts',
+  'tests/sync/multi-process.test.ts',
   'tests/sharing/collaborator-config.test.ts',
   'tests/stories/word-count.test.ts',
 ];

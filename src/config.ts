@@ -106,6 +106,8 @@ export interface Config {
   /** PUBLIC_URL was not set: publicUrl is the guess of defaultPublicUrl (warned about in production). */
   publicUrlIsDefault: boolean;
   analyticsRetentionDays: number;
+  /** Days the sync change log keeps its rows (SYNC_RETENTION_DAYS, docs/sync.md). */
+  syncRetentionDays: number;
   metricsToken: string | undefined;
 }
 
@@ -241,6 +243,8 @@ const schema = Joi.object({
   REQUIRE_VERIFIED_EMAIL: bool.default(false),
 
   ANALYTICS_RETENTION_DAYS: Joi.number().integer().min(1).default(365),
+  // Days the sync change log keeps its rows (docs/sync.md); an older cursor answers 410 CURSOR_EXPIRED.
+  SYNC_RETENTION_DAYS: Joi.number().integer().min(1).max(3650).default(30),
   METRICS_TOKEN: Joi.string().min(16).optional(),
 })
   // Variables this schema does not know (PATH, HOME, npm_*) are ignored.
@@ -442,6 +446,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: trimEndOf(String(v.PUBLIC_URL ?? defaultPublicUrl(v.HOST, v.PORT)), '/'),
     publicUrlIsDefault: v.PUBLIC_URL === undefined,
     analyticsRetentionDays: v.ANALYTICS_RETENTION_DAYS,
+    syncRetentionDays: v.SYNC_RETENTION_DAYS,
     metricsToken: v.METRICS_TOKEN,
   };
   return deepFreeze(config);

@@ -140,7 +140,7 @@ export const ERROR_CODES = {
   CURSOR_EXPIRED: {
     status: 410,
     title: 'Cursor expired',
-    when: 'A pagination cursor that is too old or no longer valid; start the list again',
+    when: 'A sync cursor older than the retained change log (`SYNC_RETENTION_DAYS`); pull the full state again',
   },
   VERSION_CONFLICT: {
     status: 412,

@@ -60,6 +60,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Stories: 'The stories of a project',
   Images: 'Page, cover and reference images (multipart uploads) with signed URLs',
   Drawings: "The user's colorings: vector strokes and an optional rendered PNG",
+  Sync: 'What changed in everything the caller can see: the change feed and its stream',
   Templates: 'The template marketplace and its ratings',
   'API keys': "The user's own AI-provider keys, encrypted at rest",
   Analytics: 'Usage events and summaries',

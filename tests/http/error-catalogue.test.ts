@@ -14,8 +14,8 @@ import { createProject, createUser } from '../helpers/factories';
 const t = useTestApp();
 const root = path.resolve(__dirname, '../..');
 
-/** Codes of the contract that no code throws yet (the sharing and cursor work): drop each once it is. */
-const NOT_THROWN_YET: ErrorCode[] = ['CURSOR_EXPIRED'];
+/** Codes of the contract that no code throws yet: drop each once it is. */
+const NOT_THROWN_YET: ErrorCode[] = [];
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -100,6 +100,21 @@ export async function findDrawing(db: Database, userId: string, id: string): Pro
   return rows[0] ?? null;
 }
 
+/** The drawings of `ids` the caller may read (the sync feed); any order. */
+export async function findDrawingsByIds(
+  db: Database,
+  userId: string,
+  ids: readonly string[],
+): Promise<DrawingRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<DrawingRow>(
+    `SELECT ${DRAWING_COLUMNS} FROM drawings d
+      WHERE d.id = ANY($1::uuid[]) AND ${canReadSql('d.project_id', 'd.user_id', '$2')}`,
+    [ids, userId],
+  );
+  return rows;
+}
+
 /** What a write needs to know before it stores a file: the project, version and PNG size now. */
 export async function findDrawingState(
   db: Database,

@@ -79,6 +79,16 @@ export async function getDrawing(ctx: AppContext, userId: string, id: string): P
   return present(ctx, row);
 }
 
+/** The drawings of `ids` the caller may read, each as its GET answers it (fresh signed URLs), in one query. */
+export async function readableDrawingsByIds(
+  ctx: AppContext,
+  userId: string,
+  ids: readonly string[],
+): Promise<Drawing[]> {
+  const rows = await q.findDrawingsByIds(ctx.db, userId, ids);
+  return Promise.all(rows.map((row) => present(ctx, row)));
+}
+
 export interface CreateDrawingInput {
   projectId: string;
   imageId?: string;

@@ -106,6 +106,21 @@ export async function findImage(db: Database, userId: string, id: string): Promi
   return rows[0] ?? null;
 }
 
+/** The images of `ids` the caller may read (the sync feed); any order. */
+export async function findImagesByIds(
+  db: Database,
+  userId: string,
+  ids: readonly string[],
+): Promise<ImageRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<ImageRow>(
+    `SELECT ${IMAGE_COLUMNS} FROM images i
+      WHERE i.id = ANY($1::uuid[]) AND ${canReadSql('i.project_id', 'i.user_id', '$2')}`,
+    [ids, userId],
+  );
+  return rows;
+}
+
 /** The project of an image the caller may read, or null when there is none. */
 export async function findImageProjectId(db: Database, userId: string, id: string): Promise<string | null> {
   const { rows } = await db.query<{ projectId: string }>(

@@ -167,6 +167,16 @@ export async function getImage(ctx: AppContext, userId: string, id: string): Pro
   return present(ctx, row);
 }
 
+/** The images of `ids` the caller may read, each as its GET answers it (fresh signed URLs), in one query. */
+export async function readableImagesByIds(
+  ctx: AppContext,
+  userId: string,
+  ids: readonly string[],
+): Promise<Image[]> {
+  const rows = await q.findImagesByIds(ctx.db, userId, ids);
+  return Promise.all(rows.map((row) => present(ctx, row)));
+}
+
 export type { CreateImageInput };
 
 /**

@@ -174,6 +174,23 @@ export async function findReadableProject(
   return rows[0] ?? null;
 }
 
+/** The projects of `ids` the caller may read, with the caller's role on each (the sync feed); any order. */
+export async function findReadableProjectsByIds(
+  db: Database,
+  userId: string,
+  ids: readonly string[],
+): Promise<Array<ProjectRow & { role: ProjectRole }>> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<ProjectRow & { role: ProjectRole }>(
+    `SELECT ${projectColumns('p')}, CASE WHEN p.user_id = $2 THEN 'owner' ELSE m.role END AS role
+       FROM projects p
+       LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
+      WHERE p.id = ANY($1::uuid[]) AND (p.user_id = $2 OR m.user_id IS NOT NULL)`,
+    [ids, userId],
+  );
+  return rows;
+}
+
 /** The project of owner `userId` (the caller checked access); null when it has no such project. */
 export async function findProject(db: Database, userId: string, id: string): Promise<ProjectRow | null> {
   const { rows } = await db.query<ProjectRow>(

@@ -181,6 +181,16 @@ export async function getProject(
 }
 
 /**
+ * The projects of `ids` the caller may read, each as GET /api/projects/:id answers it (without `include`),
+ * in one query: the sync feed loads a page's projects with it. Unreadable or missing ids are left out.
+ */
+export const readableProjectsByIds = (
+  ctx: AppContext,
+  userId: string,
+  ids: readonly string[],
+): Promise<Project[]> => q.findReadableProjectsByIds(ctx.db, userId, ids);
+
+/**
  * Creates a project with its version 1 and its `project.created` event inside the caller's transaction.
  * The templates module builds "use a template" on this (then adds the template's stories).
  */

@@ -96,6 +96,20 @@ export async function findStory(db: Database, userId: string, id: string): Promi
   return rows[0] ?? null;
 }
 
+/** The stories of `ids` the caller may read (the sync feed); any order. */
+export async function findStoriesByIds(
+  db: Database,
+  userId: string,
+  ids: readonly string[],
+): Promise<StoryRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<StoryRow>(
+    `SELECT ${STORY_COLUMNS} FROM stories s WHERE s.id = ANY($1::uuid[]) AND ${canRead('$2')}`,
+    [ids, userId],
+  );
+  return rows;
+}
+
 export async function findStoryVersionNumber(
   db: Database,
   userId: string,

@@ -57,6 +57,13 @@ export async function getStory(ctx: AppContext, userId: string, id: string): Pro
   return story;
 }
 
+/** The stories of `ids` the caller may read, each as its GET answers it, in one query (the sync feed). */
+export const readableStoriesByIds = (
+  ctx: AppContext,
+  userId: string,
+  ids: readonly string[],
+): Promise<Story[]> => q.findStoriesByIds(ctx.db, userId, ids);
+
 /**
  * Every story of one project in list order; for other modules (the export), which checked the caller's
  * access: `ownerId` is the project's owner, whose id its stories carry.
