@@ -46,6 +46,7 @@ const databaseIndependent = [
   'tests/ops/shutdown.test.ts',
   'tests/ops/slow-clients.test.ts',
   'tests/storage/file-store.contract.test.ts',
+  'tests/sync/stream-processes.test.ts',
   'tests/storage/signed-urls.test.ts',
   'tests/sync/multi-process.test.ts',
   'tests/sharing/collaborator-config.test.ts',

@@ -80,6 +80,7 @@ export function createApp(deps: AppDeps): App {
     mailer: deps.mailer ?? mailerFromConfig(config, logger),
     store: deps.store ?? createFileStore(config),
     maintenance: [],
+    onDrain: [],
     tokens: new AccessTokens({
       secret: config.auth.jwtSecret,
       issuer: config.auth.issuer,

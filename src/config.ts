@@ -60,6 +60,15 @@ export interface Config {
     /** Longest wait for a render slot before the export is refused with 503 (EXPORT_QUEUE_TIMEOUT_MS). */
     queueTimeoutMs: number;
   };
+  /** The live change stream (GET /api/sync/stream, docs/sync.md). */
+  syncStream: {
+    /** Seconds between heartbeat comments on an open stream (SYNC_HEARTBEAT_S). */
+    heartbeatS: number;
+    /** Seconds between the checks that an open stream's session is still live (SYNC_SESSION_CHECK_S). */
+    sessionCheckS: number;
+    /** How a process learns of commits: PostgreSQL LISTEN, or polling the log (SYNC_NOTIFY). */
+    notify: 'listen' | 'poll';
+  };
   redisUrl: string | undefined;
   /** Prefix of every Redis key this deployment writes (several deployments may share one Redis). */
   redisPrefix: string;
@@ -181,6 +190,9 @@ const schema = Joi.object({
   MAIL_RATE_LIMIT: Joi.number().integer().min(1).default(5),
   EXPORT_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
   EXPORT_QUEUE_TIMEOUT_MS: Joi.number().integer().min(100).max(600_000).default(30_000),
+  SYNC_HEARTBEAT_S: Joi.number().integer().min(1).max(300).default(25),
+  SYNC_SESSION_CHECK_S: Joi.number().integer().min(1).max(30).default(30),
+  SYNC_NOTIFY: Joi.string().valid('listen', 'poll').default('listen'),
   REDIS_KEY_PREFIX: Joi.string()
     .pattern(/^[A-Za-z0-9:_-]{1,64}$/)
     .default('cb:'),
@@ -401,6 +413,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     export: {
       concurrency: v.EXPORT_CONCURRENCY,
       queueTimeoutMs: v.EXPORT_QUEUE_TIMEOUT_MS,
+    },
+    syncStream: {
+      heartbeatS: v.SYNC_HEARTBEAT_S,
+      sessionCheckS: v.SYNC_SESSION_CHECK_S,
+      notify: v.SYNC_NOTIFY,
     },
     redisUrl: v.REDIS_URL,
     redisPrefix: v.REDIS_KEY_PREFIX,

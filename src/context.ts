@@ -40,6 +40,11 @@ export interface AppContext extends AppDeps {
   lifecycle: { draining: boolean };
   /** Modules push their clean-up tasks here while their routes are built. */
   maintenance: MaintenanceTask[];
+  /**
+   * Run by the server when it starts draining (SIGTERM), before it waits for open requests: what would
+   * otherwise hold the drain up to its timeout ends here (open event streams, their listener connection).
+   */
+  onDrain: Array<() => Promise<void> | void>;
   tokens: AccessTokens;
   passwords: Passwords;
   limiters: RateLimiters;

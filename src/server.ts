@@ -137,6 +137,16 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
       // open until KEEP_ALIVE_TIMEOUT_MS: they answer Connection: close, and connections that fall idle while
       // draining are closed at once.
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      // Long-lived answers (event streams) end now, with their retry hint, instead of at the force timeout.
+      await Promise.all(
+        app.locals.context.onDrain.map(async (hook) => {
+          try {
+            await hook();
+          } catch (error) {
+            logger.warn('drain hook failed', { error: (error as Error).message });
+          }
+        }),
+      );
       const sweep = setInterval(() => server.closeIdleConnections(), 200);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

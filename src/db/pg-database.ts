@@ -195,6 +195,21 @@ export class PgDatabase implements DatabasePool {
     });
   }
 
+  /**
+   * A connection of its own, outside the pool, to the pool's database (not yet connected; the caller connects
+   * and ends it): for what holds a connection for the life of the process, e.g. the LISTEN of the sync
+   * wake-ups (src/modules/sync/sync.notify.ts).
+   */
+  dedicatedClient(applicationName: string): pg.Client {
+    const { connectionString, connectionTimeoutMillis } = this.pool.options;
+    return new pg.Client({
+      connectionString,
+      connectionTimeoutMillis,
+      application_name: applicationName,
+      keepAlive: true,
+    });
+  }
+
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
     try {
       const result = await run(this.pool, sql, params);

@@ -72,10 +72,20 @@ export class AccessTokens {
 
   /** The claims of a valid access token, or null for anything else (expired, forged, another type). */
   verify(token: string): AccessClaims | null {
+    return this.check(token)?.claims ?? null;
+  }
+
+  /** When a valid access token expires (ms since the epoch), or null when it is not valid. */
+  expiresAt(token: string): number | null {
+    const verified = this.check(token);
+    return verified ? verified.exp * 1000 : null;
+  }
+
+  private check(token: string): Verified | null {
     const nowSeconds = Math.floor(this.now() / 1000);
     const known = this.verified.get(token);
     if (known !== undefined) {
-      if (nowSeconds < known.exp) return known.claims;
+      if (nowSeconds < known.exp) return known;
       this.verified.delete(token);
       return null;
     }
@@ -98,13 +108,13 @@ export class AccessTokens {
     ) {
       return null;
     }
-    const claims: AccessClaims = { userId: payload.sub, sessionId: payload.sid };
+    const verified: Verified = { claims: { userId: payload.sub, sessionId: payload.sid }, exp: payload.exp };
     if (this.cacheSize > 0) {
       // A Map iterates in insertion order: its first key is the oldest.
       if (this.verified.size >= this.cacheSize) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(token, { claims, exp: payload.exp });
+      this.verified.set(token, verified);
     }
-    return claims;
+    return verified;
   }
 }
 

@@ -17,6 +17,7 @@ import { imageIsProjectCover, imagesChild } from './images/images.service';
 import { projectRoutes } from './projects/projects.routes';
 import { registerProjectChild, setCoverImageCheck, type ProjectChild } from './projects/projects.service';
 import { sharingRoutes } from './sharing/sharing.routes';
+import { syncStreamRoutes } from './sync/sync-stream.routes';
 import { syncRoutes } from './sync/sync.routes';
 import { storyRoutes } from './stories/stories.routes';
 import { StorySchema } from './stories/stories.schemas';
@@ -72,4 +73,5 @@ export const featureModules: RouteModule[] = [
   templateRoutes,
   exportRoutes,
   syncRoutes,
+  syncStreamRoutes,
 ];

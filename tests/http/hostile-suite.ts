@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Description } from 'joi';
 import type { Test } from 'supertest';
 import type { RouteDef } from '../../src/http/route';
@@ -455,6 +456,35 @@ function fiveHundreds(
 const STREAMED = new Set(['post /api/projects/:id/export']);
 
 /**
+ * Routes whose answer is a stream that stays open (server-sent events, GET /api/sync/stream): a probe that
+ * opened one reads its status and headers, then hangs up; a problem answer is read whole as usual.
+ */
+const LIVE_STREAMS = new Set(['get /api/sync/stream']);
+
+function hangUpOnLiveStreams(route: RouteDef, req: Test): Test {
+  if (!LIVE_STREAMS.has(`${route.method} ${route.path}`)) return req;
+  return req.buffer(true).parse((response, done) => {
+    // In node, superagent hands its parsers the raw message.
+    const res = response as unknown as IncomingMessage;
+    if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+      done(null, {});
+      res.destroy();
+      return;
+    }
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (text += chunk));
+    res.on('end', () => {
+      try {
+        done(null, text ? JSON.parse(text) : {});
+      } catch {
+        done(null, text);
+      }
+    });
+  });
+}
+
+/**
  * Runs the suite against `app` (the caller's useTestApp, with Stripe configured so billing routes do real
  * work): the hostile-input probes when `fuzz` is set (the store does not matter to them), and the races with
  * their checks that no stored file is left without its row.
@@ -475,7 +505,7 @@ export function hostileSuite(app: TestApp, options: { fuzz: boolean }): void {
             asked++;
             let res;
             try {
-              res = await probe.send();
+              res = await hangUpOnLiveStreams(route, probe.send());
             } catch (error) {
               failures.push(`${route.method.toUpperCase()} ${route.path} — ${probe.label}: ${String(error)}`);
               continue;
@@ -554,7 +584,7 @@ export function hostileSuite(app: TestApp, options: { fuzz: boolean }): void {
         const answers = await Promise.all(
           routes.map(async (route) => ({
             route,
-            res: await plausibleRequest(route, resources, png).then(
+            res: await hangUpOnLiveStreams(route, plausibleRequest(route, resources, png)).then(
               (res) => res,
               (error: Error) =>
                 // A PDF whose project is deleted while it streams is cut, by design (docs/export.md):
