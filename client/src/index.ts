@@ -67,6 +67,8 @@ export {
   MemorySyncStore,
   SYNC_KINDS,
   type Change,
+  type IdbDatabase,
+  type IdbFactory,
   type SyncKind,
   type SyncRecord,
   type SyncResources,

@@ -129,20 +129,57 @@ export class MemorySyncStore implements SyncStore {
   }
 }
 
-/** The parts of the IndexedDB API the store uses (`globalThis.indexedDB` in browsers and workers). */
-type IdbFactory = Pick<IDBFactory, 'open' | 'deleteDatabase'>;
+/*
+ * The parts of the IndexedDB API the store uses, typed here so the package compiles without the DOM library
+ * (the server's tests compile it against Node's types). They match the browsers' `IDB*` interfaces.
+ */
+interface IdbRequest<T> {
+  readonly result: T;
+  readonly error: unknown;
+  onsuccess: (() => void) | null;
+  onerror: (() => void) | null;
+}
+interface IdbObjectStore {
+  get(key: string): IdbRequest<unknown>;
+  getAll(): IdbRequest<unknown[]>;
+  put(value: unknown, key?: string): IdbRequest<unknown>;
+  delete(key: unknown): IdbRequest<unknown>;
+  clear(): IdbRequest<unknown>;
+  index(name: string): { getAllKeys(query: string): IdbRequest<unknown[]> };
+  createIndex(name: string, keyPath: string, options: { unique: boolean }): unknown;
+}
+interface IdbTransaction {
+  objectStore(name: string): IdbObjectStore;
+  abort(): void;
+  readonly error: unknown;
+  oncomplete: (() => void) | null;
+  onerror: (() => void) | null;
+  onabort: (() => void) | null;
+}
+/** An open IndexedDB database (the browser's `IDBDatabase`). */
+export interface IdbDatabase {
+  transaction(names: string | string[], mode?: 'readonly' | 'readwrite'): IdbTransaction;
+  readonly objectStoreNames: { contains(name: string): boolean };
+  createObjectStore(name: string, options?: { keyPath: string }): IdbObjectStore;
+  close(): void;
+  onversionchange: (() => void) | null;
+}
+/** `globalThis.indexedDB`, or another implementation of it (e.g. fake-indexeddb in Node). */
+export interface IdbFactory {
+  open(name: string, version: number): IdbRequest<IdbDatabase> & { onupgradeneeded: (() => void) | null };
+}
 
 const META = 'meta';
 const CURSOR_KEY = 'cursor';
 const BY_PROJECT = 'projectId';
 
-const done = <T>(request: IDBRequest<T>): Promise<T> =>
+const done = <T>(request: IdbRequest<T>): Promise<T> =>
   new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 
-const committed = (transaction: IDBTransaction): Promise<void> =>
+const committed = (transaction: IdbTransaction): Promise<void> =>
   new Promise((resolve, reject) => {
     transaction.oncomplete = () => resolve();
     transaction.onerror = () => reject(transaction.error);
@@ -158,7 +195,7 @@ const committed = (transaction: IDBTransaction): Promise<void> =>
 export class IndexedDbSyncStore implements SyncStore {
   static readonly VERSION = 1;
 
-  private constructor(readonly db: IDBDatabase) {}
+  private constructor(readonly db: IdbDatabase) {}
 
   /** Opens (creating or upgrading) the database `name`. */
   static async open(
@@ -230,7 +267,7 @@ export class IndexedDbSyncStore implements SyncStore {
             // Awaited inside the transaction (it stays active through the request's callbacks), so the
             // changes after this one in the page land after these deletes.
             const children = transaction.objectStore(kind);
-            const keys = await done(children.index(BY_PROJECT).getAllKeys(IDBKeyRange.only(change.id)));
+            const keys = await done(children.index(BY_PROJECT).getAllKeys(change.id));
             for (const key of keys) children.delete(key);
           }
         }
