@@ -50,6 +50,11 @@ export interface SyncOptions {
   pageSize?: number;
   /** Called for each queued write refused with 412, after the server's state is in the store. */
   onConflict?: (conflict: SyncConflict) => void;
+  /**
+   * Called when the engine empties the store before a full sync (no cursor yet, or 410 CURSOR_EXPIRED):
+   * the changes that follow rebuild it; views read from the store should be read again.
+   */
+  onReset?: () => void;
   /** Called when the stream fails and will be retried (with the delay), or stops for good (delay null). */
   onStreamError?: (error: unknown, retryInMs: number | null) => void;
   /** First reconnection delay when the server sent no `retry:` (ms, default 1000); doubled per failure. */
@@ -167,6 +172,12 @@ export class SyncEngine {
     return run;
   }
 
+  /** Empties the store (a full sync follows) and tells the app, whose views of the store are now stale. */
+  private async reset(): Promise<void> {
+    await this.store.clear();
+    this.options.onReset?.();
+  }
+
   private emit(changes: readonly Change[], source: ChangeSource): void {
     for (const change of changes) for (const listener of this.listeners) listener(change, source);
   }
@@ -189,9 +200,9 @@ export class SyncEngine {
     for (;;) {
       const page = await this.exclusive(async () => {
         const cursor = await this.store.getCursor();
-        if (cursor === null && result.pages === 0) {
+        if (cursor === null && result.pages === 0 && !restarted) {
           // Everything again: whatever the store held may have been deleted since.
-          await this.store.clear();
+          await this.reset();
           result.fullSync = true;
         }
         const query = new URLSearchParams();
@@ -206,7 +217,7 @@ export class SyncEngine {
         if (!response.ok) {
           const error = apiErrorOf(response.status, body, response.headers);
           if (response.status === 410 && error.code === 'CURSOR_EXPIRED' && !restarted) {
-            await this.store.clear();
+            await this.reset();
             return 'restart' as const;
           }
           throw error;
@@ -267,7 +278,7 @@ export class SyncEngine {
     const base = this.options.reconnectDelayMs ?? 1000;
     const max = this.options.maxReconnectDelayMs ?? 30_000;
     const random = this.options.random ?? Math.random;
-    const connection = { retryMs: undefined as number | undefined, delivered: false };
+    const connection = { retryMs: undefined as number | undefined, delivered: false, expired: false };
     let failures = 0;
     let first = true;
     while (!signal.aborted) {
@@ -275,9 +286,10 @@ export class SyncEngine {
       let failure: unknown;
       try {
         // The feed pages the catch-up; on a reconnection the stream itself sends what changed since the
-        // cursor, so the feed is read again only when there is none (a first sync, or after a 410).
-        if (first || (await this.store.getCursor()) === null) await this.pull();
+        // cursor, so the feed is read again only for a first sync or after the stream's 410.
+        if (first || connection.expired || (await this.store.getCursor()) === null) await this.pull();
         first = false;
+        connection.expired = false;
         if (signal.aborted) break;
         await this.openStream(signal, connection);
         // The server ended the stream (token expired, shutdown): come back as it asked.
@@ -302,7 +314,7 @@ export class SyncEngine {
   /** One connection, until it ends; `connection.delivered`: it delivered something (events or heartbeats). */
   private async openStream(
     signal: AbortSignal,
-    connection: { retryMs: number | undefined; delivered: boolean },
+    connection: { retryMs: number | undefined; delivered: boolean; expired: boolean },
   ): Promise<void> {
     const cursor = await this.store.getCursor();
     const query = cursor === null ? '' : `?${new URLSearchParams({ since: cursor })}`;
@@ -316,8 +328,8 @@ export class SyncEngine {
       const body = await bodyOf(response);
       const error = apiErrorOf(response.status, body, response.headers);
       if (response.status === 410 && error.code === 'CURSOR_EXPIRED') {
-        // The next round's pull starts over; no wait needed for that.
-        await this.exclusive(() => this.store.clear());
+        // The next round pulls: the feed answers the same 410 and the pull starts the store over.
+        connection.expired = true;
         connection.delivered = true;
         return;
       }

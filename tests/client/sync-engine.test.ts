@@ -142,10 +142,13 @@ describe('sync.pull() (scripted server)', () => {
       page([project('p2', 'Two, now')], 'f1', true),
       page([story('s9', 'p2')], 'c9'),
     ];
-    const sync = createSync(client());
+    let resets = 0;
+    const sync = createSync(client(), { onReset: () => (resets += 1) });
     await sync.pull();
+    expect(resets).toBe(1); // no cursor yet: a full sync into an emptied store
 
     expect(await sync.pull()).toEqual({ applied: 2, pages: 2, fullSync: true });
+    expect(resets).toBe(2);
 
     expect(requests.map((r) => r.query.since ?? null)).toEqual([null, 'c1', null, 'f1']);
     // p1 was deleted while the cursor was too old to say so: it is gone with the reset.
@@ -303,13 +306,15 @@ describe('sync.live() (scripted server)', () => {
   test('when the stream says the cursor expired, then the next round starts the store over', async () => {
     handlers['GET /api/sync/changes'] = [
       page([project('p1', 'Old')], 'c1'),
+      json(410, { status: 410, code: 'CURSOR_EXPIRED' }),
       page([project('p2', 'New')], 'c5'),
     ];
     handlers['GET /api/sync/stream'] = [
       json(410, { status: 410, code: 'CURSOR_EXPIRED' }),
       stream(': open\n\n', true),
     ];
-    const sync = createSync(client(), { reconnectDelayMs: 10 });
+    let resets = 0;
+    const sync = createSync(client(), { reconnectDelayMs: 10, onReset: () => (resets += 1) });
     const running = sync.live();
     while (requests.filter((r) => r.path === '/api/sync/stream').length < 2)
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -317,10 +322,13 @@ describe('sync.live() (scripted server)', () => {
     await running;
     expect(requests.filter((r) => r.path === '/api/sync/changes').map((r) => r.query.since ?? null)).toEqual([
       null,
+      'c1',
       null,
     ]);
     expect(ids(await sync.store.list('project'))).toEqual(['p2']);
     expect(requests.at(-1)!.query.since).toBe('c5');
+    // The first sync, then the 410 (the stream's, then the feed's: one reset).
+    expect(resets).toBe(2);
   });
 });
 
