@@ -386,6 +386,7 @@ export class SyncEngine {
     }
     for (const outcome of conflicts) {
       const target = resourceOf(outcome.entry.path);
+      // Not a resource of the feed (none of the API's If-Match routes today): the queue's own onConflict has it.
       if (!target) continue;
       const id = target.id ?? (await this.store.list('user'))[0]?.id;
       const record = id ? await this.store.get(target.kind, id) : undefined;

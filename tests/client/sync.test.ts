@@ -297,7 +297,9 @@ describeWithChromium('the sync engine in Chromium (IndexedDbSyncStore, fetch str
       expect(stored).toEqual({ story: 'From Node', project: 'In the browser', cursor: 'string' });
       // Expected noise only: stop() aborts the open stream, and Chromium asks for /favicon.ico (404).
       const unexpected = problems.filter(
-        (p) => !/\/api\/sync\/stream\?since=\S+ net::ERR_ABORTED$/.test(p) && !/status of 404/.test(p),
+        (p) =>
+          !/\/api\/sync\/stream\?since=\S+ net::ERR_ABORTED$/.test(p) &&
+          p !== 'console: Failed to load resource: the server responded with a status of 404 (Not Found)',
       );
       expect(unexpected).toEqual([]);
       expect(problems.filter((p) => p.includes('/api/sync/stream'))).toHaveLength(1);
