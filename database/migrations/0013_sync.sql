@@ -66,15 +66,35 @@ $$;
 CREATE TRIGGER users_sync_update AFTER UPDATE ON users
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION sync_log_user();
 
+-- A deleted account leaves nothing of its own in the log (docs/account.md: no row holds a deleted user). Its
+-- projects' shared rows went with the projects (below); a member's delete of such a project stays, naming
+-- only the project.
+CREATE FUNCTION sync_forget_user() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  DELETE FROM sync_changes c USING old_rows o WHERE c.user_id = o.id;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER users_sync_delete AFTER DELETE ON users
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION sync_forget_user();
+
 -- projects: an upsert for every reader; a delete for the owner (the members' deletes come from their
--- project_members rows, which the delete cascades away).
+-- project_members rows, which the delete cascades away). A deleted project's shared rows can never be read
+-- again (nobody can read the project): they go with it.
 CREATE FUNCTION sync_log_project() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
+    DELETE FROM sync_changes c USING old_rows o WHERE c.project_id = o.id AND c.user_id IS NULL;
+    -- Not for an owner whose account is being deleted (the cascade from users runs this after
+    -- sync_forget_user: RI cascades queue their triggers behind the outer statement's).
     INSERT INTO sync_changes (kind, resource_id, project_id, user_id, op)
-    SELECT 'project', o.id, o.id, o.user_id, 'delete' FROM old_rows o;
+    SELECT 'project', o.id, o.id, o.user_id, 'delete' FROM old_rows o
+     WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id);
   ELSE
     INSERT INTO sync_changes (kind, resource_id, project_id, op)
     SELECT 'project', n.id, n.id, 'upsert' FROM new_rows n;

@@ -471,6 +471,18 @@ describe('GET /api/sync/changes', () => {
     await fresh.expectInStepWithGets();
   });
 
+  it('when a cursor is ahead of the database (another database restored in its place), then 410 CURSOR_EXPIRED', async () => {
+    const user = await createUser(t);
+    const ahead = (type: 'log' | 'full') =>
+      type === 'log'
+        ? encodeCursor({ type, txid: '9000000000000000000', seq: '0' })
+        : encodeCursor({ type, horizon: '9000000000000000000', kind: 'project', afterId: null });
+    for (const since of [ahead('log'), ahead('full')]) {
+      const res = await feed(user)(since, 10);
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 410, code: 'CURSOR_EXPIRED' });
+    }
+  });
+
   it('when the log is younger than SYNC_RETENTION_DAYS, then the maintenance keeps it', async () => {
     const user = await createUser(t);
     await createProject(t, user);

@@ -155,6 +155,17 @@ async function loadAll(
   return states;
 }
 
+/**
+ * Whether a cursor at transaction `txid` can still be served: above the pruned horizon (rows at or below it
+ * may be gone), and not above the current horizon. A cursor is never handed out above the horizon of its
+ * time and the horizon never moves back, so one above it comes from another database (a dump restored into
+ * a new cluster starts its transaction ids again): its client must start again too.
+ */
+function usable(txid: string, horizon: q.Horizon): boolean {
+  const position = BigInt(txid);
+  return position > BigInt(horizon.pruned) && position <= BigInt(horizon.xmin);
+}
+
 const upsert = (kind: ChangeKind, state: Loaded, changedAt: string): Change => ({
   kind,
   id: state.id,
@@ -179,8 +190,7 @@ async function pullLog(
   limit: number,
 ): Promise<ChangesPage> {
   const { horizon, rows } = await q.findChangesAfter(ctx.db, userId, after, limit);
-  // Rows at or below the pruned horizon may be gone: the client must start again.
-  if (BigInt(after.txid) <= BigInt(horizon.pruned)) throw cursorExpired();
+  if (!usable(after.txid, horizon)) throw cursorExpired();
 
   // Each resource once, at the place of its last row in the page.
   const last = new Map<string, q.LogRow>();
@@ -233,7 +243,7 @@ async function pullFull(
 ): Promise<ChangesPage> {
   const now = await q.findHorizon(ctx.db);
   const horizon = from.horizon ?? now.xmin;
-  if (BigInt(horizon) <= BigInt(now.pruned)) throw cursorExpired();
+  if (!usable(horizon, now)) throw cursorExpired();
 
   const wanted: Array<{ kind: ChangeKind; id: string }> = [];
   let kindIndex = CHANGE_KINDS.indexOf(from.kind);
