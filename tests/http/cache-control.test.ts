@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { useTestApp } from '../helpers/app';
 import { createProject, createUser, storeApiKey } from '../helpers/factories';
+import { hangUpOnLiveStreams } from '../helpers/live-streams';
 
 /**
  * The contract: every authenticated answer with a body carries `Cache-Control: private, no-store`. The
@@ -105,7 +106,7 @@ describe('Cache-Control on authenticated answers', () => {
     const wrong: string[] = [];
     for (const def of routes) {
       for (const auth of [{}, user.auth]) {
-        const res = await t.http()[def.method](urlOf(def.path)).set(auth);
+        const res = await hangUpOnLiveStreams(def, t.http()[def.method](urlOf(def.path)).set(auth));
         const vary = String(res.headers.vary ?? '').toLowerCase();
         if (!vary.split(/, */).includes('authorization')) {
           wrong.push(`${def.method.toUpperCase()} ${def.path} → ${res.status} Vary: ${res.headers.vary}`);

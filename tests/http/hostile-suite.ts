@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { Description } from 'joi';
 import type { Test } from 'supertest';
 import type { RouteDef } from '../../src/http/route';
@@ -14,6 +13,7 @@ import {
   type TestUser,
 } from '../helpers/factories';
 import { makePng } from '../helpers/images';
+import { hangUpOnLiveStreams } from '../helpers/live-streams';
 import { addMember, invite, markEmailVerified } from '../helpers/sharing';
 import { collectGarbage } from '../../src/storage/gc';
 import { referencedFileKeys } from '../../src/storage/file-references';
@@ -454,35 +454,6 @@ function fiveHundreds(
 
 /** Routes that stream their answer: the headers go before the work is done. */
 const STREAMED = new Set(['post /api/projects/:id/export']);
-
-/**
- * Routes whose answer is a stream that stays open (server-sent events, GET /api/sync/stream): a probe that
- * opened one reads its status and headers, then hangs up; a problem answer is read whole as usual.
- */
-const LIVE_STREAMS = new Set(['get /api/sync/stream']);
-
-function hangUpOnLiveStreams(route: RouteDef, req: Test): Test {
-  if (!LIVE_STREAMS.has(`${route.method} ${route.path}`)) return req;
-  return req.buffer(true).parse((response, done) => {
-    // In node, superagent hands its parsers the raw message.
-    const res = response as unknown as IncomingMessage;
-    if (String(res.headers['content-type']).startsWith('text/event-stream')) {
-      done(null, {});
-      res.destroy();
-      return;
-    }
-    let text = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => (text += chunk));
-    res.on('end', () => {
-      try {
-        done(null, text ? JSON.parse(text) : {});
-      } catch {
-        done(null, text);
-      }
-    });
-  });
-}
 
 /**
  * Runs the suite against `app` (the caller's useTestApp, with Stripe configured so billing routes do real

@@ -195,3 +195,18 @@ describe('POST /api/sync/tickets', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('HEAD /api/sync/stream', () => {
+  test('when a client asks with HEAD, then it gets the stream headers and the answer ends at once', async () => {
+    const user = await createUser(t);
+    const res = await fetch(`${server.url}/api/sync/stream`, {
+      method: 'HEAD',
+      headers: user.auth,
+      signal: AbortSignal.timeout(3000),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    // Its place is free again: five streams still open.
+    for (let i = 0; i < 5; i++) expect((await stream('', user.auth)).status).toBe(200);
+  });
+});

@@ -212,7 +212,12 @@ export class StreamHub {
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-store, private');
     res.setHeader('X-Accel-Buffering', 'no');
-    res.setHeader('Connection', 'keep-alive');
+    if (res.req.method === 'HEAD') {
+      // The headers a GET would have, and nothing to hold open.
+      this.forget(stream);
+      res.end();
+      return;
+    }
     res.flushHeaders();
     res.socket?.setNoDelay(true);
     res.on('close', () => this.close(stream));
