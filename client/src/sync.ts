@@ -61,6 +61,8 @@ export interface SyncOptions {
   reconnectDelayMs?: number;
   /** Longest reconnection delay (ms, default 30 000). */
   maxReconnectDelayMs?: number;
+  /** Called when an `onChange` listener throws (default: rethrown as an uncaught error, outside the engine). */
+  onListenerError?: (error: unknown) => void;
   /** For tests: the random source of the jitter (default Math.random). */
   random?: () => number;
 }
@@ -179,7 +181,20 @@ export class SyncEngine {
   }
 
   private emit(changes: readonly Change[], source: ChangeSource): void {
-    for (const change of changes) for (const listener of this.listeners) listener(change, source);
+    for (const change of changes) {
+      for (const listener of this.listeners) {
+        try {
+          listener(change, source);
+        } catch (error) {
+          // The app's bug, not the sync's: report it, and keep the pull or the stream going.
+          if (this.options.onListenerError) this.options.onListenerError(error);
+          else
+            queueMicrotask(() => {
+              throw error; // uncaught: the browser's console and error handlers see it
+            });
+        }
+      }
+    }
   }
 
   /**
@@ -248,9 +263,9 @@ export class SyncEngine {
 
   /**
    * Follows the live stream until `stop()`: first a pull (the feed pages the catch-up; the stream starts
-   * from the cursor it leaves), then each `change` event is stored with its id as the cursor and emitted. A dropped
-   * stream reconnects after `retry:` (or `reconnectDelayMs`) doubled per failure in a row, capped at
-   * `maxReconnectDelayMs`, with jitter (50–100 % of it); a connection that delivered something resets it.
+   * from the cursor it leaves), then each `change` event is stored with its id as the cursor and emitted.
+   * A dropped stream reconnects after `retry:` (or `reconnectDelayMs`) doubled per failure in a row, capped
+   * at `maxReconnectDelayMs`, with jitter (50–100 % of it); a connection that delivered something resets it.
    * A final refusal (401 after a failed refresh, 403, …) stops it and reports through `onStreamError(error,
    * null)`. Answers a promise that settles when it stops.
    */
@@ -386,7 +401,7 @@ export class SyncEngine {
     }
     for (const outcome of conflicts) {
       const target = resourceOf(outcome.entry.path);
-      // Not a resource of the feed (none of the API's If-Match routes today): the queue's own onConflict has it.
+      // Not a resource of the feed (no If-Match route of the API today): the queue's own onConflict has it.
       if (!target) continue;
       const id = target.id ?? (await this.store.list('user'))[0]?.id;
       const record = id ? await this.store.get(target.kind, id) : undefined;

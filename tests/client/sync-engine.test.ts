@@ -175,6 +175,25 @@ describe('sync.pull() (scripted server)', () => {
     expect(ids(await sync.store.list('project'))).toEqual(['p1', 'p2']);
   });
 
+  test('when a change listener throws, then the error is reported and the pull still stores every page', async () => {
+    handlers['GET /api/sync/changes'] = [
+      page([project('p1', 'One')], 'c1', true),
+      page([project('p2', 'Two')], 'c2'),
+    ];
+    const reported: unknown[] = [];
+    const sync = createSync(client(), { onListenerError: (error) => reported.push(error) });
+    const after: string[] = [];
+    sync.onChange(() => {
+      throw new Error('app bug');
+    });
+    sync.onChange((change) => after.push(change.id));
+
+    expect(await sync.pull()).toEqual({ applied: 2, pages: 2, fullSync: true });
+    expect(reported.map((e) => (e as Error).message)).toEqual(['app bug', 'app bug']);
+    expect(after).toEqual(['p1', 'p2']);
+    expect(await sync.store.getCursor()).toBe('c2');
+  });
+
   test('when pull is called again while it runs, then both share one pass', async () => {
     handlers['GET /api/sync/changes'] = [page([project('p1', 'One')], 'c1')];
     const sync = createSync(client());
