@@ -61,7 +61,7 @@ export interface SyncOptions {
   reconnectDelayMs?: number;
   /** Longest reconnection delay (ms, default 30 000). */
   maxReconnectDelayMs?: number;
-  /** Called when an `onChange` listener throws (default: rethrown as an uncaught error, outside the engine). */
+  /** Called when an `onChange` listener throws (default: rethrown, uncaught, outside the engine). */
   onListenerError?: (error: unknown) => void;
   /** For tests: the random source of the jitter (default Math.random). */
   random?: () => number;
