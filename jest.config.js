@@ -22,6 +22,9 @@ const esmOnly = [
 const databaseIndependent = [
   'tests/bench/',
   'tests/client/package.test.ts',
+  'tests/client/sse-parser.test.ts',
+  'tests/client/sync-engine.test.ts',
+  'tests/client/sync-store.test.ts',
   'tests/config/config.test.ts',
   'tests/db/prepared-statements.test.ts',
   'tests/docs/chromium.test.ts',

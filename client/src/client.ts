@@ -166,6 +166,8 @@ export function createColorBookClient(options: ColorBookClientOptions = {}) {
   }
 
   return {
+    /** The API's origin as given (no trailing slash; '' = same origin): `createSync(cb)` reads it. */
+    baseUrl,
     /** The typed API: `api.GET`, `api.POST`, … with auth and refresh built in. */
     api,
     /** fetch with auth and refresh, for what `api` does not cover. */

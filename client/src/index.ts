@@ -51,3 +51,26 @@ export {
   type UploadResponse,
   type UploadTransport,
 } from './upload.js';
+export { EventStreamParser, readEventStream, type EventStreamHandlers, type ServerSentEvent } from './sse.js';
+export {
+  createSync,
+  SyncEngine,
+  type ChangeListener,
+  type ChangeSource,
+  type PullResult,
+  type SyncClient,
+  type SyncConflict,
+  type SyncOptions,
+} from './sync.js';
+export {
+  IndexedDbSyncStore,
+  MemorySyncStore,
+  SYNC_KINDS,
+  type Change,
+  type IdbDatabase,
+  type IdbFactory,
+  type SyncKind,
+  type SyncRecord,
+  type SyncResources,
+  type SyncStore,
+} from './sync-store.js';

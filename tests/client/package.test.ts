@@ -72,7 +72,17 @@ describe('the client package (npm pack)', () => {
       expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']),
     );
     expect(files).toContain('dist/schema.d.ts');
-    for (const module of ['client', 'errors', 'offline-queue', 'paths', 'tokens', 'upload']) {
+    for (const module of [
+      'client',
+      'errors',
+      'offline-queue',
+      'paths',
+      'sse',
+      'sync',
+      'sync-store',
+      'tokens',
+      'upload',
+    ]) {
       expect(files).toEqual(
         expect.arrayContaining([`dist/${module}.js`, `dist/${module}.d.ts`, `src/${module}.ts`]),
       );
@@ -103,6 +113,7 @@ console.log(JSON.stringify({
   me: me.data.email,
   refused: again instanceof ApiError ? { status: again.status, code: again.code, requestId: typeof again.requestId } : String(again),
   download: typeof cb.exports.download,
+  sync: typeof (await import('@colorbook/client')).createSync,
 }));
 `,
     );
@@ -117,6 +128,7 @@ console.log(JSON.stringify({
       me: email,
       refused: { status: 409, code: 'EMAIL_TAKEN', requestId: 'string' },
       download: 'function',
+      sync: 'function',
     });
   });
 
@@ -124,7 +136,7 @@ console.log(JSON.stringify({
     fs.writeFileSync(
       path.join(consumer, 'consumer.ts'),
       `
-import { ApiError, createColorBookClient, type components } from '@colorbook/client';
+import { ApiError, createColorBookClient, createSync, MemorySyncStore, type components } from '@colorbook/client';
 
 type Project = components['schemas']['Project'];
 const cb = createColorBookClient({ baseUrl: 'https://api.example.test' });
@@ -143,6 +155,19 @@ export async function demo(id: string, file: Blob): Promise<Project | undefined>
   // @ts-expect-error not a trim size
   await cb.exports.download(id, { trimSize: 'a3' });
   if (upload.error instanceof ApiError) console.log(upload.error.code, upload.error.requestId, pdf.size);
+  const sync = createSync(cb, {
+    store: new MemorySyncStore(),
+    onConflict: (conflict) => {
+      // The kind narrows the server state's type.
+      if (conflict.kind === 'project') console.log(conflict.server?.title, conflict.local);
+    },
+  });
+  await sync.pull();
+  const stored = await sync.store.get('story', id);
+  const title: string | undefined = stored?.data.title;
+  // @ts-expect-error not a kind of the feed
+  await sync.store.list('template');
+  console.log(title);
   return data;
 }
 `,
