@@ -386,6 +386,55 @@ export const FLOW: FlowFolder[] = [
     ],
   },
   {
+    name: 'Sync',
+    description:
+      'The changes feed from nothing (the fresh user and their project, as upserts), then from its cursor ' +
+      '(a story added: the story and its project, whose counts changed); a ticket for EventSource. The live ' +
+      'stream never ends by itself, so the run asks it only with a malformed cursor (400).',
+    steps: [
+      signUp(),
+      createProject('Synced book'),
+      {
+        op: 'GET /api/sync/changes',
+        name: 'Full state',
+        expect: 200,
+        query: { limit: '100' },
+        save: { syncCursor: 'body.cursor' },
+        check:
+          "pm.test('the user and the project, no more to read', () => { " +
+          "pm.expect(body.changes.map((c) => c.kind).sort()).to.eql(['project', 'user']); " +
+          'pm.expect(body.hasMore).to.equal(false); });',
+      },
+      {
+        op: 'POST /api/stories',
+        name: 'Setup: add a story',
+        expect: 201,
+        body: { projectId: '{{projectId}}', title: 'Synced story' },
+      },
+      {
+        op: 'GET /api/sync/changes',
+        name: 'What changed since',
+        expect: 200,
+        query: { since: '{{syncCursor}}' },
+        check:
+          "pm.test('the story and its project', () => " +
+          "pm.expect(body.changes.map((c) => c.kind).sort()).to.eql(['project', 'story']));",
+      },
+      {
+        op: 'POST /api/sync/tickets',
+        expect: 201,
+        check: "pm.test('a ticket', () => pm.expect(body.ticket).to.be.a('string'));",
+      },
+      {
+        op: 'GET /api/sync/stream',
+        name: 'A malformed cursor is refused before the stream starts',
+        expect: 400,
+        code: 'VALIDATION_ERROR',
+        query: { since: 'not-a-cursor' },
+      },
+    ],
+  },
+  {
     name: 'Stories',
     description: 'A story in a project: create, list, read, change, delete.',
     steps: [

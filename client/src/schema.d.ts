@@ -1227,6 +1227,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sync/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in everything the caller can see (the sync feed)
+         * @description The user, every project the caller owns or is a member of, and their stories, images and drawings (docs/sync.md). Without `since`: all of it, as upserts, paged. With the `cursor` of an earlier answer: what changed after it, in commit order, each resource at most once per answer (its latest state). `data` is the resource as its own GET answers it; a delete has `data: null`. A project the caller lost access to (deleted, removed, left) comes as a delete (its children are gone with it); one they gained comes with all its children. Pull again with the new `cursor` while `hasMore`; applying the changes in order gives what the GETs answer. A cursor older than the retained log (SYNC_RETENTION_DAYS, default 30) → 410 `CURSOR_EXPIRED`: pull the full state again.
+         */
+        get: operations["getSyncChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a ticket to open the change stream without an Authorization header
+         * @description For clients that cannot set headers on the stream request (a browser `EventSource`): answers a ticket, valid 60 s and once, bound to the caller and their session: `GET /api/sync/stream?ticket=<ticket>` opens the stream as the caller. Only its hash is stored. A stream opened with it ends when the access token that asked for it expires, or when the session is revoked.
+         */
+        post: operations["postSyncTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sync/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream every change the caller can see (server-sent events)
+         * @description Server-sent events (`text/event-stream`): every change the caller can see, live (docs/sync.md). Authenticate with `Authorization: Bearer <accessToken>`, or, where headers cannot be set (a browser `EventSource`), with `?ticket=` from `POST /api/sync/tickets` (single use, 60 s; unknown, used or expired → 401 `UNAUTHENTICATED`). On connect the stream replays what changed after `since` (or the `Last-Event-ID` header an `EventSource` sends when it reconnects; without either: the full state, as upserts), then sends each change within about a second of its commit, whichever server process wrote it. Events:
+         *
+         *     - `id: <cursor>` / `event: change` / `data: <Change JSON>` — one per change, in commit order; `data` is a `Change` exactly as `GET /api/sync/changes` lists it. The `id` is a cursor to resume from: reconnecting with it replays nothing already applied (a change may come again after a cut; applying it twice changes nothing).
+         *     - `: heartbeat` — a comment every `SYNC_HEARTBEAT_S` seconds (default 25), so proxies keep the connection open.
+         *     - `retry: <ms>` — sent before the server closes the stream for a restart: reconnect after that long.
+         *
+         *     The stream ends when the access token (the one that asked for the ticket, for a ticket) expires and when the session is revoked (checked every `SYNC_SESSION_CHECK_S` seconds, at most 30): reconnect with a fresh token. At most 5 open streams per user (across server processes when `REDIS_URL` is set, per process otherwise); the next → 429 `RATE_LIMITED` with `Retry-After`. A malformed cursor → 400 `VALIDATION_ERROR`, one older than the retained change log → 410 `CURSOR_EXPIRED` (pull the full state again), both before the stream starts; while the server drains for a restart, 503 `SERVICE_UNAVAILABLE` with `Retry-After`. Never compressed. Later event kinds (e.g. `event: export`) carry no `id`; clients ignore kinds they do not know.
+         */
+        get: operations["getSyncStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1261,7 +1327,7 @@ export interface components {
          *     | `ALREADY_SUBSCRIBED` | 409 | Already subscribed | A checkout while a subscription is live; change it in the customer portal |
          *     | `FILE_MISSING` | 409 | File missing | An export needs a stored file that is gone; the body names it (`imageId`/`drawingId`, `missing`) |
          *     | `KEY_UNREADABLE` | 409 | Key unreadable | A stored AI-provider key can no longer be decrypted; store it again |
-         *     | `CURSOR_EXPIRED` | 410 | Cursor expired | A pagination cursor that is too old or no longer valid; start the list again |
+         *     | `CURSOR_EXPIRED` | 410 | Cursor expired | A sync cursor older than the retained change log (`SYNC_RETENTION_DAYS`); pull the full state again |
          *     | `VERSION_CONFLICT` | 412 | Version conflict | `If-Match` does not name the current version (`ETag`); the body has `currentVersion` |
          *     | `PRECONDITION_FAILED` | 412 | Precondition failed | An `If-Match` or `If-Unmodified-Since` that does not hold for a static asset of the docs page |
          *     | `PAYLOAD_TOO_LARGE` | 413 | Payload too large | The body, a file or the chunk extensions are over their limit |
@@ -1981,6 +2047,48 @@ export interface components {
              */
             warningCount: number;
         };
+        Change: {
+            /** @enum {string} */
+            kind: "user" | "project" | "story" | "image" | "drawing";
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The resource's project (a project's own id); null for the user
+             */
+            projectId: string | null;
+            /** @enum {string} */
+            op: "upsert" | "delete";
+            /**
+             * Format: int64
+             * @description The version of a project, story or drawing (as its `ETag`); null otherwise and for a delete
+             */
+            version: number | null;
+            /** @description The resource exactly as its own GET answers it (a project with the caller's `role`; images and drawings with fresh signed URLs); null for a delete */
+            data: components["schemas"]["User"] | components["schemas"]["Project"] | components["schemas"]["Story"] | components["schemas"]["Image"] | components["schemas"]["Drawing"] | unknown;
+            /**
+             * Format: date-time
+             * @description When the change was written (the full state: when it was read)
+             */
+            changedAt: string;
+        };
+        ChangesPage: {
+            /** @description In commit order; each resource at most once */
+            changes: components["schemas"]["Change"][];
+            /** @description Pass as `since` for what changed after this answer */
+            cursor: string;
+            /** @description More is ready now: pull again at once with `cursor` */
+            hasMore: boolean;
+        };
+        SyncTicket: {
+            /** @description Single use; pass as `?ticket=` to the stream */
+            ticket: string;
+            /**
+             * Format: date-time
+             * @description The ticket is refused after this instant (60 s)
+             */
+            expiresAt: string;
+        };
     };
     responses: {
         /** @description `VALIDATION_ERROR`: A parameter, query, header or body field is missing or wrong; `errors` names each field */
@@ -2506,6 +2614,26 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @enum {string} */
                     code?: "OWNER_ROLE_FIXED";
+                };
+            };
+        };
+        /** @description `CURSOR_EXPIRED`: A sync cursor older than the retained change log (`SYNC_RETENTION_DAYS`); pull the full state again */
+        "E410.CURSOR_EXPIRED": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "CURSOR_EXPIRED";
                 };
             };
         };
@@ -6539,6 +6667,126 @@ export interface operations {
             401: components["responses"]["E401.UNAUTHENTICATED"];
             404: components["responses"]["E404.NOT_FOUND"];
             405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    getSyncChanges: {
+        parameters: {
+            query?: {
+                /** @description The `cursor` of an earlier answer: what changed after it. Absent: the full state. Opaque; a string this server did not hand out → 400, one older than the retained log → 410 `CURSOR_EXPIRED` */
+                since?: string;
+                /** @description At most this many changes in the answer */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesPage"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            410: components["responses"]["E410.CURSOR_EXPIRED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    postSyncTickets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket */
+            201: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncTicket"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    getSyncStream: {
+        parameters: {
+            query?: {
+                /** @description A cursor of an earlier feed answer or stream event: replay what changed after it */
+                since?: string;
+                /** @description A ticket from `POST /api/sync/tickets`, for clients that cannot send `Authorization` */
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream that stays open; see the description for its events. `data` of `event: change` follows `x-change-data`. */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description `no-cache, no-store, private` */
+                    "Cache-Control"?: string;
+                    /** @description Includes `Authorization`: the answer depends on who asks, so shared caches keep them apart */
+                    Vary?: string;
+                    /** @description `no`: nginx passes events on at once */
+                    "X-Accel-Buffering"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            410: components["responses"]["E410.CURSOR_EXPIRED"];
             429: components["responses"]["E429.RATE_LIMITED"];
             500: components["responses"]["E500.INTERNAL"];
             503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
