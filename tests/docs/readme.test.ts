@@ -58,6 +58,10 @@ test('when the README walk-through is pasted into a shell against a fresh server
   expect(result.output).toMatch(/^x-export-warnings: \d+/im);
   expect(fs.readFileSync(path.join(cwd, 'book.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
   expect(result.output).toMatch(/^202$/m);
+  // Sync: Bob's full copy fits one page, Ada's change comes back from the cursor, and the stream replays it.
+  expect(result.output).toMatch(/^false$/m);
+  expect(result.output).toMatch(/^upsert$/m);
+  expect(result.output).toMatch(/^id: \S+\nevent: change\ndata: \{"kind":"project"/m);
   // Sharing: Ada's invitation is pending, Bob accepts it by the mailed token, sees the project as an editor,
   // and the members list Ada first, then Bob.
   expect(result.output).toMatch(/^pending$/m);
