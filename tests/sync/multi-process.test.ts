@@ -120,7 +120,7 @@ function checkStreamEvents(events: Array<{ id: string | undefined; change: Chang
 const pick = <T>(list: T[]): T | undefined => list[crypto.randomInt(list.length || 1)];
 
 describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${postgresAddress.port}`)(
-  'the sync feed across two server processes',
+  'the sync feed and stream across two server processes',
   () => {
     let database: OpsDatabase;
     let servers: SpawnedServer[];
@@ -154,7 +154,7 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
       return { id: res.body.user.id, auth: { Authorization: `Bearer ${res.body.accessToken}` } };
     }
 
-    test('when clients write through both processes while readers pull small pages, then the readers end equal to the GETs', async () => {
+    test('when clients write through both processes while readers pull small pages and streams are held, then the readers and the streams end equal to the GETs', async () => {
       const [a, b] = servers as [SpawnedServer, SpawnedServer];
       const owner = await register(a);
       const member = await register(b);
