@@ -2,8 +2,11 @@
  * The proof of the sync feed (docs/sync.md, "Why the horizon is correct"): two server processes on one
  * PostgreSQL database, clients writing through both at once (creates, updates, deletes, moves between
  * projects, a member writing in a shared project, and transactions held open so that they commit out of
- * order), while readers pull the feed in small pages and apply it. When the writers stop and the readers
- * have pulled until `hasMore` is false, each reader's copy equals what the GETs answer, and no page held a
+ * order), while readers pull the feed in small pages and apply it, and each user also holds a change stream
+ * (GET /api/sync/stream, docs/sync-stream.md) opened from the start on one process and applied as it comes.
+ * When the writers stop and the readers have pulled until `hasMore` is false, each reader's copy equals what
+ * the GETs answer, and no page held a resource twice; once a marker written after the writers reaches the
+ * streams, each stream's copy equals the GETs too, its event ids never went back, and none of its pages held a
  * resource twice.
  */
 import crypto from 'node:crypto';
@@ -21,7 +24,17 @@ import {
   type OpsDatabase,
   type SpawnedServer,
 } from '../helpers/spawn-server';
-import { pullPage, pullUntilDone, stateFromGets, versions, type LocalState } from './helpers';
+import {
+  applyChange,
+  assertNoDuplicates,
+  pullPage,
+  pullUntilDone,
+  stateFromGets,
+  versions,
+  type Change,
+  type LocalState,
+} from './helpers';
+import { openSse, type SseBlock, type SseStream } from './sse-client';
 
 const OPS_PER_WRITER = 40;
 
@@ -58,13 +71,60 @@ async function upload(server: SpawnedServer, client: Client, projectId: string, 
   return { status: res.status, body: (await res.json()) as { id: string } };
 }
 
+/**
+ * An event id (a cursor) as a sortable tuple: '' (the first page of a stream opened without `since`) before
+ * the full-state pass (by kind, then id), before the log (by transaction, then sequence).
+ */
+function cursorOrder(id: string): [number, bigint, number, string] {
+  if (id === '') return [0, 0n, 0, ''];
+  const [, first, second, third, fourth] = Buffer.from(id, 'base64url').toString('latin1').split('.');
+  if (first === 'f') return [1, BigInt(second!), CHANGE_KIND_ORDER.indexOf(third!), fourth!];
+  return [2, BigInt(first!), 0, second!.padStart(20, '0')];
+}
+const CHANGE_KIND_ORDER = ['user', 'project', 'story', 'image', 'drawing'];
+
+function compareCursors(a: string, b: string): number {
+  const [x, y] = [cursorOrder(a), cursorOrder(b)];
+  for (let i = 0; i < x.length; i += 1) {
+    if (x[i]! < y[i]!) return -1;
+    if (x[i]! > y[i]!) return 1;
+  }
+  return 0;
+}
+
+/**
+ * Checks a stream's change events: their ids never go back, and no page holds a resource twice. A page's
+ * events carry the cursor it started from and its last one the page's cursor, so an event whose id differs
+ * from the one before ends a page (a page that sent nothing but moved the cursor only splits the next one
+ * in two: the check gets weaker there, never wrong). Answers how many pages were told apart.
+ */
+function checkStreamEvents(events: Array<{ id: string | undefined; change: Change }>): number {
+  let previous = '';
+  let page: Change[] = [];
+  let pages = 0;
+  for (const { id, change } of events) {
+    expect(typeof id).toBe('string');
+    if (compareCursors(id!, previous) < 0) throw new Error(`the stream's id went back: ${previous} → ${id}`);
+    page.push(change);
+    if (id !== previous) {
+      assertNoDuplicates({ changes: page, cursor: id!, hasMore: false });
+      page = [];
+      pages += 1;
+    }
+    previous = id!;
+  }
+  expect(page).toEqual([]);
+  return pages;
+}
+
 const pick = <T>(list: T[]): T | undefined => list[crypto.randomInt(list.length || 1)];
 
 describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${postgresAddress.port}`)(
-  'the sync feed across two server processes',
+  'the sync feed and stream across two server processes',
   () => {
     let database: OpsDatabase;
     let servers: SpawnedServer[];
+    const openStreams: SseStream[] = [];
 
     beforeAll(async () => {
       database = await createOpsDatabase();
@@ -80,6 +140,7 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
     }, 60_000);
 
     afterAll(async () => {
+      for (const stream of openStreams.splice(0)) stream.close();
       await killAll();
       await database?.drop();
     });
@@ -93,7 +154,7 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
       return { id: res.body.user.id, auth: { Authorization: `Bearer ${res.body.accessToken}` } };
     }
 
-    test('when clients write through both processes while readers pull small pages, then the readers end equal to the GETs', async () => {
+    test('when clients write through both processes while readers pull small pages and streams are held, then the readers and the streams end equal to the GETs', async () => {
       const [a, b] = servers as [SpawnedServer, SpawnedServer];
       const owner = await register(a);
       const member = await register(b);
@@ -110,6 +171,15 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
         [shared, member.id],
       );
       const png = await makePng(8, 8);
+
+      // A stream per user, from the start (no `since`: the full state, then live), each on the process
+      // that did not create the projects; the member's writers also go through the other one.
+      const streams: Record<'owner' | 'member', SseStream> = {
+        owner: await openSse(`${b.url}/api/sync/stream`, owner.auth),
+        member: await openSse(`${a.url}/api/sync/stream`, member.auth),
+      };
+      openStreams.push(streams.owner, streams.member);
+      expect([streams.owner.status, streams.member.status]).toEqual([200, 200]);
 
       let writing = true;
       const pagesSeen = { owner: 0, member: 0 };
@@ -229,6 +299,41 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
         const fromGets = await stateFromGets((path) => call(pick(servers)!, user, 'GET', path));
         expect(versions(state!)).toEqual(versions(fromGets));
         expect(state!.size).toBeGreaterThan(3);
+      }
+
+      // A marker committed after every write: once a stream has sent it, it has sent everything before it.
+      // It is held back behind a transaction that takes an id and writes nothing to the log, so no NOTIFY
+      // marks its end: the streams get the marker only through the horizon check (docs/sync-stream.md).
+      const marker = `marker ${crypto.randomUUID()}`;
+      const isMarker = (block: SseBlock) =>
+        block.event === 'change' &&
+        (JSON.parse(block.data ?? 'null') as Change).id === shared &&
+        (JSON.parse(block.data ?? 'null') as Change).data?.description === marker;
+      const blocker = new pg.Client({ connectionString: database.url });
+      await blocker.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT pg_current_xact_id()');
+        expect((await call(a, owner, 'PUT', `/api/projects/${shared}`, { description: marker })).status).toBe(
+          200,
+        );
+        await sleep(1500);
+        expect(streams.owner.blocks.some(isMarker) || streams.member.blocks.some(isMarker)).toBe(false);
+        await blocker.query('COMMIT');
+      } finally {
+        await blocker.end();
+      }
+      for (const [user, stream] of [
+        [owner, streams.owner],
+        [member, streams.member],
+      ] as const) {
+        await stream.next(isMarker, 15_000);
+        const events = stream.changes() as Array<{ id: string | undefined; change: Change }>;
+        expect(checkStreamEvents(events)).toBeGreaterThan(3);
+        const state: LocalState = new Map();
+        for (const { change } of events) applyChange(state, change);
+        const fromGets = await stateFromGets((path) => call(pick(servers)!, user, 'GET', path));
+        expect(versions(state)).toEqual(versions(fromGets));
       }
     }, 180_000);
   },
