@@ -33,6 +33,7 @@ import {
   type Proc,
   type RequestSpec,
 } from './common';
+import { catchupTable, measureCatchup, seedFeed, type CatchupResult, type SeededFeed } from './sync-catchup';
 
 /**
  * `npm run bench`: the project's server against a minimal baseline (bench/baseline.ts) on one freshly seeded
@@ -43,7 +44,8 @@ import {
  * Environment (all optional): BENCH_USERS (1000), BENCH_PROJECTS (50 per user), BENCH_CONNECTIONS (50),
  * BENCH_SECONDS (10 per measured run), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (3),
  * BENCH_ACCEPT_ENCODING (none; e.g. `gzip, br`: sent by every request of both sides), BENCH_COMPRESSION (the
- * server's COMPRESSION, default on), BENCH_SCENARIOS (list,get,create,list-warn,login-storm), BENCH_STORM_SECONDS (10),
+ * server's COMPRESSION, default on), BENCH_SCENARIOS (list,get,create,list-warn,login-storm; also `sync`, not run by default: the change
+ * feed's catch-up, bench/sync-catchup.ts, on a user of its own with BENCH_SYNC_CHANGES log rows, 50,000), BENCH_STORM_SECONDS (10),
  * BENCH_STORM_LOGINS (16), BENCH_STORM_READ_CONNECTIONS (50), BENCH_WAIT_QUIET (60: before each round,
  * wait up to this many seconds for other load on the machine to stop; 0 = no wait),
  * BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS for the server under test only), BENCH_SERVER_NODE_ARGS and
@@ -62,6 +64,8 @@ const settings = {
   stormSeconds: envNumber('BENCH_STORM_SECONDS', 10),
   stormLogins: envNumber('BENCH_STORM_LOGINS', 16),
   stormReadConnections: envNumber('BENCH_STORM_READ_CONNECTIONS', 50),
+  /** The `sync` scenario: log rows in its user's feed. */
+  syncChanges: envNumber('BENCH_SYNC_CHANGES', 50_000),
   bcryptCost: envNumber('BENCH_BCRYPT_COST', 12),
   /** Before each round, wait up to this long for the rest of the machine to go quiet (0: do not wait). */
   waitQuietSeconds: envNumber('BENCH_WAIT_QUIET', 60, { zero: true }),
@@ -467,6 +471,30 @@ async function loginStorm(ours: Proc, fixture: Fixture): Promise<StormResult> {
   };
 }
 
+/**
+ * The `sync` scenario: the change feed's catch-up (bench/sync-catchup.ts) against the server under test, on
+ * a user of its own seeded into the benchmark's database (BENCH_SYNC_CHANGES log rows). Its 200 projects and
+ * ~20,000 stories stay: run it alone or last (the other scenarios read the seeded users only, but the tables
+ * they read grow).
+ */
+async function syncCatchup(db: BenchDatabase, ours: Proc) {
+  console.log(`\nsync: seeding one user's feed of ${settings.syncChanges} log rows`);
+  const feed = await seedFeed(db, { changes: settings.syncChanges });
+  console.log(`  seeded ${feed.logRows} log rows in ${feed.statements} statements in ${feed.seconds} s`);
+  const [token] = await signTokens([feed.userId]);
+  if (settings.waitQuietSeconds > 0) await waitUntilQuiet(settings.waitQuietSeconds * 1000);
+  const results = await measureCatchup({
+    server: ours,
+    db,
+    token,
+    feed,
+    limits: [500, 1000],
+    rounds: settings.rounds,
+    onPass: (line) => console.log(line),
+  });
+  return { feed, results };
+}
+
 function table(
   machine: Machine,
   results: ScenarioResult[],
@@ -482,10 +510,15 @@ function table(
         ? `Server under test with NODE_OPTIONS=${settings.serverNodeOptions}. `
         : '') +
       `Other load on the machine before the run: ${Math.round(busyBefore * 100)}% of all cores.`,
-    '',
-    '| scenario | ours req/s | baseline req/s | ratio (target) | ours p50 / p99 ms | baseline p50 / p99 ms | server CPU µs/req ours / baseline | ours peak RSS MB | met |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|:-:|',
   ];
+  // Only the login storm or the sync catch-up chosen: no empty comparison table.
+  if (results.length > 0) {
+    lines.push(
+      '',
+      '| scenario | ours req/s | baseline req/s | ratio (target) | ours p50 / p99 ms | baseline p50 / p99 ms | server CPU µs/req ours / baseline | ours peak RSS MB | met |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|:-:|',
+    );
+  }
   for (const r of results) {
     const p99Target = r.target.p99Ms ? ` (≤ ${r.target.p99Ms})` : '';
     lines.push(
@@ -623,9 +656,12 @@ async function main(): Promise<void> {
     let quiet: Proc | undefined;
     const results: ScenarioResult[] = [];
     let storm: StormResult | undefined;
+    let sync: { feed: SeededFeed; results: CatchupResult[] } | undefined;
     for (const name of settings.scenarios) {
       if (name === 'login-storm') {
         storm = await loginStorm(ours, fixture);
+      } else if (name === 'sync') {
+        sync = await syncCatchup(db, ours);
       } else if (name === 'list-warn') {
         // The same server at LOG_LEVEL=warn (no line per request): what the request log costs.
         quiet ??= await startProcess({
@@ -643,12 +679,25 @@ async function main(): Promise<void> {
     }
     const logLines = countLines(ours.logFile);
 
-    const output = table(machine, results, storm, busyBefore);
+    const output =
+      table(machine, results, storm, busyBefore) +
+      (sync
+        ? `\n\nSync catch-up: one user's feed of ${sync.feed.logRows} log rows (full state: ${Object.entries(
+            sync.feed.resources,
+          )
+            .map(([kind, n]) => `${n} ${kind}`)
+            .join(
+              ', ',
+            )}), pulled until hasMore is false, ${settings.rounds} round(s).\n\n${catchupTable(sync.results)}`
+        : '');
     console.log(`\n${output}\n`);
     console.log(`(the server at LOG_LEVEL=info wrote ${logLines} log lines)`);
     for (const r of [...results, ...(storm ? [storm] : [])]) {
       if (!r.met) console.log(`MISSED ${r.scenario}: ${r.problems.join('; ')}`);
     }
+    const syncComplete = sync?.results.every((r) => r.complete) ?? true;
+    if (!syncComplete)
+      console.log('MISSED sync: a catch-up pass did not end with every resource of the user');
     const report = {
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -669,6 +718,7 @@ async function main(): Promise<void> {
       seeded: { users: seeded.users.length, projects: seeded.projects, stories: seeded.stories },
       results,
       storm,
+      sync,
       table: output,
     };
     if (settings.writeFiles) {
@@ -682,9 +732,9 @@ async function main(): Promise<void> {
       );
       console.log(`results: bench/results/${stamp}.json and bench/results/latest.md`);
     } else {
-      console.log(`BENCH_REPORT ${JSON.stringify({ database: db.name, results, storm, logLines })}`);
+      console.log(`BENCH_REPORT ${JSON.stringify({ database: db.name, results, storm, sync, logLines })}`);
     }
-    const allMet = results.every((r) => r.met) && (storm?.met ?? true);
+    const allMet = results.every((r) => r.met) && (storm?.met ?? true) && syncComplete;
     process.exitCode = allMet ? 0 : 1;
   } finally {
     await cleanup();

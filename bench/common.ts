@@ -323,6 +323,23 @@ export async function signTokens(userIds: string[], ttlSeconds = 3600): Promise<
   return userIds.map((userId) => tokens.sign({ userId, sessionId: crypto.randomUUID() }));
 }
 
+/**
+ * A live session and an access token for every user of the database (the sync benchmarks: a stream checks
+ * that its session is live), by user id.
+ */
+export async function sessionTokens(db: BenchDatabase, ttlSeconds = 3600): Promise<Map<string, string>> {
+  const { rows } = await db.pool.query<{ id: string; user_id: string }>(
+    `INSERT INTO sessions (user_id, expires_at) SELECT id, now() + interval '1 day' FROM users RETURNING id, user_id`,
+  );
+  const tokens = new AccessTokens({
+    secret: BENCH_SECRETS.JWT_SECRET,
+    issuer: JWT_ISSUER,
+    audience: JWT_AUDIENCE,
+    ttlSeconds,
+  });
+  return new Map(rows.map((s) => [s.user_id, tokens.sign({ userId: s.user_id, sessionId: s.id })]));
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Processes
 
@@ -497,6 +514,33 @@ export function listensOn(pid: number | undefined, port: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * One server process for the sync benchmarks (bench/sync-*.ts): compiled, production settings, the server
+ * node flags, on `db`, rate limits out of the way, LOG_LEVEL=warn (no line per request).
+ */
+export function startSyncServer(
+  name: string,
+  build: { server: string },
+  db: BenchDatabase,
+  env: Record<string, string> = {},
+): Promise<Proc> {
+  return startProcess({
+    name,
+    entry: build.server,
+    nodeArgs: SERVER_NODE_FLAGS,
+    readyPath: '/ready',
+    env: {
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      ...BENCH_SECRETS,
+      API_RATE_LIMIT: '1000000',
+      LOG_LEVEL: 'warn',
+      METRICS_TOKEN: 'bench-metrics-token-0123456789',
+      ...env,
+    },
+  });
 }
 
 /** Resident set size of a process from /proc (0 where there is no /proc). */

@@ -12,20 +12,16 @@
  * Needs PostgreSQL at BENCH_POSTGRES_URL's server (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import {
-  BENCH_SECRETS,
   buildForBench,
   cleanUpOnSignal,
   createDatabase,
   envNumber,
   seed,
-  SERVER_NODE_FLAGS,
+  sessionTokens,
   sleep,
-  startProcess,
+  startSyncServer,
   stopAll,
-  JWT_AUDIENCE,
-  JWT_ISSUER,
 } from './common';
-import { AccessTokens } from '../src/lib/tokens';
 
 const MB = 1024 * 1024;
 const STREAMS = envNumber('STREAMS', 1000);
@@ -50,32 +46,8 @@ async function main(): Promise<void> {
   try {
     const seeded = await seed(db, { users, projectsPerUser: 1, bcryptCost: 4 });
     // Real sessions: a stream checks that its session is live.
-    const { rows: sessions } = await db.pool.query<{ id: string; user_id: string }>(
-      `INSERT INTO sessions (user_id, expires_at) SELECT id, now() + interval '1 day' FROM users RETURNING id, user_id`,
-    );
-    const tokens = new AccessTokens({
-      secret: BENCH_SECRETS.JWT_SECRET,
-      issuer: JWT_ISSUER,
-      audience: JWT_AUDIENCE,
-      ttlSeconds: 3600,
-    });
-    const tokenOf = new Map(
-      sessions.map((s) => [s.user_id, tokens.sign({ userId: s.user_id, sessionId: s.id })]),
-    );
-    const server = await startProcess({
-      name: 'sync-fanout',
-      entry: build.server,
-      nodeArgs: SERVER_NODE_FLAGS,
-      readyPath: '/ready',
-      env: {
-        NODE_ENV: 'production',
-        DATABASE_URL: db.url,
-        ...BENCH_SECRETS,
-        API_RATE_LIMIT: '1000000',
-        LOG_LEVEL: 'warn',
-        METRICS_TOKEN: 'bench-metrics-token-0123456789',
-      },
-    });
+    const tokenOf = await sessionTokens(db);
+    const server = await startSyncServer('sync-fanout', build, db);
     await sleep(2000);
     const rssBefore = server.rssBytes();
 

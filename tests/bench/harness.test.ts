@@ -40,6 +40,18 @@ function runBench(
   });
 }
 
+/** The benchmark dropped its database. */
+async function expectDropped(database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    expect(rows).toHaveLength(0);
+  } finally {
+    await admin.end();
+  }
+}
+
 describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${postgresAddress.port}`)(
   'the benchmark harness',
   () => {
@@ -59,7 +71,8 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
         BENCH_ROUNDS: '1',
         BENCH_CONNECTIONS: '4',
         BENCH_BCRYPT_COST: '4',
-        BENCH_SCENARIOS: 'get',
+        BENCH_SCENARIOS: 'get,sync',
+        BENCH_SYNC_CHANGES: '1200',
         BENCH_NO_FILES: '1',
         BENCH_WAIT_QUIET: '0',
       });
@@ -74,9 +87,14 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
           ours: { requests: number; statuses: Record<string, number>; loadGeneratorCpuUsPerRequest: number };
           baseline: { requests: number; statuses: Record<string, number>; postgresCpuUsPerRequest: number };
         }[];
+        sync: { feed: { logRows: number }; results: { mode: string; complete: boolean }[] };
         logLines: number;
       };
       expect(report.results).toHaveLength(1);
+      // The sync scenario (catch-up of a feed of its own): both ways at both limits, each complete.
+      expect(report.sync.feed.logRows).toBe(1200);
+      expect(report.sync.results).toHaveLength(4);
+      expect(report.sync.results.every((r) => r.complete)).toBe(true);
       const [get] = report.results;
       expect(get.scenario).toBe('get');
       expect(get.ours.requests).toBeGreaterThan(0);
@@ -89,14 +107,49 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
       // The server under test logs one line per request at the default level.
       expect(report.logLines).toBeGreaterThanOrEqual(get.ours.requests);
 
-      const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await admin.connect();
-      try {
-        const { rows } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [report.database]);
-        expect(rows).toHaveLength(0);
-      } finally {
-        await admin.end();
+      await expectDropped(report.database);
+    }, 180_000);
+
+    test('when the sync catch-up runs on a small feed, then every pass ends with the whole state and the database is dropped', async () => {
+      // `npm run bench:sync-catchup` in small: seeding through the triggers, both ways of pulling at both
+      // limits, the report. Asserts what it read, never how fast.
+      const { code, stdout, output } = await runBench(
+        {
+          BENCH_POSTGRES_URL: POSTGRES_ADMIN_URL,
+          BENCH_DB_PREFIX: 'colorbook_test_sync_catchup_',
+          CHANGES: '1500',
+          ROUNDS: '1',
+          BENCH_NO_FILES: '1',
+        },
+        'bench/sync-catchup.ts',
+      );
+      if (code !== 0) throw new Error(`sync catch-up exited with ${code}:\n${output.slice(-3000)}`);
+      const line = stdout.split('\n').find((l) => l.startsWith('SYNC_CATCHUP_REPORT '));
+      if (!line) throw new Error(`no SYNC_CATCHUP_REPORT line:\n${output.slice(-3000)}`);
+      const report = JSON.parse(line.slice('SYNC_CATCHUP_REPORT '.length)) as {
+        database: string;
+        feed: { logRows: number; resources: Record<string, number> };
+        results: { mode: string; limit: number; changes: number; pages: number; complete: boolean }[];
+      };
+      // Exactly the asked number of log rows, written by the triggers of projects, stories and drawings.
+      expect(report.feed.logRows).toBe(1500);
+      expect(report.feed.resources.stories).toBeGreaterThan(0);
+      expect(report.feed.resources.drawings).toBeGreaterThan(0);
+      expect(report.results.map((r) => `${r.mode}:${r.limit}`)).toEqual([
+        'cold:500',
+        'cold:1000',
+        'incremental:500',
+        'incremental:1000',
+      ]);
+      const total = Object.values(report.feed.resources).reduce((a, b) => a + b, 0);
+      for (const r of report.results) {
+        expect(r.complete).toBe(true);
+        expect(r.pages).toBeGreaterThanOrEqual(Math.ceil(r.changes / r.limit));
       }
+      // The full state answers each resource once; the log answers at most one change per row.
+      expect(report.results[0].changes).toBe(total);
+      expect(report.results[2].changes).toBeLessThanOrEqual(1500);
+      await expectDropped(report.database);
     }, 180_000);
 
     test('when a PostgreSQL backend works and then ends during a run, then its CPU time is still counted', async () => {
