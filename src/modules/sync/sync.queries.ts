@@ -95,6 +95,24 @@ export async function findChangesAfter(
   };
 }
 
+/**
+ * Whether the user has log rows that are committed (visible to this statement) but at or above `xmin`, the
+ * horizon a page was read under: rows a transaction that began earlier and is still open holds back. Two
+ * probes of the same indexes the page uses.
+ */
+export async function hasHeldBackChanges(db: Database, userId: string, xmin: string): Promise<boolean> {
+  const { rows } = await db.query<{ held: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM sync_changes c WHERE c.user_id = $1 AND c.txid >= $2::bigint)
+         OR EXISTS (SELECT 1 FROM (SELECT id FROM projects WHERE user_id = $1
+                                   UNION ALL SELECT project_id FROM project_members WHERE user_id = $1) r
+                     WHERE EXISTS (SELECT 1 FROM sync_changes c
+                                    WHERE c.project_id = r.id AND c.user_id IS NULL AND c.txid >= $2::bigint))
+            AS held`,
+    [userId, xmin],
+  );
+  return rows[0]!.held;
+}
+
 const CHILD_TABLE: Record<'story' | 'image' | 'drawing', ChildTable> = {
   story: 'stories',
   image: 'images',

@@ -27,7 +27,7 @@ export const syncRoutes: RouteModule = (ctx: AppContext) => {
       response: { status: 200, schema: ChangesPageSchema },
       errors: ['CURSOR_EXPIRED'],
       handler: async ({ userId, query }) => ({
-        body: await sync.pullChanges(ctx, userId, query.since, query.limit),
+        body: await sync.pullChanges(ctx, userId, query.since, query.limit, { waitForHeld: true }),
       }),
     }),
   ];

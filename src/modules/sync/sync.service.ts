@@ -182,15 +182,46 @@ const laterOf = (a: { txid: string; seq: string }, b: { txid: string; seq: strin
   return BigInt(a.seq) >= BigInt(b.seq) ? a : b;
 };
 
+export interface PullOptions {
+  /**
+   * Wait (up to 2 s) for committed changes an open transaction holds back before answering a page that is
+   * not full, and answer `hasMore` true if they are still held. The feed route waits, so "read until
+   * `hasMore` is false" ends with everything committed before the request; the stream does not (its
+   * process looks at the horizon every second and pulls again when it moves).
+   */
+  waitForHeld?: boolean;
+}
+
+/** How long a feed page waits for changes an open transaction holds back, and how often it looks again. */
+const HELD_BACK_WAIT_MS = 2000;
+const HELD_BACK_POLL_MS = 20;
+
 /** What changed after a log position: at most `limit` log rows, each resource once (its latest state). */
 async function pullLog(
   ctx: AppContext,
   userId: string,
   after: { txid: string; seq: string },
   limit: number,
+  options: PullOptions,
 ): Promise<ChangesPage> {
-  const { horizon, rows } = await q.findChangesAfter(ctx.db, userId, after, limit);
-  if (!usable(after.txid, horizon)) throw cursorExpired();
+  // A page that is not full would say "nothing more" (`hasMore` false). When committed changes of this user
+  // sit at or above the page's horizon — held back by a transaction that began earlier and is still open,
+  // anywhere on the cluster — that would be untrue at this moment: wait for the horizon to pass them (the
+  // usual hold is milliseconds), then read again. A hold that outlasts the wait answers `hasMore` true, so a
+  // client reading until `hasMore` is false still ends with everything committed before it asked.
+  const waitUntil = Date.now() + (options.waitForHeld ? HELD_BACK_WAIT_MS : 0);
+  let held = false;
+  let page = await q.findChangesAfter(ctx.db, userId, after, limit);
+  if (!usable(after.txid, page.horizon)) throw cursorExpired();
+  while (page.rows.length < limit && (await q.hasHeldBackChanges(ctx.db, userId, page.horizon.xmin))) {
+    if (Date.now() >= waitUntil) {
+      held = options.waitForHeld === true;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, HELD_BACK_POLL_MS));
+    page = await q.findChangesAfter(ctx.db, userId, after, limit);
+  }
+  const { horizon, rows } = page;
 
   // Each resource once, at the place of its last row in the page.
   const last = new Map<string, q.LogRow>();
@@ -226,7 +257,7 @@ async function pullLog(
   return {
     changes,
     cursor: encodeCursor({ type: 'log', txid: position.txid, seq: position.seq }),
-    hasMore: full,
+    hasMore: full || held,
   };
 }
 
@@ -240,6 +271,7 @@ async function pullFull(
   userId: string,
   from: { horizon: string | null; kind: ChangeKind; afterId: string | null },
   limit: number,
+  options: PullOptions,
 ): Promise<ChangesPage> {
   const now = await q.findHorizon(ctx.db);
   const horizon = from.horizon ?? now.xmin;
@@ -279,7 +311,7 @@ async function pullFull(
     };
   }
   // The pass is complete: continue with the log from its horizon in the room left.
-  const rest = await pullLog(ctx, userId, { txid: horizon, seq: '0' }, limit - wanted.length);
+  const rest = await pullLog(ctx, userId, { txid: horizon, seq: '0' }, limit - wanted.length, options);
   const later = new Set(rest.changes.map((change) => `${change.kind}:${change.id}`));
   return {
     changes: [...changes.filter((change) => !later.has(`${change.kind}:${change.id}`)), ...rest.changes],
@@ -298,12 +330,13 @@ export async function pullChanges(
   userId: string,
   since: string | undefined,
   limit: number,
+  options: PullOptions = {},
 ): Promise<ChangesPage> {
   if (since === undefined)
-    return pullFull(ctx, userId, { horizon: null, kind: 'user', afterId: null }, limit);
+    return pullFull(ctx, userId, { horizon: null, kind: 'user', afterId: null }, limit, options);
   const cursor = parseCursor(since);
-  if (cursor.type === 'full') return pullFull(ctx, userId, cursor, limit);
-  return pullLog(ctx, userId, cursor, limit);
+  if (cursor.type === 'full') return pullFull(ctx, userId, cursor, limit, options);
+  return pullLog(ctx, userId, cursor, limit, options);
 }
 
 /** The hourly maintenance step: drops log rows older than SYNC_RETENTION_DAYS; the number removed. */
