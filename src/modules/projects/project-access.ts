@@ -25,9 +25,6 @@ const ALLOWED: Record<ProjectNeed, readonly ProjectRole[]> = {
 
 export const roleAllows = (role: ProjectRole, need: ProjectNeed): boolean => ALLOWED[need].includes(role);
 
-/** The roles that may do `need`, for SQL (`role = ANY($n)`). */
-export const rolesFor = (need: ProjectNeed): ProjectRole[] => [...ALLOWED[need]];
-
 export interface ProjectAccess {
   projectId: string;
   /** The owner: whose storage the project's rows and files count against, and whose id they carry. */
@@ -36,12 +33,18 @@ export interface ProjectAccess {
 }
 
 /**
- * SQL for the caller's role on the project row `alias`, with the caller's id in parameter `userParam`
- * (e.g. `roleSql('p', '$1')`): 'owner', 'editor', 'viewer' or NULL. One indexed probe of project_members.
+ * The projects the caller (parameter `userParam`) may read, as SQL over `projects p`: `from` (the table and
+ * one LEFT JOIN of the caller's project_members row, `m`), `role` (the caller's role: 'owner', 'editor' or
+ * 'viewer') and `readable` (the condition). The access checks and the project reads share it, so the
+ * rule "the owner, or a member" is written once.
  */
-export const roleSql = (alias: string, userParam: string): string =>
-  `CASE WHEN ${alias}.user_id = ${userParam} THEN 'owner'
-        ELSE (SELECT m.role FROM project_members m WHERE m.project_id = ${alias}.id AND m.user_id = ${userParam}) END`;
+export const readableProjectSql = (userParam: string) => ({
+  from: `projects p LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = ${userParam}`,
+  role: `CASE WHEN p.user_id = ${userParam} THEN 'owner' ELSE m.role END`,
+  readable: `(p.user_id = ${userParam} OR m.user_id IS NOT NULL)`,
+});
+
+const READABLE = readableProjectSql('$2');
 
 /**
  * SQL that is true when the caller (parameter `userParam`) may see the project whose id is `projectIdSql`
@@ -81,11 +84,9 @@ export async function projectAccess(
   projectId: string,
 ): Promise<ProjectAccess | null> {
   const { rows } = await db.query<ProjectAccess>(
-    `SELECT p.id AS "projectId", p.user_id AS "ownerId",
-            CASE WHEN p.user_id = $2 THEN 'owner' ELSE m.role END AS role
-       FROM projects p
-       LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
-      WHERE p.id = $1 AND (p.user_id = $2 OR m.user_id IS NOT NULL)`,
+    `SELECT p.id AS "projectId", p.user_id AS "ownerId", ${READABLE.role} AS role
+       FROM ${READABLE.from}
+      WHERE p.id = $1 AND ${READABLE.readable}`,
     [projectId, userId],
   );
   return rows[0] ?? null;
@@ -132,11 +133,9 @@ export async function lockProjectAccess(
   what = 'Project',
 ): Promise<ProjectAccess> {
   const { rows } = await tx.query<ProjectAccess>(
-    `SELECT p.id AS "projectId", p.user_id AS "ownerId",
-            CASE WHEN p.user_id = $2 THEN 'owner' ELSE m.role END AS role
-       FROM projects p
-       LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
-      WHERE p.id = $1 AND (p.user_id = $2 OR m.user_id IS NOT NULL)
+    `SELECT p.id AS "projectId", p.user_id AS "ownerId", ${READABLE.role} AS role
+       FROM ${READABLE.from}
+      WHERE p.id = $1 AND ${READABLE.readable}
         FOR KEY SHARE OF p`,
     [projectId, userId],
   );

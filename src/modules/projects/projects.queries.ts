@@ -1,5 +1,5 @@
 import { pageWithTotal, type Database } from '../../db/database';
-import type { ProjectRole } from './project-access';
+import { readableProjectSql, type ProjectRole } from './project-access';
 import type { ProjectSort, ProjectStatus } from './projects.schemas';
 
 export interface ProjectCounts {
@@ -158,6 +158,9 @@ export async function findProjects(
   );
 }
 
+/** The caller is parameter $2 in the project reads below. */
+const READABLE = readableProjectSql('$2');
+
 /** The project with the caller's role on it, when the caller may read it (one query); else null. */
 export async function findReadableProject(
   db: Database,
@@ -165,10 +168,9 @@ export async function findReadableProject(
   id: string,
 ): Promise<(ProjectRow & { role: ProjectRole }) | null> {
   const { rows } = await db.query<ProjectRow & { role: ProjectRole }>(
-    `SELECT ${projectColumns('p')}, CASE WHEN p.user_id = $2 THEN 'owner' ELSE m.role END AS role
-       FROM projects p
-       LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
-      WHERE p.id = $1 AND (p.user_id = $2 OR m.user_id IS NOT NULL)`,
+    `SELECT ${projectColumns('p')}, ${READABLE.role} AS role
+       FROM ${READABLE.from}
+      WHERE p.id = $1 AND ${READABLE.readable}`,
     [id, userId],
   );
   return rows[0] ?? null;
@@ -182,10 +184,9 @@ export async function findReadableProjectsByIds(
 ): Promise<Array<ProjectRow & { role: ProjectRole }>> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<ProjectRow & { role: ProjectRole }>(
-    `SELECT ${projectColumns('p')}, CASE WHEN p.user_id = $2 THEN 'owner' ELSE m.role END AS role
-       FROM projects p
-       LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
-      WHERE p.id = ANY($1::uuid[]) AND (p.user_id = $2 OR m.user_id IS NOT NULL)`,
+    `SELECT ${projectColumns('p')}, ${READABLE.role} AS role
+       FROM ${READABLE.from}
+      WHERE p.id = ANY($1::uuid[]) AND ${READABLE.readable}`,
     [ids, userId],
   );
   return rows;
