@@ -16,6 +16,9 @@ import type { RouteDef } from './http/route';
 import { inSequence, mountRoutes } from './http/router';
 import { Passwords } from './lib/passwords';
 import { Semaphore } from './lib/semaphore';
+import { JobQueue } from './jobs/queue';
+import { referencedFileKeys } from './storage/file-references';
+import { collectGarbage } from './storage/gc';
 import { projectRoot } from './lib/paths';
 import { AccessTokens } from './lib/tokens';
 import { mailerFromConfig } from './mail/mailer';
@@ -70,6 +73,21 @@ function securityHeaders(): RequestHandler {
   return (req, res, next) => (req.secure ? overHttps : overHttp)(req, res, next);
 }
 
+/** Runs every maintenance task; one failing does not stop the others (it is logged, and runs next time). */
+export async function runMaintenance(ctx: AppContext): Promise<Record<string, number>> {
+  const removed: Record<string, number> = {};
+  for (const task of ctx.maintenance) {
+    try {
+      const count = await task.run();
+      removed[task.name] = count ?? 0;
+      if (count) ctx.logger.info('maintenance', { task: task.name, removed: count });
+    } catch (error) {
+      ctx.logger.warn('maintenance task failed', { task: task.name, error: (error as Error).message });
+    }
+  }
+  return removed;
+}
+
 /** Builds the whole HTTP application on the given dependencies. It does not listen. */
 export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
@@ -100,6 +118,14 @@ export function createApp(deps: AppDeps): App {
     renderSlots: new Semaphore(config.export.concurrency, {
       maxWaiting: config.export.concurrency * RENDER_QUEUE_PER_SLOT,
     }),
+    jobs:
+      deps.jobs ??
+      new JobQueue({
+        db: deps.db,
+        logger,
+        pollIntervalS: config.jobs.pollIntervalS,
+        superviseIntervalS: config.jobs.superviseIntervalS,
+      }),
   };
   if (config.isProduction && config.storage.driver === 'local' && config.publicUrlIsDefault) {
     // Local file URLs are absolute on PUBLIC_URL; the default only suits a browser on this very machine.
@@ -112,7 +138,25 @@ export function createApp(deps: AppDeps): App {
   ctx.maintenance.push(
     { name: 'idempotency-keys', run: () => idempotency.purgeExpired() },
     { name: 'ended-sessions', run: () => purgeEndedSessions(ctx) },
+    {
+      // Stored files no row points to (a crash between a store and its commit, a failed delete), past the GC's
+      // grace period: what `npm run storage:gc` does by hand.
+      name: 'storage-gc-orphans',
+      run: async () =>
+        (
+          await collectGarbage({
+            store: ctx.store,
+            referencedKeys: () => referencedFileKeys(ctx.db),
+            logger,
+          })
+        ).deleted,
+    },
   );
+  // Every maintenance task, once per MAINTENANCE_SCHEDULE across the worker processes (docs/jobs.md).
+  ctx.jobs.handle('maintenance', async () => {
+    await runMaintenance(ctx);
+  });
+  ctx.jobs.schedule('maintenance', config.jobs.maintenanceSchedule);
 
   const app = express() as unknown as App;
   app.disable('x-powered-by');

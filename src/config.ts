@@ -59,6 +59,26 @@ export interface Config {
     concurrency: number;
     /** Longest wait for a render slot before the export is refused with 503 (EXPORT_QUEUE_TIMEOUT_MS). */
     queueTimeoutMs: number;
+    /** Hours a finished export job's file (and row) is kept (EXPORT_RETENTION_H). */
+    retentionH: number;
+    /**
+     * Longest an export job may run (EXPORT_JOB_TIMEOUT_S): its lease. A job whose process died is run
+     * again once its lease has passed; a render still going at the limit is stopped and retried.
+     */
+    jobTimeoutS: number;
+  };
+  /** The durable job queue (pg-boss, docs/jobs.md). */
+  jobs: {
+    /** `on`: API and worker in one process; `off`: API only; `only`: worker only (WORKER). */
+    worker: 'on' | 'off' | 'only';
+    /** With WORKER=only: the port of `/health` (WORKER_HEALTH_PORT). */
+    healthPort: number;
+    /** How often an idle worker looks for new jobs, in seconds (JOB_POLL_INTERVAL_S). */
+    pollIntervalS: number;
+    /** How often expired leases are looked for and retried, in seconds (JOB_SUPERVISE_INTERVAL_S). */
+    superviseIntervalS: number;
+    /** Cron expression of the maintenance run, once per schedule across all processes (MAINTENANCE_SCHEDULE). */
+    maintenanceSchedule: string;
   };
   /** The live change stream (GET /api/sync/stream, docs/sync.md). */
   syncStream: {
@@ -190,6 +210,13 @@ const schema = Joi.object({
   MAIL_RATE_LIMIT: Joi.number().integer().min(1).default(5),
   EXPORT_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
   EXPORT_QUEUE_TIMEOUT_MS: Joi.number().integer().min(100).max(600_000).default(30_000),
+  EXPORT_RETENTION_H: Joi.number().integer().min(1).max(24 * 365).default(24),
+  EXPORT_JOB_TIMEOUT_S: Joi.number().integer().min(5).max(23 * 3600).default(900),
+  WORKER: Joi.string().valid('on', 'off', 'only').default('on'),
+  WORKER_HEALTH_PORT: Joi.number().port().default(3001),
+  JOB_POLL_INTERVAL_S: Joi.number().min(0.5).max(60).default(1),
+  JOB_SUPERVISE_INTERVAL_S: Joi.number().integer().min(1).max(3600).default(60),
+  MAINTENANCE_SCHEDULE: Joi.string().max(100).default('7 * * * *'),
   SYNC_HEARTBEAT_S: Joi.number().integer().min(1).max(300).default(25),
   SYNC_SESSION_CHECK_S: Joi.number().integer().min(1).max(30).default(30),
   SYNC_NOTIFY: Joi.string().valid('listen', 'poll').default('listen'),
@@ -413,6 +440,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     export: {
       concurrency: v.EXPORT_CONCURRENCY,
       queueTimeoutMs: v.EXPORT_QUEUE_TIMEOUT_MS,
+      retentionH: v.EXPORT_RETENTION_H,
+      jobTimeoutS: v.EXPORT_JOB_TIMEOUT_S,
+    },
+    jobs: {
+      worker: v.WORKER,
+      healthPort: v.WORKER_HEALTH_PORT,
+      pollIntervalS: v.JOB_POLL_INTERVAL_S,
+      superviseIntervalS: v.JOB_SUPERVISE_INTERVAL_S,
+      maintenanceSchedule: v.MAINTENANCE_SCHEDULE,
     },
     syncStream: {
       heartbeatS: v.SYNC_HEARTBEAT_S,

@@ -1,6 +1,7 @@
 import type { RedisClientType } from 'redis';
 import type Stripe from 'stripe';
 import type { Config } from './config';
+import type { JobQueue } from './jobs/queue';
 import type { DatabasePool } from './db/database';
 import type { Metrics } from './http/metrics';
 import type { RateLimiters } from './http/rate-limit';
@@ -27,9 +28,14 @@ export interface AppDeps {
   stripe?: Stripe;
   /** Where file bytes live; absent: createApp makes the store STORAGE_DRIVER names. */
   store?: FileStore;
+  /** The durable job queue; absent: createApp makes one on `db` (the server starts it). */
+  jobs?: JobQueue;
 }
 
-/** Periodic clean-up work (expired keys, ended sessions); the server runs each hourly. */
+/**
+ * Periodic clean-up work (expired keys, ended sessions): the `maintenance` job runs every task, once per
+ * MAINTENANCE_SCHEDULE across all worker processes.
+ */
 export interface MaintenanceTask {
   name: string;
   run: () => Promise<number | void>;
@@ -60,6 +66,8 @@ export interface AppContext extends AppDeps {
    * export now, durable export jobs later).
    */
   renderSlots: Semaphore;
+  /** The durable job queue (src/jobs/queue.ts): modules enqueue and register their handlers on it. */
+  jobs: JobQueue;
 }
 
 /** A feature module: given the context, the routes it serves. */

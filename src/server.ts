@@ -12,8 +12,6 @@ import { createLogger, type Logger } from './lib/logger';
 import { logMailMode, mailerFromConfig } from './mail/mailer';
 import { createFileStore } from './storage';
 
-const HOUR = 60 * 60 * 1000;
-
 export interface RunningServer {
   server: http.Server;
   config: Config;
@@ -76,6 +74,30 @@ export async function connectRedis(url: string, logger: Logger): Promise<NonNull
   return client as NonNullable<AppDeps['redis']>;
 }
 
+/**
+ * WORKER=only: the process serves no API, only its health (`/health`, `/ready`) on WORKER_HEALTH_PORT for the
+ * orchestrator's checks; anything else is a 404 problem.
+ */
+function healthOnly(app: http.RequestListener): http.RequestListener {
+  return (req, res) => {
+    const pathname = (req.url ?? '').split('?')[0];
+    if (pathname === '/health' || pathname === '/ready') {
+      app(req, res);
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'application/problem+json' });
+    res.end(
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Not Found',
+        status: 404,
+        code: 'NOT_FOUND',
+        detail: 'This is a worker process (WORKER=only): it serves /health and /ready only',
+      }),
+    );
+  };
+}
+
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   const config = loadConfig(env);
   // Only the logger writes to the server's stdout, so its lines can go out once per turn of the event loop.
@@ -91,9 +113,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
 
   // Node checks the header and request timeouts only every connectionsCheckingInterval (30 s by default):
   // check often enough that a slowloris client is cut close to HEADERS_TIMEOUT_MS.
+  const workerOnly = config.jobs.worker === 'only';
   const server = http.createServer(
     { connectionsCheckingInterval: Math.min(1000, Math.ceil(config.http.headersTimeoutMs / 4)) },
-    app,
+    workerOnly ? healthOnly(app) : app,
   );
   server.requestTimeout = config.http.requestTimeoutMs;
   server.headersTimeout = config.http.headersTimeoutMs;
@@ -107,18 +130,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
     res.once('close', () => inFlight.delete(res));
   });
 
-  const runMaintenance = async () => {
-    for (const task of app.locals.maintenance) {
-      try {
-        const removed = await task.run();
-        if (removed) logger.info('maintenance', { task: task.name, removed });
-      } catch (error) {
-        logger.warn('maintenance task failed', { task: task.name, error: (error as Error).message });
-      }
-    }
-  };
-  const firstRun = setTimeout(runMaintenance, 60_000).unref();
-  const timer = setInterval(runMaintenance, HOUR).unref();
+  // The job queue: this process works jobs (and keeps the schedules) unless WORKER=off (docs/jobs.md).
+  const jobs = app.locals.context.jobs;
+  await jobs.start({ work: config.jobs.worker !== 'off' });
+  logger.info('job queue started', { worker: config.jobs.worker });
 
   let closing: Promise<void> | undefined;
   const shutdown = (signal: string) =>
@@ -127,8 +142,6 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
       // One budget for the whole drain (requests, then queued mail) so PM2's kill_timeout is never reached.
       const deadline = Date.now() + config.http.shutdownTimeoutMs;
       lifecycle.draining = true;
-      clearTimeout(firstRun);
-      clearInterval(timer);
       const force = setTimeout(() => {
         logger.warn('drain timed out; closing remaining connections');
         server.closeAllConnections();
@@ -154,6 +167,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
       });
       clearInterval(sweep);
       clearTimeout(force);
+      // Running jobs get the rest of the budget to finish; one still running then is run again elsewhere.
+      await jobs.stop(Math.max(1000, deadline - Date.now()));
       // Mail queued by the last requests still needs the database: drain it first.
       await mailer.close(Math.max(1000, deadline - Date.now()));
       await db
@@ -171,7 +186,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => {
+    server.listen(workerOnly ? config.jobs.healthPort : config.port, config.host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -179,6 +194,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
   const address = server.address();
   logger.info('listening', {
     port: typeof address === 'object' && address ? address.port : config.port,
+    ...(workerOnly ? { serves: '/health and /ready only (WORKER=only)' } : {}),
     env: config.env,
     database: db.kind,
   });

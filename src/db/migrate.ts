@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../lib/logger';
 import { migrationsDir } from '../lib/paths';
+import { installJobQueue } from '../jobs/queue';
 import type { Database } from './database';
 
 export interface MigrationFile {
@@ -80,7 +81,9 @@ function verify(files: MigrationFile[], applied: AppliedRow[]): void {
 
 /**
  * Applies pending migrations in order, each in its own transaction together with its record. Every step
- * takes an advisory lock first, so processes starting at once apply each migration exactly once.
+ * takes an advisory lock first, so processes starting at once apply each migration exactly once. Then the
+ * job queue's schema (pg-boss's own migrations) and queues are brought up to date (src/jobs/queue.ts), so a
+ * migrated database is ready for every process, API or worker.
  */
 export async function migrate(db: Database, logger?: Logger, dir = migrationsDir): Promise<string[]> {
   const files = readMigrations(dir);
@@ -110,7 +113,11 @@ export async function migrate(db: Database, logger?: Logger, dir = migrationsDir
       logger?.info('migration applied', { migration: pending.file, ms: Date.now() - started });
       return pending.file;
     });
-    if (!next) return applied;
+    if (!next) {
+      // Only the application's migrations come with the job queue (tests migrate folders of their own).
+      if (dir === migrationsDir) await installJobQueue(db, logger);
+      return applied;
+    }
     applied.push(next);
   }
 }

@@ -10,6 +10,7 @@ import { billingRoutes } from './billing/billing.routes';
 import { docsRoutes } from './docs/docs.routes';
 import { drawingRoutes } from './drawings/drawings.routes';
 import { drawingsChild } from './drawings/drawings.service';
+import { exportJobRoutes } from './export/export-jobs.routes';
 import { exportRoutes } from './export/export.routes';
 import { fileRoutes } from './files/files.routes';
 import { imageRoutes } from './images/images.routes';
@@ -72,6 +73,7 @@ export const featureModules: RouteModule[] = [
   fileRoutes,
   templateRoutes,
   exportRoutes,
+  exportJobRoutes,
   syncRoutes,
   syncStreamRoutes,
 ];

@@ -17,6 +17,7 @@ export const FILE_KEY_COLUMNS: readonly [FileKeyColumn, ...FileKeyColumn[]] = [
   { table: 'images', column: 'storage_key' },
   { table: 'images', column: 'thumbnail_key' },
   { table: 'drawings', column: 'png_key' },
+  { table: 'export_jobs', column: 'file_key' },
 ];
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;

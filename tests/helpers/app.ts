@@ -28,6 +28,8 @@ export const VALIDATE_RESPONSES_BY_DEFAULT = true;
 /** Fixed secrets for tests: never used anywhere else. */
 export const TEST_ENV: Record<string, string> = {
   NODE_ENV: 'test',
+  // Workers look for new jobs twice a second (the least pg-boss allows), not every second.
+  JOB_POLL_INTERVAL_S: '0.5',
   JWT_SECRET: 'test-jwt-secret-that-is-long-enough-0123456789',
   ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 7).toString('base64')}`,
   BCRYPT_COST: '4',
@@ -67,6 +69,8 @@ export interface TestAppOptions {
   deps?: Partial<AppDeps>;
   /** Check every response against the OpenAPI document (default: VALIDATE_RESPONSES_BY_DEFAULT). */
   validateResponses?: boolean;
+  /** Start the app's job worker (handlers, schedules), as `npm start` does with WORKER=on. */
+  worker?: boolean;
 }
 
 /**
@@ -136,6 +140,7 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
       : // Quiet unless LOG_LEVEL asks for lines: expected 500s in tests would otherwise fill the output.
         createLogger({ level: config.logLevel, json: false, silent: !process.env.LOG_LEVEL });
     const app = createApp({ config, db: database.db, logger, ...options.deps });
+    if (options.worker) await app.locals.context.jobs.start({ work: true });
     const validate =
       options.validateResponses ?? (VALIDATE_RESPONSES_BY_DEFAULT || process.env.VALIDATE_RESPONSES === '1');
     const validator = validate ? responseValidatorFor(app) : undefined;
@@ -159,7 +164,8 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
   });
 
   afterAll(async () => {
-    // Mail jobs (register's verification mail) run after their responses and use the database.
+    // Jobs being worked, and mail jobs (register's verification mail), use the database.
+    await handle.ctx?.jobs.stop(5000);
     await handle.ctx?.mailer.idle();
     await database?.drop();
     if (handle.dataDir) fs.rmSync(handle.dataDir, { recursive: true, force: true });

@@ -252,6 +252,7 @@ export async function writePdf(
   info: PdfInfo,
   read: (image: PrintImage) => Promise<Buffer>,
   out: Writable,
+  onPage?: (done: number, total: number) => Promise<void> | void,
 ): Promise<void> {
   const doc = newPdf({
     autoFirstPage: false,
@@ -268,6 +269,7 @@ export async function writePdf(
     },
   });
   doc.pipe(out);
+  let drawn = 0;
   try {
     for (const page of layout.pages) {
       if (out.destroyed) throw new ClientGoneError();
@@ -289,6 +291,8 @@ export async function writePdf(
       }
       if (page.folio) drawLine(doc, page.folio, page);
       await room(doc, out);
+      // A durable export job records its progress here, and stops (by throwing) when it was canceled.
+      await onPage?.(++drawn, layout.pages.length);
     }
     const done = finished(out);
     doc.end();

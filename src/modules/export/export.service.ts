@@ -425,6 +425,7 @@ export async function streamExport(
   userId: string,
   book: Book,
   out: Writable,
+  onPage?: (done: number, total: number) => Promise<void> | void,
 ): Promise<void> {
   const read = async (image: PrintImage): Promise<Buffer> => {
     if (image.source === 'image') {
@@ -441,7 +442,7 @@ export async function streamExport(
     for await (const chunk of file.stream) chunks.push(Buffer.from(chunk as Buffer));
     return Buffer.concat(chunks);
   };
-  await writePdf(book.layout, book.info, read, out);
+  await writePdf(book.layout, book.info, read, out, onPage);
 }
 
 /** `Content-Disposition` for the book: an ASCII file name, and the title itself in `filename*`. */

@@ -3,6 +3,7 @@ import type { AppContext, RouteModule } from '../../context';
 import { unauthenticated, validationError } from '../../http/errors';
 import { component, timestamp } from '../../http/schemas';
 import { defineRoute } from '../../http/route';
+import { recentExportJobs, toExportJob } from '../export/export-jobs.service';
 import { createWakeups } from './sync.notify';
 import { liveSessions } from './sync.tickets.queries';
 import { pullChanges } from './sync.service';
@@ -128,6 +129,15 @@ export const syncStreamRoutes: RouteModule = (
     pull,
     wakeups: createWakeups(ctx),
     slots: ctx.redis ? redisSlots(ctx, ctx.redis) : localSlots(),
+    jobs: async (userIds) =>
+      Promise.all(
+        (await recentExportJobs(ctx, userIds)).map(async (row) => ({
+          id: row.id,
+          userId: row.user_id,
+          revision: row.revision,
+          body: await toExportJob(ctx, row),
+        })),
+      ),
   }),
 ) => {
   ctx.maintenance.push({ name: 'sync-tickets', run: () => purgeExpiredTickets(ctx) });

@@ -6,6 +6,15 @@ import { PgliteDatabase } from '../../db/pglite-database';
 
 /** The channel the change-log triggers (migration 0013) NOTIFY on every write they log. */
 export const SYNC_CHANNEL = 'colorbook_sync';
+/** The channel export jobs NOTIFY on every change (migration 0015), with the job's user id as payload. */
+export const JOBS_CHANNEL = 'colorbook_jobs';
+
+/**
+ * What woke the streams: undefined means "anything may have changed" (a commit to the change log, a
+ * reconnect); `{ jobsOf }` means export jobs changed, of that user (or of anyone when `jobsOf` is undefined:
+ * the poll carrier cannot tell whose).
+ */
+export type Wake = undefined | { jobsOf: string | undefined };
 
 /** How often `SYNC_NOTIFY=poll` looks at the log, and how often a held-back horizon is re-checked. */
 export const POLL_INTERVAL_MS = 500;
@@ -39,7 +48,7 @@ export interface Wakeups {
    * Calls `listener` on every wake-up. Resolves once the carrier listens: a pull started after that misses
    * no commit. The returned function stops it; the carrier closes when its last listener stops.
    */
-  subscribe(listener: () => void): Promise<() => void>;
+  subscribe(listener: (wake: Wake) => void): Promise<() => void>;
   /**
    * A pull just ran: rows it could not see yet (behind the horizon) must still come. With LISTEN, the next
    * move of the horizon wakes the streams (no NOTIFY marks the end of the transaction that held them back).
@@ -52,13 +61,19 @@ interface Running {
   stop: Stop;
   pulled?: () => void;
 }
-type Carrier = (wake: () => void) => Promise<Running>;
+type Carrier = (wake: (what?: Wake) => void) => Promise<Running>;
 
 /** PGlite: its `listen()` API. */
 function pgliteCarrier(db: PgliteDatabase): Carrier {
   return async (wake) => {
     const unlisten = await db.pglite.listen(SYNC_CHANNEL, () => wake());
-    return { stop: () => unlisten().catch(() => undefined) };
+    const unlistenJobs = await db.pglite.listen(JOBS_CHANNEL, (payload) => wake({ jobsOf: payload }));
+    return {
+      stop: async () => {
+        await unlisten().catch(() => undefined);
+        await unlistenJobs().catch(() => undefined);
+      },
+    };
   };
 }
 
@@ -93,7 +108,8 @@ function listenCarrier(ctx: AppContext, db: PgDatabase): Carrier {
       }
     };
     const heldBackTimer = setInterval(() => void checkHeldBack(), HELD_BACK_RECHECK_MS).unref();
-    const onNotify = () => wake();
+    const onNotify = (message: pg.Notification) =>
+      wake(message.channel === JOBS_CHANNEL ? { jobsOf: message.payload } : undefined);
 
     const connect = async (): Promise<void> => {
       const next = db.dedicatedClient('colorbook-sync-listen');
@@ -104,7 +120,7 @@ function listenCarrier(ctx: AppContext, db: PgDatabase): Carrier {
       });
       next.on('end', () => lost(next));
       await next.connect();
-      await next.query(`LISTEN ${SYNC_CHANNEL}`);
+      await next.query(`LISTEN ${SYNC_CHANNEL}; LISTEN ${JOBS_CHANNEL}`);
       client = next;
       retryMs = RECONNECT_MIN_MS;
     };
@@ -171,20 +187,27 @@ async function rowsHeldBack(ctx: AppContext): Promise<{ held: boolean; horizon: 
 function pollCarrier(ctx: AppContext): Carrier {
   return async (wake) => {
     let last = '';
+    let lastJobs = '';
     let warned = false;
     let running = false;
     const look = async () => {
       if (running) return;
       running = true;
       try {
-        const { rows } = await ctx.db.query<{ mark: string }>(
+        const { rows } = await ctx.db.query<{ mark: string; jobs: string }>(
           `SELECT pg_snapshot_xmin(pg_current_snapshot())::text || '/' ||
-                  coalesce((SELECT max(seq) FROM sync_changes), 0)::text AS mark`,
+                  coalesce((SELECT max(seq) FROM sync_changes), 0)::text AS mark,
+                  coalesce((SELECT max(updated_at) FROM export_jobs), 'epoch')::text AS jobs`,
         );
         const mark = rows[0]?.mark ?? '';
+        const jobs = rows[0]?.jobs ?? '';
         if (mark !== last) {
           last = mark;
           wake();
+        }
+        if (jobs !== lastJobs) {
+          lastJobs = jobs;
+          wake({ jobsOf: undefined });
         }
         warned = false;
       } catch (error) {
@@ -209,11 +232,11 @@ function carrierFor(ctx: AppContext): Carrier {
 
 /** The process's wake-ups: the carrier runs while at least one listener is subscribed. */
 export function createWakeups(ctx: AppContext, carrier: Carrier = carrierFor(ctx)): Wakeups {
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(what: Wake) => void>();
   let running: Promise<Running> | undefined;
   let current: Running | undefined;
-  const wake = () => {
-    for (const listener of listeners) listener();
+  const wake = (what?: Wake) => {
+    for (const listener of listeners) listener(what);
   };
   return {
     async subscribe(listener) {

@@ -122,6 +122,11 @@ export function redisSlots(ctx: AppContext, redis: RedisLike): StreamSlots {
   };
 }
 
+/** Reads the recently changed export jobs of these users: id, revision and the `ExportJob` to send. */
+export type JobEvents = (
+  userIds: string[],
+) => Promise<Array<{ id: string; userId: string; revision: number; body: unknown }>>;
+
 interface OpenStream {
   id: string;
   caller: StreamCaller;
@@ -151,9 +156,21 @@ export class StreamHub {
   private unsubscribe: Promise<() => void> | undefined;
   private timers: NodeJS.Timeout[] = [];
 
+  /** The revision of each job last sent (`event: export`), so each state goes out once per process. */
+  private readonly sentJobs = new Map<string, number>();
+  /** Users whose jobs changed while a look at jobs was running ('all': the poll carrier cannot tell). */
+  private jobsPending: Set<string> | 'all' | undefined;
+  private lookingAtJobs = false;
+
   constructor(
     private readonly ctx: AppContext,
-    private readonly options: { pull: Pull; wakeups: Wakeups; slots: StreamSlots },
+    private readonly options: {
+      pull: Pull;
+      wakeups: Wakeups;
+      slots: StreamSlots;
+      /** The current state of these users' recently changed jobs (absent: no `event: export`). */
+      jobs?: JobEvents;
+    },
   ) {
     const streams = this.streams;
     new Gauge({
@@ -258,6 +275,46 @@ export class StreamHub {
     }
   }
 
+  /**
+   * Export jobs of `userId` (of anyone when undefined) changed, in some process: each changed job whose user
+   * has a stream open here goes out as `event: export` with its current state. Looks coalesce: changes that
+   * come during a look are taken by one more look after it.
+   */
+  jobsChanged(userId: string | undefined): void {
+    const jobs = this.options.jobs;
+    if (!jobs) return;
+    if (userId !== undefined && ![...this.streams].some((s) => s.caller.userId === userId)) return;
+    if (userId === undefined || this.jobsPending === 'all') this.jobsPending = 'all';
+    else {
+      const pending: Set<string> = this.jobsPending ?? new Set();
+      pending.add(userId);
+      this.jobsPending = pending;
+    }
+    if (this.lookingAtJobs) return;
+    this.lookingAtJobs = true;
+    void (async () => {
+      try {
+        while (this.jobsPending) {
+          const pending = this.jobsPending;
+          this.jobsPending = undefined;
+          const open = new Set([...this.streams].filter((s) => s.live).map((s) => s.caller.userId));
+          const users = pending === 'all' ? [...open] : [...pending].filter((u) => open.has(u));
+          if (users.length === 0) continue;
+          for (const job of await jobs(users)) {
+            if ((this.sentJobs.get(job.id) ?? 0) >= job.revision) continue;
+            if (this.sentJobs.size > 10_000) this.sentJobs.clear();
+            this.sentJobs.set(job.id, job.revision);
+            this.publish(job.userId, 'export', job.body);
+          }
+        }
+      } catch (error) {
+        this.ctx.logger.warn('sync stream: reading export jobs failed', { error: (error as Error).message });
+      } finally {
+        this.lookingAtJobs = false;
+      }
+    })();
+  }
+
   /** Ends every stream with a `retry:` hint (graceful shutdown): clients come back to another process. */
   closeAll(retryMs: number): void {
     for (const stream of [...this.streams]) this.close(stream, retryMs);
@@ -341,7 +398,10 @@ export class StreamHub {
   /** Subscribes to the wake-ups and starts the shared timers when the first stream opens. */
   private async listen(): Promise<void> {
     if (!this.unsubscribe) {
-      this.unsubscribe = this.options.wakeups.subscribe(() => this.wakeAll());
+      this.unsubscribe = this.options.wakeups.subscribe((what) => {
+        if (what === undefined) this.wakeAll();
+        else this.jobsChanged(what.jobsOf);
+      });
       this.unsubscribe.catch(() => undefined);
       const { heartbeatS, sessionCheckS } = this.ctx.config.syncStream;
       this.timers = [
