@@ -210,8 +210,16 @@ const schema = Joi.object({
   MAIL_RATE_LIMIT: Joi.number().integer().min(1).default(5),
   EXPORT_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
   EXPORT_QUEUE_TIMEOUT_MS: Joi.number().integer().min(100).max(600_000).default(30_000),
-  EXPORT_RETENTION_H: Joi.number().integer().min(1).max(24 * 365).default(24),
-  EXPORT_JOB_TIMEOUT_S: Joi.number().integer().min(5).max(23 * 3600).default(900),
+  EXPORT_RETENTION_H: Joi.number()
+    .integer()
+    .min(1)
+    .max(24 * 365)
+    .default(24),
+  EXPORT_JOB_TIMEOUT_S: Joi.number()
+    .integer()
+    .min(5)
+    .max(23 * 3600)
+    .default(900),
   WORKER: Joi.string().valid('on', 'off', 'only').default('on'),
   WORKER_HEALTH_PORT: Joi.number().port().default(3001),
   JOB_POLL_INTERVAL_S: Joi.number().min(0.5).max(60).default(1),

@@ -286,7 +286,7 @@ export class JobQueue {
   /** Enqueues a job; in `options.db`'s transaction when given. Answers the job's id. */
   async send(queue: QueueName, data: object, options: SendOptions = {}): Promise<string> {
     const { db, ...rest } = options;
-    await this.start({ work: false });
+    // No start() needed to enqueue (and none here: inside a PGlite transaction it would wait for ever).
     const id = await this.boss.send(queue, data, { ...rest, ...(db ? { db: bossDb(db) } : {}) });
     if (!id) throw new Error(`job not queued on ${queue} (a singleton already waits)`);
     return id;
@@ -294,7 +294,6 @@ export class JobQueue {
 
   /** Cancels a job that is queued, waiting for a retry or running (its worker sees it when it next looks). */
   async cancel(queue: QueueName, id: string): Promise<void> {
-    await this.start({ work: false });
     await this.boss.cancel(queue, id);
   }
 
@@ -305,7 +304,6 @@ export class JobQueue {
 
   /** Counts of this queue's jobs by state (for /metrics and tests). */
   async pending(queue: QueueName): Promise<number> {
-    await this.start({ work: false });
     return this.boss.getQueueSize(queue);
   }
 

@@ -143,7 +143,14 @@ export async function succeed(
             finished_at = now(), expires_at = now() + make_interval(hours => $6), updated_at = now(),
             revision = revision + 1
       WHERE id = $1 AND status = 'running'`,
-    [id, result.fileKey, result.sizeBytes, result.pageCount, JSON.stringify(result.warnings), result.retentionH],
+    [
+      id,
+      result.fileKey,
+      result.sizeBytes,
+      result.pageCount,
+      JSON.stringify(result.warnings),
+      result.retentionH,
+    ],
   );
   return rowCount > 0;
 }

@@ -61,7 +61,9 @@ export const ExportJobSchema = component(
       .uri()
       .allow(null)
       .required()
-      .description('A signed download URL of the PDF once `succeeded` (fresh on every GET), until `expiresAt`'),
+      .description(
+        'A signed download URL of the PDF once `succeeded` (fresh on every GET), until `expiresAt`',
+      ),
     sizeBytes: Joi.number().integer().min(0).allow(null).required(),
     createdAt: timestamp.required(),
     startedAt: timestamp.allow(null).required(),

@@ -162,6 +162,8 @@ export async function runExportJob(ctx: AppContext, job: JobRun<{ exportId: stri
     try {
       await q.setProgress(ctx.db, claimed.id, 0, book.layout.pageCount);
       const out = fs.createWriteStream(tmp);
+      // A write after a cancel's destroy reports an error here; writePdf's own checks say what went wrong.
+      out.on('error', () => undefined);
       let lastWrite = 0;
       const onPage = async (done: number, total: number) => {
         if (job.signal.aborted) throw new JobStopped('the job was stopped');

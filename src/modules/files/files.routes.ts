@@ -67,7 +67,8 @@ export const fileRoutes: RouteModule = (ctx: AppContext) => {
       tags,
       summary: 'A stored file, through a signed URL',
       description:
-        'The `url` and `thumbnailUrl` of images and drawings point here when files are on local disk ' +
+        'The `url` and `thumbnailUrl` of images and drawings, and the `url` of finished export jobs and ' +
+        'archives, point here when files are on local disk ' +
         '(`STORAGE_DRIVER=local`; with S3 they are presigned bucket URLs). The URL is only valid as issued: ' +
         'a changed key, expiry or signature, or an expired URL (`SIGNED_URL_TTL`), answers 403 `FORBIDDEN`.',
       auth: 'none',
@@ -77,14 +78,22 @@ export const fileRoutes: RouteModule = (ctx: AppContext) => {
       response: {
         status: 200,
         description: 'The file as stored, with its content type',
-        content: { 'image/png': binary, 'image/jpeg': binary, 'image/webp': binary },
+        content: {
+          'image/png': binary,
+          'image/jpeg': binary,
+          'image/webp': binary,
+          'application/pdf': binary,
+          'application/zip': binary,
+        },
         headers: {
           'Content-Length': {
             description: 'Size in bytes',
             schema: { type: 'integer', format: 'int64', minimum: 0 },
           },
           'Cache-Control': { description: '`private, max-age=<seconds until the URL expires>`' },
-          'Content-Disposition': { description: '`inline`' },
+          'Content-Disposition': {
+            description: '`inline` for images; `attachment` for downloads (export PDFs, archives)',
+          },
           'X-Content-Type-Options': { description: '`nosniff`' },
           'Content-Security-Policy': { description: "`default-src 'none'`" },
         },
@@ -103,7 +112,7 @@ export const fileRoutes: RouteModule = (ctx: AppContext) => {
         res.setHeader('Content-Type', file.contentType);
         res.setHeader('Content-Length', String(file.size));
         res.setHeader('Cache-Control', `private, max-age=${signer.secondsLeft(query.exp)}`);
-        res.setHeader('Content-Disposition', 'inline');
+        res.setHeader('Content-Disposition', file.contentType.startsWith('image/') ? 'inline' : 'attachment');
         res.setHeader('X-Content-Type-Options', 'nosniff');
         // Bytes, never a document: no scripts, styles or frames even if a browser were made to render one.
         res.setHeader('Content-Security-Policy', "default-src 'none'");
