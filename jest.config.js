@@ -36,6 +36,7 @@ const databaseIndependent = [
   'tests/export/render.test.ts',
   'tests/http/route.test.ts',
   'tests/http/route-types.test.ts',
+  'tests/jobs/export-faults.test.ts',
   'tests/lib/',
   'tests/ops/admin-commands.test.ts',
   'tests/ops/database-failure.test.ts',
