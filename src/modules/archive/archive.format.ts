@@ -74,6 +74,14 @@ export interface Manifest {
 }
 
 /** A project as `projects/<id>/project.json` holds it. Ids are the archived ones; an import gives new ones. */
+export type ArchivedImage = ArchivedProject['images'][number];
+export type ArchivedDrawing = ArchivedProject['drawings'][number];
+export type ArchivedStory = ArchivedProject['stories'][number];
+export type ArchivedVersion = ArchivedProject['versions'][number];
+
+/** A row as the database answers it: times are Dates; JSON has them as ISO strings. */
+export type AsRow<T> = Omit<T, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };
+
 export interface ArchivedProject {
   project: {
     id: string;

@@ -1,22 +1,18 @@
 import type { Database } from '../../db/database';
+import type {
+  ArchivedDrawing,
+  ArchivedImage,
+  ArchivedProject,
+  ArchivedStory,
+  ArchivedVersion,
+  AsRow,
+} from './archive.format';
 
 // Reads of whole rows (file keys and history included) for the archive, and inserts of whole rows (their
 // versions and times kept) for the import. Ownership is in every WHERE: `userId` is the caller, who owns
 // every row read or written here.
 
-export interface ProjectToArchive {
-  id: string;
-  title: string;
-  description: string | null;
-  category: string | null;
-  status: string;
-  tags: string[];
-  settings: Record<string, unknown>;
-  coverImageId: string | null;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type ProjectToArchive = AsRow<ArchivedProject['project']>;
 
 /** The ids of the projects the user owns (not those shared with them), oldest first. */
 export async function findOwnedProjectIds(db: Database, userId: string): Promise<string[]> {
@@ -41,12 +37,7 @@ export async function findProjectToArchive(
   return rows[0] ?? null;
 }
 
-export interface VersionToArchive {
-  version: number;
-  changedFields: string[];
-  snapshot: Record<string, unknown>;
-  createdAt: Date;
-}
+export type VersionToArchive = Omit<ArchivedVersion, 'createdAt'> & { createdAt: Date };
 
 export async function findVersionsToArchive(
   db: Database,
@@ -63,26 +54,7 @@ export async function findVersionsToArchive(
   return rows;
 }
 
-export interface ImageToArchive {
-  id: string;
-  storyId: string | null;
-  kind: 'page' | 'cover' | 'reference';
-  title: string | null;
-  originalFilename: string | null;
-  prompt: string | null;
-  provider: string | null;
-  model: string | null;
-  mimeType: 'image/png' | 'image/jpeg' | 'image/webp';
-  width: number;
-  height: number;
-  sizeBytes: number;
-  sha256: string;
-  position: number;
-  metadata: Record<string, unknown>;
-  storageKey: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type ImageToArchive = AsRow<Omit<ArchivedImage, 'file'>> & { storageKey: string };
 
 export async function findImagesToArchive(
   db: Database,
@@ -101,18 +73,10 @@ export async function findImagesToArchive(
 }
 
 /** A drawing without its vector data (up to 5 MB each: read one at a time with findDrawingData). */
-export interface DrawingToArchive {
-  id: string;
-  imageId: string | null;
-  title: string | null;
-  width: number;
-  height: number;
+export type DrawingToArchive = AsRow<Omit<ArchivedDrawing, 'data' | 'png'>> & {
   pngKey: string | null;
   sizeBytes: number | null;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+};
 
 export async function findDrawingsToArchive(
   db: Database,
@@ -177,17 +141,7 @@ export async function findRatingsToArchive(db: Database, userId: string): Promis
 export async function insertImportedProject(
   db: Database,
   userId: string,
-  p: {
-    title: string;
-    description: string | null;
-    category: string | null;
-    status: string;
-    tags: string[];
-    settings: Record<string, unknown>;
-    version: number;
-    createdAt: string;
-    updatedAt: string;
-  },
+  p: Omit<ArchivedProject['project'], 'id' | 'coverImageId'>,
 ): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO projects (user_id, title, description, category, status, tags, settings, version,
@@ -227,7 +181,7 @@ export async function insertImportedVersion(
   db: Database,
   userId: string,
   projectId: string,
-  v: { version: number; changedFields: string[]; snapshot: Record<string, unknown>; createdAt: string },
+  v: ArchivedVersion,
 ): Promise<void> {
   await db.query(
     `INSERT INTO project_versions (project_id, version, changed_fields, snapshot, created_at, changed_by)
@@ -240,17 +194,7 @@ export async function insertImportedStory(
   db: Database,
   userId: string,
   projectId: string,
-  s: {
-    title: string;
-    content: string;
-    imagePrompts: string[];
-    wordCount: number;
-    position: number;
-    metadata: Record<string, unknown>;
-    version: number;
-    createdAt: string;
-    updatedAt: string;
-  },
+  s: Omit<ArchivedStory, 'id'>,
 ): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO stories (user_id, project_id, title, content, image_prompts, word_count, position, metadata,
@@ -278,26 +222,7 @@ export async function insertImportedImage(
   db: Database,
   userId: string,
   projectId: string,
-  i: {
-    storyId: string | null;
-    kind: string;
-    title: string | null;
-    originalFilename: string | null;
-    prompt: string | null;
-    provider: string | null;
-    model: string | null;
-    mimeType: string;
-    width: number;
-    height: number;
-    sizeBytes: number;
-    sha256: string;
-    position: number;
-    metadata: Record<string, unknown>;
-    storageKey: string;
-    thumbnailKey: string;
-    createdAt: string;
-    updatedAt: string;
-  },
+  i: Omit<ArchivedImage, 'id' | 'file'> & { storageKey: string; thumbnailKey: string },
 ): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO images (user_id, project_id, story_id, kind, title, original_filename, prompt, provider, model,
@@ -335,17 +260,10 @@ export async function insertImportedDrawing(
   db: Database,
   userId: string,
   projectId: string,
-  d: {
-    imageId: string | null;
-    title: string | null;
+  d: Omit<ArchivedDrawing, 'id' | 'data' | 'png'> & {
     /** JSON text, as read from the archive (already checked to parse to an object or array). */
     dataJson: string;
-    width: number;
-    height: number;
     png: { key: string; sizeBytes: number } | null;
-    version: number;
-    createdAt: string;
-    updatedAt: string;
   },
 ): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
