@@ -33,8 +33,14 @@ let bigFolder: string;
 let importer: TestUser;
 
 interface ProjectDoc {
-  project: { id: string; title: string };
-  images: Array<{ id: string; sizeBytes: number; sha256: string; file: string }>;
+  project: { id: string; title: string; version: number };
+  images: Array<{
+    id: string;
+    sizeBytes: number;
+    sha256: string;
+    file: string;
+    originalFilename: string | null;
+  }>;
   drawings: Array<{ png: { file: string; sizeBytes: number } | null }>;
   stories: Array<{ title: string; content: string }>;
 }
@@ -375,6 +381,31 @@ describe('file types and contents', () => {
       'INVALID_ARCHIVE',
       /wrong file/,
     );
+  });
+});
+
+describe('what an import makes of what it accepts', () => {
+  test("when a project's history does not end at its version, then INVALID_ARCHIVE", async () => {
+    await expectRefused(
+      await write(rebuild(good, (e) => editBig(e, (doc) => (doc.project.version += 1)))),
+      'INVALID_ARCHIVE',
+      /history does not end at the project's version/,
+    );
+  });
+
+  test("when an image's original file name has a path and control characters, then it is reduced as an upload's is", async () => {
+    const user = await createUser(t);
+    const entries = rebuild(good, (e) =>
+      editBig(e, (doc) =>
+        Object.assign(doc.images[0], { originalFilename: '../../etc/\u0007whale\u202e.png' }),
+      ),
+    );
+    await importArchive(t.ctx, user.id, await write(entries), { maxUploadBytes: MAX_UPLOAD() });
+    const { rows } = await t.db.query<{ name: string | null }>(
+      'SELECT original_filename AS name FROM images WHERE user_id = $1 ORDER BY position',
+      [user.id],
+    );
+    expect(rows.map((r) => r.name)).toEqual(['whale.png', 'page.png']);
   });
 });
 

@@ -9,7 +9,12 @@ import yauzl from 'yauzl';
 import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
 import { AppError } from '../../http/errors';
-import { deleteStoredFiles, inspectImageFile, storeUploadedImage } from '../../http/uploads';
+import {
+  deleteStoredFiles,
+  inspectImageFile,
+  sanitizeFilename,
+  storeUploadedImage,
+} from '../../http/uploads';
 import { fileKey } from '../../storage/file-store';
 import { storagePaths } from '../../storage/index';
 import { recordEvent } from '../analytics/analytics.service';
@@ -343,8 +348,12 @@ function checkProjectReferences(
   if (doc.project.coverImageId !== null && !images.has(doc.project.coverImageId)) {
     throw bad('the cover is none of its images');
   }
+  // The history the versions routes read: unique numbers, the current one among them, none after it.
   const versions = new Set(doc.versions.map((v) => v.version));
   if (versions.size !== doc.versions.length) throw bad('a version number appears twice');
+  if (!versions.has(doc.project.version) || Math.max(...versions) !== doc.project.version) {
+    throw bad("its history does not end at the project's version");
+  }
   return { files, fileBytes };
 }
 
@@ -520,6 +529,15 @@ function projectError(error: unknown, title: string): unknown {
   return error;
 }
 
+/** An imported image's stored files and what decoding it told. */
+interface StoredImage {
+  key: string;
+  thumbnailKey: string;
+  width: number;
+  height: number;
+  originalFilename: string | null;
+}
+
 /** Re-points a version snapshot's cover to the imported image (or none). */
 function remapSnapshot(snapshot: Record<string, unknown>, ids: Map<string, string>): Record<string, unknown> {
   if (!('coverImageId' in snapshot)) return snapshot;
@@ -557,7 +575,7 @@ async function importProject(
     // A cheap check before any byte is stored; the transaction's is the guarantee.
     await assertStorageAvailable(ctx, userId, checked.fileBytes.get(archivedId) ?? 0);
 
-    const images = new Map<string, { key: string; thumbnailKey: string; width: number; height: number }>();
+    const images = new Map<string, StoredImage>();
     for (const image of doc.images) {
       aborted();
       const file = await extract(zip, image.file, checked.manifest.get(image.file)!, tempDir);
@@ -565,13 +583,24 @@ async function importProject(
       const thumbnailPath = `${file}.thumb`;
       temps.push(thumbnailPath);
       const upload = await inspectImageFile(
-        { path: file, originalFilename: image.originalFilename, size: image.sizeBytes, sha256: image.sha256 },
+        {
+          path: file,
+          // Shown to clients as a name: reduced as an upload's is.
+          originalFilename: sanitizeFilename(image.originalFilename ?? undefined),
+          size: image.sizeBytes,
+          sha256: image.sha256,
+        },
         [image.mimeType],
         thumbnailPath,
       );
       const keys = await storeUploadedImage(ctx.store, upload, { namespace: 'images', ownerId: userId });
       stored.push(keys.key, keys.thumbnailKey);
-      images.set(image.id, { ...keys, width: upload.width, height: upload.height });
+      images.set(image.id, {
+        ...keys,
+        width: upload.width,
+        height: upload.height,
+        originalFilename: upload.originalFilename,
+      });
     }
     const pngs = new Map<string, string>();
     for (const drawing of doc.drawings) {
@@ -609,7 +638,7 @@ async function insertProjectRows(
   checked: CheckedArchive,
   userId: string,
   doc: ArchivedProject,
-  images: Map<string, { key: string; thumbnailKey: string; width: number; height: number }>,
+  images: Map<string, StoredImage>,
   pngs: Map<string, string>,
   aborted: () => void,
 ): Promise<void> {
@@ -630,6 +659,7 @@ async function insertProjectRows(
       image.id,
       await q.insertImportedImage(tx, userId, projectId, {
         ...image,
+        originalFilename: file.originalFilename,
         storyId: image.storyId ? ids.get(image.storyId)! : null,
         width: file.width,
         height: file.height,
