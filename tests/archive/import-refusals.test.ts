@@ -467,13 +467,20 @@ describe('cancelling', () => {
   test('when the signal fires while a project is imported, then ABORTED and nothing of that project is kept', async () => {
     const user = await createUser(t);
     const controller = new AbortController();
+    let importing = 0;
     const error = await importArchive(t.ctx, user.id, await write(good), {
       maxUploadBytes: MAX_UPLOAD(),
       signal: controller.signal,
-      // Past the check (30 %) and the first project: the second is being imported.
-      onProgress: (f) => f > 0.5 && controller.abort(),
+      // Past the check (30 %), pass 2 reads: "Small"'s project.json, "Big"'s, then Big's first image, which
+      // is stored before the signal is seen (before the second image).
+      onProgress: (f) => f > 0.3 && ++importing === 3 && controller.abort(),
     }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ABORTED', projectsImported: 1 });
+    expect(importing).toBeGreaterThanOrEqual(3);
+    expect(error).toMatchObject({
+      code: 'ABORTED',
+      projectsImported: 1,
+      message: 'The import was cancelled during the project "Big"',
+    });
     const after = await leftovers(user);
     expect(after.projects).toBe(1);
     expect(after.files).toEqual([]);

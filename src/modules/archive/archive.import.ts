@@ -48,7 +48,7 @@ import * as q from './archive.queries';
 import { ArchivedProjectSchema, ManifestSchema } from './archive.schemas';
 
 export interface ImportArchiveOptions {
-  /** Called with 0..1: checking the archive is the first 30 %, importing its projects the rest. */
+  /** Called with 0..1 by the bytes read: checking the archive is the first 30 %, importing its projects the rest. */
   onProgress?(fraction: number): void;
   /** Aborting stops the import: the project being imported is rolled back (ImportError ABORTED). */
   signal?: AbortSignal;
@@ -144,6 +144,8 @@ interface Zip {
   entries: Map<string, yauzl.Entry>;
   /** Bytes that may still be inflated, for the whole import (both passes read every entry at most once each). */
   budget: { left: number };
+  /** Called with the bytes of each entry read to its end (progress). */
+  onRead(bytes: number): void;
 }
 
 /**
@@ -177,6 +179,7 @@ async function readEntry(
     counter.destroy();
     throw readError(name, error);
   }
+  zip.onRead(counter.bytes);
   const sha256 = counter.hash.digest('hex');
   if (counter.bytes !== expected.size || (expected.sha256 !== null && sha256 !== expected.sha256)) {
     throw fail('MANIFEST_MISMATCH', `The entry ${name} is not the file the manifest lists (size or SHA-256)`);
@@ -244,7 +247,7 @@ async function openZip(zipPath: string, maxUploadBytes: number): Promise<Zip> {
       if (error instanceof ImportError) throw error;
       throw fail('NOT_A_ZIP', 'The ZIP archive is damaged', error);
     }
-    return { file, entries, budget: { left: maxUnpacked } };
+    return { file, entries, budget: { left: maxUnpacked }, onRead: () => undefined };
   } catch (error) {
     file.close();
     throw error;
@@ -377,11 +380,7 @@ const TYPE_OF_EXTENSION: Record<string, string> = { png: 'image/png', jpg: 'imag
  * (none missing, none extra), every entry's bytes (size and SHA-256 as listed, image types by their bytes),
  * every project.json (shape, references, files) and drawing data (JSON within its limit).
  */
-async function checkArchive(
-  zip: Zip,
-  signal: AbortSignal | undefined,
-  progress: (fraction: number) => void,
-): Promise<CheckedArchive> {
+async function checkArchive(zip: Zip, signal: AbortSignal | undefined): Promise<CheckedArchive> {
   const manifestEntry = zip.entries.get(MANIFEST_PATH);
   if (!manifestEntry) {
     throw fail('UNSUPPORTED_FORMAT_VERSION', 'The ZIP has no manifest.json: it is not a ColorBook archive');
@@ -426,11 +425,6 @@ async function checkArchive(
     }
   }
 
-  const total = Math.max(
-    1,
-    m.entries.reduce((sum, e) => sum + e.size, 0),
-  );
-  let done = 0;
   const projectIds: string[] = [];
   const fileBytes = new Map<string, number>();
   const owned = new Set<string>();
@@ -471,8 +465,6 @@ async function checkArchive(
     } else {
       await readEntry(zip, entry.path, entry);
     }
-    done += entry.size;
-    progress((done / total) * CHECK_SHARE);
   }
   for (const name of manifest.keys()) {
     if (name.startsWith('projects/') && !owned.has(name)) {
@@ -724,10 +716,21 @@ export async function importArchive(
   const progress = (fraction: number) => onProgress?.(Math.min(1, fraction));
   if (signal?.aborted) throw fail('ABORTED', 'The import was cancelled; nothing was imported');
   const zip = await openZip(zipPath, options.maxUploadBytes);
+  // Progress by the bytes read: pass 1 reads every entry (its share CHECK_SHARE), pass 2 the projects' ones.
+  let pass = { from: 0, share: CHECK_SHARE, total: 0, read: 0 };
+  for (const entry of zip.entries.values()) pass.total += entry.uncompressedSize;
+  zip.onRead = (bytes) => {
+    pass.read += bytes;
+    progress(pass.from + pass.share * Math.min(1, pass.read / Math.max(1, pass.total)));
+  };
   let imported = 0;
   try {
-    const checked = await checkArchive(zip, signal, progress);
-    // Pass 2 reads every entry once more: the check's budget starts again.
+    const checked = await checkArchive(zip, signal);
+    pass = { from: CHECK_SHARE, share: 1 - CHECK_SHARE, total: 0, read: 0 };
+    for (const entry of checked.manifest.values()) {
+      if (entry.path.startsWith('projects/')) pass.total += entry.size;
+    }
+    // Pass 2 reads those entries once more: the check's budget starts again.
     zip.budget.left = MAX_UNPACKED_FACTOR * options.maxUploadBytes;
     const tempDir = storagePaths(ctx.config).uploads;
     await fsp.mkdir(tempDir, { recursive: true });
@@ -735,7 +738,6 @@ export async function importArchive(
       if (signal?.aborted) throw fail('ABORTED', 'The import was cancelled');
       await importProject(ctx, zip, checked, userId, archivedId, tempDir, signal);
       imported += 1;
-      progress(CHECK_SHARE + ((1 - CHECK_SHARE) * imported) / checked.projectIds.length);
     }
     progress(1);
     return { projectsImported: imported };
