@@ -249,6 +249,34 @@ async function inspectImage(
   dir: string,
   res: Response,
 ): Promise<UploadedImage> {
+  const thumbnailPath = path.join(dir, `${crypto.randomUUID()}.thumb`);
+  trackTempFile(res, thumbnailPath);
+  return inspectImageFile(
+    {
+      path: file.path,
+      originalFilename: sanitizeFilename(file.originalname),
+      size: file.size,
+      sha256: file.sha256,
+    },
+    types,
+    thumbnailPath,
+    // Queued behind other decodes while the client gave up: nobody is waiting for this one.
+    () => (res.closed ? validationError('The request was aborted') : undefined),
+  );
+}
+
+/**
+ * Judges an image file on local disk as an upload is judged: its type by its bytes (one of `types`, else
+ * 415), at most 100 megapixels (400), decodable (415), and writes its WebP thumbnail (at most 512 px on the
+ * long side) to `thumbnailPath`, which the caller removes. `aborted` is asked once the decode slot is held:
+ * an error it answers is thrown instead of decoding. Used by uploads and by the archive import.
+ */
+export async function inspectImageFile(
+  file: { path: string; originalFilename: string | null; size: number; sha256: string },
+  types: readonly ImageType[],
+  thumbnailPath: string,
+  aborted: () => Error | undefined = () => undefined,
+): Promise<UploadedImage> {
   const accepted = types.map((t) => NAMES[t]).join(', ');
   const detected = await fileTypeFromFile(file.path);
   const mimeType = detected?.mime as ImageType | undefined;
@@ -256,8 +284,8 @@ async function inspectImage(
     throw unsupportedMediaType(`The file must be ${accepted}; its bytes are not`);
   }
   return decodeGate.run(async () => {
-    // Queued behind other decodes while the client gave up: nobody is waiting for this one.
-    if (res.closed) throw validationError('The request was aborted');
+    const abort = aborted();
+    if (abort) throw abort;
     let meta: sharp.Metadata;
     try {
       meta = await sharp(file.path, { limitInputPixels: false }).metadata();
@@ -273,8 +301,6 @@ async function inspectImage(
         [{ path: 'file', message: `must be at most ${MAX_IMAGE_PIXELS / 1e6} megapixels` }],
       );
     }
-    const thumbnailPath = path.join(dir, `${crypto.randomUUID()}.thumb`);
-    trackTempFile(res, thumbnailPath);
     let thumbnail: sharp.OutputInfo;
     try {
       // Decoding the whole image for the thumbnail is also the check that it decodes: truncated → 415.
@@ -289,7 +315,7 @@ async function inspectImage(
     }
     return {
       path: file.path,
-      originalFilename: sanitizeFilename(file.originalname),
+      originalFilename: file.originalFilename,
       mimeType,
       sizeBytes: file.size,
       sha256: file.sha256,

@@ -117,6 +117,7 @@ const TYPES_BY_EXTENSION: Record<string, string> = {
   webp: 'image/webp',
   pdf: 'application/pdf',
   json: 'application/json',
+  zip: 'application/zip',
   bin: 'application/octet-stream',
 };
 const EXTENSIONS_BY_TYPE: Record<string, string> = Object.fromEntries(

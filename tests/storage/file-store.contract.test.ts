@@ -173,6 +173,22 @@ describe.each([
     expect(await s.store.exists(key)).toBe(false);
   });
 
+  test('when a ZIP is streamed in (an archive), then its key ends in .zip and it reads back as application/zip', async () => {
+    const key = fileKey('archives', owner(), 'application/zip');
+    expect(key).toMatch(/\.zip$/);
+    const bytes = Buffer.concat([Buffer.from('PK\x03\x04'), crypto.randomBytes(70_000)]);
+    const info = await s.store.put(
+      key,
+      { stream: Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]) },
+      { contentType: 'application/zip' },
+    );
+    expect(info.size).toBe(bytes.length);
+    const stat = await s.store.stat(key);
+    expect(stat?.contentType).toBe('application/zip');
+    const file = await s.store.get(key);
+    expect((await readAll(file!.stream)).equals(bytes)).toBe(true);
+  });
+
   test('when a read URL is made, then it fetches the file and shows no path on disk', async () => {
     const key = pngKey();
     const bytes = await makePng(8, 8);
