@@ -46,6 +46,38 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
+/** An export job (`POST /api/projects/{id}/exports`, `GET /api/exports/{id}`). */
+export type ExportJob = components['schemas']['ExportJob'];
+
+export interface WaitOptions {
+  /** Called with the job each time its state or progress changes (including the first look). */
+  onProgress?: (job: ExportJob) => void;
+  /** How often to look while the job is queued or running, in ms (default 1000). */
+  intervalMs?: number;
+  /** Stops waiting (the job goes on on the server; `exports.cancel(id)` stops it). */
+  signal?: AbortSignal;
+}
+
+const FINISHED: ReadonlySet<ExportJob['status']> = new Set(['succeeded', 'failed', 'canceled']);
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 export interface UploadOptions<M extends 'POST' | 'PUT' = 'POST' | 'PUT'> {
   /** POST (default) creates; PUT replaces a drawing's PNG. */
   method?: M;
@@ -242,6 +274,56 @@ export function createColorBookClient(options: ColorBookClientOptions = {}) {
         });
         if (!response.ok || data === undefined) throw apiErrorOf(response.status, error, response.headers);
         return data;
+      },
+
+      /**
+       * Starts a durable export job (rendered in the background; it survives a restart of the server).
+       * Answers the queued job. Throws ApiError when refused (`EMPTY_PROJECT`, `FILE_MISSING`, `RATE_LIMITED`
+       * when 3 of the caller's jobs are queued or running, 404).
+       */
+      async start(projectId: string, exportOptions: ExportOptions = {}): Promise<ExportJob> {
+        const { data, error, response } = await api.POST('/api/projects/{id}/exports', {
+          params: { path: { id: projectId } },
+          body: { ...exportOptions, format: exportOptions.format ?? 'pdf' },
+        });
+        if (!data) throw apiErrorOf(response.status, error, response.headers);
+        return data;
+      },
+
+      /** The job's current state (a fresh signed `url` once it succeeded). */
+      async get(jobId: string): Promise<ExportJob> {
+        const { data, error, response } = await api.GET('/api/exports/{id}', {
+          params: { path: { id: jobId } },
+        });
+        if (!data) throw apiErrorOf(response.status, error, response.headers);
+        return data;
+      },
+
+      /**
+       * Waits until the job has finished (`succeeded`, `failed` or `canceled`) and answers it; `onProgress`
+       * sees every change on the way. It polls `GET /api/exports/{id}`; an app with a change stream open
+       * (`createSync`) also gets `event: export` with each state and can call `get` on those instead.
+       */
+      async wait(jobId: string, waitOptions: WaitOptions = {}): Promise<ExportJob> {
+        let last = '';
+        for (;;) {
+          const job = await this.get(jobId);
+          const seen = `${job.status}/${job.progress}`;
+          if (seen !== last) {
+            last = seen;
+            waitOptions.onProgress?.(job);
+          }
+          if (FINISHED.has(job.status)) return job;
+          await sleep(waitOptions.intervalMs ?? 1000, waitOptions.signal);
+        }
+      },
+
+      /** Cancels a queued or running job, or removes a finished one and its file. */
+      async cancel(jobId: string): Promise<void> {
+        const { error, response } = await api.DELETE('/api/exports/{id}', {
+          params: { path: { id: jobId } },
+        });
+        if (!response.ok) throw apiErrorOf(response.status, error, response.headers);
       },
     },
 

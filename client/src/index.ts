@@ -4,12 +4,14 @@ export {
   type ColorBookClient,
   type ColorBookClientOptions,
   type DownloadOptions,
+  type ExportJob,
   type ExportOptions,
   type Problem,
   type SignOutReason,
   type UploadOptions,
   type UploadResult,
   type User,
+  type WaitOptions,
 } from './client.js';
 export { ApiError, type ProblemBody } from './errors.js';
 export {

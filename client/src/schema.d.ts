@@ -1076,7 +1076,7 @@ export interface paths {
         };
         /**
          * A stored file, through a signed URL
-         * @description The `url` and `thumbnailUrl` of images and drawings point here when files are on local disk (`STORAGE_DRIVER=local`; with S3 they are presigned bucket URLs). The URL is only valid as issued: a changed key, expiry or signature, or an expired URL (`SIGNED_URL_TTL`), answers 403 `FORBIDDEN`.
+         * @description The `url` and `thumbnailUrl` of images and drawings, and the `url` of finished export jobs and archives, point here when files are on local disk (`STORAGE_DRIVER=local`; with S3 they are presigned bucket URLs). The URL is only valid as issued: a changed key, expiry or signature, or an expired URL (`SIGNED_URL_TTL`), answers 403 `FORBIDDEN`.
          */
         get: operations["getFile"];
         put?: never;
@@ -1222,6 +1222,70 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an export job (a print-ready PDF, rendered in the background)
+         * @description Owner, editor or viewer of the project (docs/collaboration.md); anyone else: 404. Takes the options of `POST /api/projects/{id}/export` and answers at once with the queued job and `Location: /api/exports/{jobId}`. The checks the export makes come first, as answers: no coloring page → 400 `EMPTY_PROJECT`, a printed file missing → 409 `FILE_MISSING`. A user may have 3 jobs queued or running; the next → 429 `RATE_LIMITED` with `Retry-After`. Renders run at most `EXPORT_CONCURRENCY` at once per worker process (shared with the synchronous export). A job whose process dies runs again elsewhere; after 3 failed attempts it is `failed` with a message. Deleting the project cancels its jobs. The job runs on a worker process (docs/jobs.md): `GET /api/exports/{id}` (or `event: export` on `GET /api/sync/stream`) shows its `status` and `progress`; once `succeeded`, `url` downloads the PDF until `expiresAt` (`EXPORT_RETENTION_H`, default 24 h).
+         */
+        post: operations["postProjectsByIdExports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's export jobs, newest first
+         * @description Jobs the caller started (whatever their role on the project), kept until `expiresAt`. `projectId` narrows the list to one project's jobs. The job runs on a worker process (docs/jobs.md): `GET /api/exports/{id}` (or `event: export` on `GET /api/sync/stream`) shows its `status` and `progress`; once `succeeded`, `url` downloads the PDF until `expiresAt` (`EXPORT_RETENTION_H`, default 24 h).
+         */
+        get: operations["getExports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One export job: its status, progress and download URL
+         * @description Only the job's starter; anyone else: 404. The job runs on a worker process (docs/jobs.md): `GET /api/exports/{id}` (or `event: export` on `GET /api/sync/stream`) shows its `status` and `progress`; once `succeeded`, `url` downloads the PDF until `expiresAt` (`EXPORT_RETENTION_H`, default 24 h).
+         */
+        get: operations["getExportsById"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel an export job, or remove a finished one and its file
+         * @description Only the job's starter; anyone else: 404. A `queued` or `running` job is canceled: it never starts, or its render stops at the next page and its partial file is removed; the job stays, `canceled`, until `expiresAt`. A finished job (`succeeded`, `failed`, `canceled`) is removed with its file: a later GET is 404.
+         */
+        delete: operations["deleteExportsById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2047,6 +2111,71 @@ export interface components {
              */
             warningCount: number;
         };
+        ExportJob: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            projectId: string;
+            /** @description The export options the job was started with (defaults filled in) */
+            options: {
+                trimSize: string;
+                bleed: boolean;
+                includeStories: boolean;
+                blankBacks: boolean;
+            };
+            /**
+             * @description `queued` → `running` → `succeeded`, `failed` (after 3 attempts, or at once when the book cannot be printed) or `canceled` (DELETE, or the project was deleted). A running job whose process died goes back to `running` on another process.
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            /** @description Pages drawn / pages, 0..1; 1 only once `succeeded` */
+            progress: number;
+            /** Format: int64 */
+            pageCount: number | null;
+            /** @description The preflight's warnings for the book and its pages (low DPI, page count) */
+            warnings: {
+                code: string;
+                message: string;
+                /**
+                 * Format: int64
+                 * @description The page the warning is about
+                 */
+                pageNumber?: number;
+            }[];
+            /** @description Why it failed or was canceled (while retrying: the last attempt’s error) */
+            error: string | null;
+            /**
+             * Format: uri
+             * @description A signed download URL of the PDF once `succeeded` (fresh on every GET), until `expiresAt`
+             */
+            url: string | null;
+            /** Format: int64 */
+            sizeBytes: number | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            finishedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the file and this job are removed (`EXPORT_RETENTION_H` after it finished)
+             */
+            expiresAt: string | null;
+        };
+        ExportJobList: {
+            data: components["schemas"]["ExportJob"][];
+            pagination: components["schemas"]["Pagination"];
+        };
         Change: {
             /** @enum {string} */
             kind: "user" | "project" | "story" | "image" | "drawing";
@@ -2554,6 +2683,26 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"] & {
                     /** @enum {string} */
                     code?: "IDEMPOTENCY_KEY_IN_USE" | "ALREADY_SUBSCRIBED";
+                };
+            };
+        };
+        /** @description `IDEMPOTENCY_KEY_IN_USE`: A request with this `Idempotency-Key` is still running; retry after `Retry-After`. `FILE_MISSING`: An export needs a stored file that is gone; the body names it (`imageId`/`drawingId`, `missing`) */
+        "E409.IDEMPOTENCY_KEY_IN_USE.FILE_MISSING": {
+            headers: {
+                /** @description The request id, also `requestId` in the body */
+                "X-Request-Id"?: string;
+                /** @description `private, no-store` on routes that need a token and on any answer to a request with a valid one */
+                "Cache-Control"?: string;
+                /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                RateLimit?: string;
+                /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` Present on every answer under `/api` (401, 404 and 405 included); not on the operational routes (`/health`, `/ready`, `/metrics`), which no limit counts. */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code?: "IDEMPOTENCY_KEY_IN_USE" | "FILE_MISSING";
                 };
             };
         };
@@ -6023,7 +6172,7 @@ export interface operations {
                     "Content-Length"?: number;
                     /** @description `private, max-age=<seconds until the URL expires>` */
                     "Cache-Control"?: string;
-                    /** @description `inline` */
+                    /** @description `inline` for images; `attachment` for downloads (export PDFs, archives) */
                     "Content-Disposition"?: string;
                     /** @description `nosniff` */
                     "X-Content-Type-Options"?: string;
@@ -6035,6 +6184,8 @@ export interface operations {
                     "image/png": string;
                     "image/jpeg": string;
                     "image/webp": string;
+                    "application/pdf": string;
+                    "application/zip": string;
                 };
             };
             400: components["responses"]["E400.VALIDATION_ERROR"];
@@ -6662,6 +6813,196 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ExportPreflight"];
                 };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    postProjectsByIdExports: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Only `pdf`
+                     * @constant
+                     */
+                    format: "pdf";
+                    /**
+                     * @description The finished page: `letter` 8.5 × 11 in (default), `a4` 210 × 297 mm, `8x10` 8 × 10 in, `8.5x8.5` 8.5 × 8.5 in, `6x9` 6 × 9 in
+                     * @default letter
+                     * @enum {string}
+                     */
+                    trimSize?: "letter" | "a4" | "8x10" | "8.5x8.5" | "6x9";
+                    /**
+                     * @description Add 0.125 in to the top, the bottom and the outer edge (KDP): letter becomes 8.625 × 11.25 in. Default false
+                     * @default false
+                     */
+                    bleed?: boolean;
+                    /**
+                     * @description Print each story's text on pages before its first coloring page. Default true
+                     * @default true
+                     */
+                    includeStories?: boolean;
+                    /**
+                     * @description Print every coloring page on a right-hand page with a blank page behind it. Default false
+                     * @default false
+                     */
+                    blankBacks?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description `/api/exports/{jobId}` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR.INVALID_JSON.EMPTY_PROJECT"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE.FILE_MISSING"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    getExports: {
+        parameters: {
+            query?: {
+                /** @description Only this project's jobs */
+                projectId?: string;
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJobList"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    getExportsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    deleteExportsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["E400.VALIDATION_ERROR"];
             401: components["responses"]["E401.UNAUTHENTICATED"];
