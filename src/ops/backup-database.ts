@@ -247,14 +247,19 @@ export class EmbeddedDatabaseInUseError extends Error {
 }
 
 /**
- * Opens the embedded database in `dir` (DATA_DIR/pglite) for a restore: refused while a server holds it.
- * Answers the open database and whether it holds any table.
+ * The tables of the embedded database in `dir` (DATA_DIR/pglite) before a restore, 0 when it has no data
+ * directory yet. Refused while a server holds it.
  */
-export async function openEmbeddedForRestore(dir: string): Promise<{ db: PgliteDatabase; tables: number }> {
+export async function embeddedTableCount(dir: string): Promise<number> {
   const holder = embeddedDatabaseHolder(dir);
   if (holder) throw new EmbeddedDatabaseInUseError(holder, dir, 'restore');
+  if (!fs.existsSync(path.join(dir, 'pgdata'))) return 0;
   const db = await PgliteDatabase.open({ dataDir: dir });
-  return { db, tables: await tableCount(db) };
+  try {
+    return await tableCount(db);
+  } finally {
+    await db.close();
+  }
 }
 
 /**

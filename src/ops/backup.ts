@@ -18,7 +18,7 @@
 import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DatabasePool } from '../db/database';
 import type { Logger } from '../lib/logger';
@@ -113,13 +113,16 @@ export function backupTime(id: string): Date | null {
 }
 
 /** Hashes what flows through (SHA-256) and counts it. */
-function hashingTap(): { tap: PassThrough; result: () => { sha256: string; size: number } } {
+function hashingTap(): { tap: Transform; result: () => { sha256: string; size: number } } {
   const hash = crypto.createHash('sha256');
   let size = 0;
-  const tap = new PassThrough();
-  tap.on('data', (chunk: Buffer) => {
-    hash.update(chunk);
-    size += chunk.length;
+  // A transform, not a 'data' listener: a listener would start the flow before the reader is attached.
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
   });
   return { tap, result: () => ({ sha256: hash.digest('hex'), size }) };
 }

@@ -16,13 +16,7 @@ import { PgDatabase } from '../db/pg-database';
 import { createLogger, type Logger } from '../lib/logger';
 import { contentTypeForKey, isFileKey, type FileStore } from '../storage/file-store';
 import { referencedFileKeys } from '../storage/file-references';
-import {
-  countRows,
-  openEmbeddedForRestore,
-  restorePglite,
-  restorePostgres,
-  tableCount,
-} from './backup-database';
+import { countRows, embeddedTableCount, restorePglite, restorePostgres, tableCount } from './backup-database';
 import { backupTempDir, listBackups, MANIFEST_FORMAT, readManifest, type BackupManifest } from './backup';
 import type { BackupTarget } from './backup-target';
 
@@ -158,9 +152,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreSummar
       db = pg;
       tables = await tableCount(pg);
     } else {
-      const embedded = await openEmbeddedForRestore(pgliteDir);
-      tables = embedded.tables;
-      await embedded.db.close();
+      tables = await embeddedTableCount(pgliteDir);
     }
     const filesPresent = await storeHasFiles(store);
     if ((tables > 0 || filesPresent) && !options.force) {
