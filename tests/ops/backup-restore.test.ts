@@ -512,3 +512,44 @@ describe('retention', () => {
     expect(fs.existsSync(path.join(dir, 'not-a-backup'))).toBe(true);
   });
 });
+
+describe('the backup configuration', () => {
+  test('when BACKUP_TARGET is a folder, an s3:// URL or unset, then it is read as such; a malformed one is named', () => {
+    const dir = tmp('config');
+    const config = (env: Record<string, string>) => testConfig(env, dir);
+    expect(config({}).backup).toMatchObject({
+      target: { kind: 'local', dir: path.join(dir, 'backups') },
+      targetIsDefault: true,
+      keepDaily: 7,
+      keepWeekly: 4,
+    });
+    expect(config({ BACKUP_TARGET: 's3://my-backups/colorbook/nightly/' }).backup.target).toEqual({
+      kind: 's3',
+      bucket: 'my-backups',
+      prefix: 'colorbook/nightly',
+    });
+    expect(config({ BACKUP_TARGET: 's3://my-backups' }).backup.target).toEqual({
+      kind: 's3',
+      bucket: 'my-backups',
+      prefix: '',
+    });
+    expect(config({ BACKUP_TARGET: '/srv/backups', BACKUP_KEEP_WEEKLY: '0' }).backup).toMatchObject({
+      target: { kind: 'local', dir: '/srv/backups' },
+      targetIsDefault: false,
+      keepWeekly: 0,
+    });
+    expect(() => config({ BACKUP_TARGET: 's3://Bad_Bucket' })).toThrow(/BACKUP_TARGET/);
+    expect(() => config({ BACKUP_KEEP_DAILY: '0' })).toThrow(/BACKUP_KEEP_DAILY/);
+  });
+
+  test('when BACKUP_TARGET is inside the file store, then no backup target is opened', () => {
+    const dir = tmp('config');
+    const local = testConfig({ BACKUP_TARGET: path.join(dir, 'files', 'backups') }, dir);
+    expect(() => openBackupTarget(local)).toThrow(/inside the file store/);
+    const s3 = testConfig(
+      { STORAGE_DRIVER: 's3', S3_BUCKET: 'live-files', BACKUP_TARGET: 's3://live-files/backups' },
+      dir,
+    );
+    expect(() => openBackupTarget(s3)).toThrow(/the file store's own bucket/);
+  });
+});
