@@ -14,6 +14,8 @@
  *
  * `runBackup` takes the open database and store, so the server can run it as a scheduled job on its own
  * handles (the embedded database included, which serves one process); `npm run backup` opens them itself.
+ * A schedule (BACKUP_SCHEDULE through the job queue, once per schedule across processes) builds the same
+ * options from the config as scripts/backup.ts does; two runs at once are harmless (two ids) but wasteful.
  */
 import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
@@ -234,6 +236,10 @@ export async function runBackup(options: RunBackupOptions): Promise<BackupSummar
       pruned: pruned.length,
     });
     return { id, target: target.description, manifest, pruned };
+  } catch (error) {
+    // What this run wrote is no backup: without a manifest it would only be listed as incomplete.
+    await target.removeBackup(id).catch(() => undefined);
+    throw error;
   } finally {
     if (snapshot) await fsp.rm(snapshot.file, { force: true });
   }

@@ -292,6 +292,17 @@ describe(`the restore drill on ${usingPostgres() ? 'PostgreSQL' : 'PGlite'} with
     fs.rmdirSync(path.join(backups, '20200101T000000Z-dead'));
   });
 
+  if (usingPostgres()) {
+    test('when pg_dump cannot be found, then backup exits non-zero, says what to install, and leaves no backup behind', async () => {
+      const before = fs.readdirSync(backups).sort();
+      const result = await script('backup', [], { ...drill.env, BACKUP_PG_BIN_DIR: '/nonexistent/bin' });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('pg_dump was not found in /nonexistent/bin');
+      expect(result.stderr).toContain('postgresql-client-<major>');
+      expect(fs.readdirSync(backups).sort()).toEqual(before);
+    });
+  }
+
   test('when the database and files are wiped and npm run restore runs, then every row and every file is back, byte for byte', async () => {
     await drill.database.wipe();
     fs.rmSync(path.join(drill.config.dataDir, 'files'), { recursive: true, force: true });
