@@ -146,10 +146,23 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreSummar
           max: 2,
           connectionTimeoutMs: config.database.connectionTimeoutMs,
           statementTimeoutMs: 600_000,
+          applicationName: 'colorbook-restore',
         },
         logger ?? createLogger({ level: 'error', json: false, silent: true }),
       );
       db = pg;
+      const connected = await pg.query<{ pid: number; name: string }>(
+        `SELECT pid, application_name AS name FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()
+            AND application_name LIKE 'colorbook%' AND application_name <> 'colorbook-restore'`,
+      );
+      if (connected.rows.length > 0) {
+        throw new RestoreRefusedError(
+          `servers (or a backup) are connected to this database: ${connected.rows
+            .map((row) => `${row.name} (backend pid ${row.pid})`)
+            .join(', ')}. Stop them first: a restore replaces what they are serving.`,
+        );
+      }
       tables = await tableCount(pg);
     } else {
       tables = await embeddedTableCount(pgliteDir);

@@ -321,6 +321,20 @@ describe(`the restore drill on ${usingPostgres() ? 'PostgreSQL' : 'PGlite'} with
       /not restoring into a store that is not empty: the database has \d+ table\(s\) and the local file store holds files/,
     );
 
+    if (usingPostgres()) {
+      // A server still connected (the pool names itself colorbook-engine): refused even with --force.
+      const server = await drill.database.open();
+      await server.ping();
+      try {
+        const busy = await script('restore', ['latest', '--force'], drill.env);
+        expect(busy.code).toBe(1);
+        expect(busy.stderr).toMatch(
+          /servers \(or a backup\) are connected to this database: colorbook-engine/,
+        );
+      } finally {
+        await server.close();
+      }
+    }
     const forced = await script('restore', ['latest', '--force'], drill.env);
     expect(forced.code).toBe(0);
     await expectSame(drill, expected);
