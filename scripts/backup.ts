@@ -12,7 +12,6 @@ import dotenv from 'dotenv';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { embeddedDatabaseHolder } from '../src/db/pglite-database';
-import { createLogger } from '../src/lib/logger';
 import { EmbeddedDatabaseInUseError } from '../src/ops/backup-database';
 import { backupTempDir, listBackups, pruneBackups, runBackup } from '../src/ops/backup';
 import { openBackupTarget } from '../src/ops/backup-target';
@@ -84,8 +83,7 @@ async function backup(): Promise<number> {
       return 1;
     }
   }
-  return withCurrentDatabase('warn', async ({ config, db }) => {
-    const logger = createLogger({ level: 'warn', json: config.isProduction });
+  return withCurrentDatabase('warn', async ({ config, logger, db }) => {
     if (config.backup.targetIsDefault) {
       console.error(
         `note: BACKUP_TARGET is not set; writing to ${config.backup.target.kind === 'local' ? config.backup.target.dir : ''}, ` +
