@@ -50,7 +50,9 @@ async function list(): Promise<number> {
           ? `${backup.id}  complete    ${m.database.kind.padEnd(8)}  schema ${m.schemaVersion}  ` +
               `${m.files.length} files, ${formatBytes(m.database.size + m.files.reduce((sum, f) => sum + f.size, 0))}` +
               (m.missingFiles.length ? `  (${m.missingFiles.length} missing files)` : '')
-          : `${backup.id}  incomplete  (no manifest: the run did not finish)`,
+          : backup.unreadable
+            ? `${backup.id}  unreadable  (${backup.unreadable}; not pruned)`
+            : `${backup.id}  incomplete  (no manifest: the run did not finish)`,
       );
     }
     return 0;

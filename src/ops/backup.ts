@@ -252,6 +252,16 @@ export interface ListedBackup {
   /** It has a manifest (it finished). */
   complete: boolean;
   manifest?: BackupManifest;
+  /** Why its manifest could not be read, when it has one that cannot be. */
+  unreadable?: string;
+}
+
+/** A manifest that is there but cannot be read (truncated, edited): the backup cannot be restored. */
+export class UnreadableManifestError extends Error {
+  constructor(id: string, cause: unknown) {
+    super(`backup ${id}: its manifest cannot be read (${(cause as Error).message})`, { cause });
+    this.name = 'UnreadableManifestError';
+  }
 }
 
 /** Reads a backup's manifest, or null when it has none (it did not finish). */
@@ -260,17 +270,34 @@ export async function readManifest(target: BackupTarget, id: string): Promise<Ba
   if (!stream) return null;
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as BackupManifest;
+  let manifest: BackupManifest;
+  try {
+    manifest = JSON.parse(Buffer.concat(chunks).toString('utf8')) as BackupManifest;
+  } catch (error) {
+    throw new UnreadableManifestError(id, error);
+  }
+  if (!manifest || typeof manifest !== 'object' || !Array.isArray(manifest.files) || !manifest.database) {
+    throw new UnreadableManifestError(id, new Error('not a backup manifest'));
+  }
+  return manifest;
 }
 
-/** Every backup in the target, newest first (folders whose names are not backup ids are ignored). */
+/**
+ * Every backup in the target, newest first (folders whose names are not backup ids are ignored). One whose
+ * manifest cannot be read is listed with `unreadable` and left alone by pruning: an operator decides.
+ */
 export async function listBackups(target: BackupTarget): Promise<ListedBackup[]> {
   const backups: ListedBackup[] = [];
   for (const id of await target.listIds()) {
     const time = backupTime(id);
     if (!time) continue;
-    const manifest = await readManifest(target, id);
-    backups.push({ id, time, complete: manifest !== null, manifest: manifest ?? undefined });
+    try {
+      const manifest = await readManifest(target, id);
+      backups.push({ id, time, complete: manifest !== null, manifest: manifest ?? undefined });
+    } catch (error) {
+      if (!(error instanceof UnreadableManifestError)) throw error;
+      backups.push({ id, time, complete: false, unreadable: error.message });
+    }
   }
   return backups.sort((a, b) => (a.id < b.id ? 1 : -1));
 }
@@ -326,7 +353,9 @@ export async function pruneBackups(
   const remove = backups.filter((backup) =>
     backup.complete
       ? !keep.has(backup.id)
-      : backup.id !== options.keep && options.now.getTime() - backup.time.getTime() > INCOMPLETE_GRACE_MS,
+      : !backup.unreadable &&
+        backup.id !== options.keep &&
+        options.now.getTime() - backup.time.getTime() > INCOMPLETE_GRACE_MS,
   );
   for (const backup of remove) await target.removeBackup(backup.id);
   return remove.map((backup) => backup.id);

@@ -17,7 +17,14 @@ import { createLogger, type Logger } from '../lib/logger';
 import { contentTypeForKey, isFileKey, type FileStore } from '../storage/file-store';
 import { referencedFileKeys } from '../storage/file-references';
 import { countRows, embeddedTableCount, restorePglite, restorePostgres, tableCount } from './backup-database';
-import { backupTempDir, listBackups, MANIFEST_FORMAT, readManifest, type BackupManifest } from './backup';
+import {
+  backupTempDir,
+  listBackups,
+  MANIFEST_FORMAT,
+  readManifest,
+  UnreadableManifestError,
+  type BackupManifest,
+} from './backup';
 import type { BackupTarget } from './backup-target';
 
 /** A refusal before anything was changed (not found, not empty, wrong kind): exit code 1, nothing done. */
@@ -91,7 +98,9 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreSummar
   const { config, store, target, logger } = options;
   const id = await resolveId(target, options.id);
   if (!/^[A-Za-z0-9T-]+$/.test(id)) throw new RestoreRefusedError(`not a backup id: ${id}`);
-  const manifest = await readManifest(target, id);
+  const manifest = await readManifest(target, id).catch((error: unknown) => {
+    throw error instanceof UnreadableManifestError ? new RestoreRefusedError(error.message) : error;
+  });
   if (!manifest) {
     throw new RestoreRefusedError(
       `backup ${id} is not in ${target.description}, or it did not finish (no manifest); ` +
@@ -220,9 +229,19 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreSummar
                 `${entry.sha256} (${entry.size} bytes); not restored`,
             );
           } else {
-            await store.put(entry.key, { path: local }, { contentType: contentTypeForKey(entry.key) });
-            files++;
-            bytes += got.size;
+            const stored = await store.put(
+              entry.key,
+              { path: local },
+              { contentType: contentTypeForKey(entry.key) },
+            );
+            if (stored.size !== entry.size) {
+              problems.push(
+                `file ${entry.key}: the store holds ${stored.size} bytes after the put, not ${entry.size}`,
+              );
+            } else {
+              files++;
+              bytes += got.size;
+            }
           }
         } finally {
           await fsp.rm(local, { force: true });

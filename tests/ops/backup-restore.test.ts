@@ -377,6 +377,31 @@ describe(`the restore drill on ${usingPostgres() ? 'PostgreSQL' : 'PGlite'} with
     }
   });
 
+  test('when a manifest cannot be read, then --list names it, pruning keeps it, and restore refuses it', async () => {
+    const id = '20200102T000000Z-0bad';
+    fs.mkdirSync(path.join(backups, id));
+    fs.writeFileSync(path.join(backups, id, 'manifest.json'), '{"format":1,');
+    try {
+      const list = await script('backup', ['--list'], drill.env);
+      expect(list.code).toBe(0);
+      expect(list.stdout).toMatch(
+        new RegExp(`^${id} {2}unreadable {2}\\(backup ${id}: its manifest cannot be read`, 'm'),
+      );
+      const pruned = await pruneBackups(new LocalBackupTarget(backups), {
+        keepDaily: 1,
+        keepWeekly: 0,
+        now: new Date(),
+        keep: backupId,
+      });
+      expect(pruned).not.toContain(id);
+      const restore = await script('restore', [id], drill.env);
+      expect(restore.code).toBe(1);
+      expect(restore.stderr).toContain('its manifest cannot be read');
+    } finally {
+      fs.rmSync(path.join(backups, id), { recursive: true, force: true });
+    }
+  });
+
   test('when a backup id is unknown, or no id is given, then restore says so and exits non-zero', async () => {
     const unknown = await script('restore', ['20200101T000000Z-beef'], drill.env);
     expect(unknown.code).toBe(1);
@@ -523,7 +548,8 @@ describe('retention', () => {
     const complete = ['2026-12-07', '2026-12-06', '2026-12-05', '2026-12-04', '2026-11-20'].map((d) =>
       idAt(day(d)),
     );
-    for (const id of complete) await target.put(`${id}/manifest.json`, { buffer: Buffer.from('{}') });
+    for (const id of complete)
+      await target.put(`${id}/manifest.json`, { buffer: Buffer.from('{"files":[],"database":{}}') });
     const oldUnfinished = idAt(day('2026-12-01'), 'aaaa');
     const runningNow = idAt(new Date('2026-12-07T05:30:00Z'), 'bbbb');
     await target.put(`${oldUnfinished}/files/images/x.png`, { buffer: Buffer.from('x') });
