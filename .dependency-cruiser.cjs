@@ -54,9 +54,9 @@ module.exports = {
       name: 'lower-layers-never-import-modules',
       severity: 'error',
       comment:
-        'http/, db/, lib/, storage/ and mail/ (and config, context) sit below every feature: they never import ' +
+        'http/, db/, lib/, storage/, mail/ and ops/ (and config, context) sit below every feature: they never import ' +
         'src/modules/. What they need from a feature is passed in (a hook, a context field) at wiring time.',
-      from: { path: ['^src/(http|db|lib|storage|mail)/', '^src/(config|context)\\.ts$'] },
+      from: { path: ['^src/(http|db|lib|storage|mail|ops)/', '^src/(config|context)\\.ts$'] },
       to: { path: '^src/modules/' },
     },
   ],

@@ -138,7 +138,24 @@ export interface Config {
   /** Days the sync change log keeps its rows (SYNC_RETENTION_DAYS, docs/sync.md). */
   syncRetentionDays: number;
   metricsToken: string | undefined;
+  /** Operator backups (`npm run backup`, `npm run restore`; docs/backups.md). */
+  backup: {
+    /** Where backups go: a folder (BACKUP_TARGET, default DATA_DIR/backups) or an S3 bucket and prefix. */
+    target: BackupTargetConfig;
+    /** BACKUP_TARGET was not set: backups go to DATA_DIR/backups, on the same disk as the data. */
+    targetIsDefault: boolean;
+    /** The newest backup of each of the last this many days is kept (BACKUP_KEEP_DAILY). */
+    keepDaily: number;
+    /** The newest backup of each of the last this many ISO weeks is kept (BACKUP_KEEP_WEEKLY). */
+    keepWeekly: number;
+    /** The folder holding pg_dump and pg_restore (BACKUP_PG_BIN_DIR); found on PATH when unset. */
+    pgBinDir: string | undefined;
+  };
 }
+
+/** A folder on this machine, or `s3://bucket/prefix` on the S3 service the S3_* variables name. */
+export type BackupTargetConfig =
+  { kind: 'local'; dir: string } | { kind: 's3'; bucket: string; prefix: string };
 
 export class ConfigError extends Error {
   constructor(
@@ -293,9 +310,28 @@ const schema = Joi.object({
   // Days the sync change log keeps its rows (docs/sync.md); an older cursor answers 410 CURSOR_EXPIRED.
   SYNC_RETENTION_DAYS: Joi.number().integer().min(1).max(3650).default(30),
   METRICS_TOKEN: Joi.string().min(16).optional(),
+
+  BACKUP_TARGET: Joi.string()
+    .trim()
+    .pattern(/^(?!s3:)|^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[\w./-]*)?$/)
+    .message('{{#label}} must be a folder or s3://bucket/prefix')
+    .optional(),
+  BACKUP_KEEP_DAILY: Joi.number().integer().min(1).max(3650).default(7),
+  BACKUP_KEEP_WEEKLY: Joi.number().integer().min(0).max(520).default(4),
+  BACKUP_PG_BIN_DIR: Joi.string().optional(),
 })
   // Variables this schema does not know (PATH, HOME, npm_*) are ignored.
   .unknown(true);
+
+/** BACKUP_TARGET as a folder (resolved) or an S3 bucket with a prefix (no leading or trailing slash). */
+export function parseBackupTarget(value: string | undefined, dataDir: string): BackupTargetConfig {
+  if (!value) return { kind: 'local', dir: path.join(dataDir, 'backups') };
+  if (value.startsWith('s3://')) {
+    const [bucket, ...prefix] = value.slice('s3://'.length).split('/');
+    return { kind: 's3', bucket, prefix: prefix.filter(Boolean).join('/') };
+  }
+  return { kind: 'local', dir: path.resolve(value) };
+}
 
 function parseEncryptionKeys(value: string): { id: string; key: Buffer }[] {
   const keys = value
@@ -509,6 +545,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     analyticsRetentionDays: v.ANALYTICS_RETENTION_DAYS,
     syncRetentionDays: v.SYNC_RETENTION_DAYS,
     metricsToken: v.METRICS_TOKEN,
+    backup: {
+      target: parseBackupTarget(v.BACKUP_TARGET, dataDir),
+      targetIsDefault: v.BACKUP_TARGET === undefined,
+      keepDaily: v.BACKUP_KEEP_DAILY,
+      keepWeekly: v.BACKUP_KEEP_WEEKLY,
+      pgBinDir: v.BACKUP_PG_BIN_DIR,
+    },
   };
   return deepFreeze(config);
 }

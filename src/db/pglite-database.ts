@@ -62,6 +62,20 @@ function acquireDirLock(dir: string): () => void {
   throw new Error(`could not lock ${dir}`);
 }
 
+/**
+ * The live process that holds the embedded database in `dir` (its `colorbook.pid` lock), or null when none
+ * does: operator commands name it instead of failing inside PGlite.
+ */
+export function embeddedDatabaseHolder(dir: string): number | null {
+  let holder: number;
+  try {
+    holder = Number(fs.readFileSync(path.join(dir, 'colorbook.pid'), 'utf8'));
+  } catch {
+    return null;
+  }
+  return holder && holder !== process.pid && isAlive(holder) ? holder : null;
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
