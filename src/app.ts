@@ -17,6 +17,8 @@ import { inSequence, mountRoutes } from './http/router';
 import { Passwords } from './lib/passwords';
 import { Semaphore } from './lib/semaphore';
 import { JobQueue } from './jobs/queue';
+import { backupTempDir, runBackup } from './ops/backup';
+import { openBackupTarget } from './ops/backup-target';
 import { referencedFileKeys } from './storage/file-references';
 import { collectGarbage } from './storage/gc';
 import { projectRoot } from './lib/paths';
@@ -88,6 +90,35 @@ export async function runMaintenance(ctx: AppContext): Promise<Record<string, nu
   return removed;
 }
 
+/** One backup as `npm run backup` makes it, to BACKUP_TARGET, then pruning (BACKUP_KEEP_*). */
+export async function runScheduledBackup(ctx: AppContext): Promise<string> {
+  const { config } = ctx;
+  const target = openBackupTarget(config);
+  try {
+    const summary = await runBackup({
+      db: ctx.db,
+      store: ctx.store,
+      target,
+      databaseUrl: config.database.url,
+      pgBinDir: config.backup.pgBinDir,
+      tempDir: backupTempDir(config.dataDir),
+      keepDaily: config.backup.keepDaily,
+      keepWeekly: config.backup.keepWeekly,
+      logger: ctx.logger,
+    });
+    ctx.logger.info('scheduled backup written', {
+      id: summary.id,
+      target: summary.target,
+      files: summary.manifest.files.length,
+      missingFiles: summary.manifest.missingFiles.length,
+      pruned: summary.pruned,
+    });
+    return summary.id;
+  } finally {
+    await target.close();
+  }
+}
+
 /** Builds the whole HTTP application on the given dependencies. It does not listen. */
 export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
@@ -157,6 +188,14 @@ export function createApp(deps: AppDeps): App {
     await runMaintenance(ctx);
   });
   ctx.jobs.schedule('maintenance', config.jobs.maintenanceSchedule);
+  if (config.backup.schedule) {
+    // The operators' backup (docs/backups.md) on BACKUP_SCHEDULE, in a worker, on the open database: on the
+    // embedded database this is the way to back up while the server runs.
+    ctx.jobs.handle('backup', async () => {
+      await runScheduledBackup(ctx);
+    });
+    ctx.jobs.schedule('backup', config.backup.schedule);
+  }
 
   const app = express() as unknown as App;
   app.disable('x-powered-by');

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import cronParser from 'cron-parser';
 import Joi from 'joi';
 import { parseDuration } from './lib/duration';
 import { trimEndOf } from './lib/text';
@@ -150,6 +151,8 @@ export interface Config {
     keepWeekly: number;
     /** The folder holding pg_dump and pg_restore (BACKUP_PG_BIN_DIR); found on PATH when unset. */
     pgBinDir: string | undefined;
+    /** A cron expression: the workers back up on it, once per due time across processes (BACKUP_SCHEDULE). */
+    schedule: string | undefined;
   };
 }
 
@@ -180,6 +183,18 @@ const duration = Joi.string()
   .messages({ 'any.invalid': '{{#label}} must be seconds (900) or a duration such as 15m, 12h or 30d' });
 
 const bool = Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off', '');
+
+/** A cron expression as the job queue reads it (5 fields, or 6 with seconds; UTC). */
+const cron = Joi.string()
+  .max(100)
+  .custom((value: string, helpers) => {
+    try {
+      cronParser.parseExpression(value, { tz: 'UTC' });
+      return value;
+    } catch (error) {
+      return helpers.message({ custom: `{{#label}} is not a cron expression: ${(error as Error).message}` });
+    }
+  });
 
 const schema = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
@@ -241,7 +256,8 @@ const schema = Joi.object({
   WORKER_HEALTH_PORT: Joi.number().port().default(3001),
   JOB_POLL_INTERVAL_S: Joi.number().min(0.5).max(60).default(1),
   JOB_SUPERVISE_INTERVAL_S: Joi.number().integer().min(1).max(3600).default(60),
-  MAINTENANCE_SCHEDULE: Joi.string().max(100).default('7 * * * *'),
+  MAINTENANCE_SCHEDULE: cron.default('7 * * * *'),
+  BACKUP_SCHEDULE: cron.optional(),
   SYNC_HEARTBEAT_S: Joi.number().integer().min(1).max(300).default(25),
   SYNC_SESSION_CHECK_S: Joi.number().integer().min(1).max(30).default(30),
   SYNC_NOTIFY: Joi.string().valid('listen', 'poll').default('listen'),
@@ -551,6 +567,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepDaily: v.BACKUP_KEEP_DAILY,
       keepWeekly: v.BACKUP_KEEP_WEEKLY,
       pgBinDir: v.BACKUP_PG_BIN_DIR,
+      schedule: v.BACKUP_SCHEDULE,
     },
   };
   return deepFreeze(config);
