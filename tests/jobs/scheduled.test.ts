@@ -33,7 +33,9 @@ test('when a worker starts, then the maintenance and backup schedules are in the
 test('when the backup job runs, then a complete backup of the rows and files is in BACKUP_TARGET', async () => {
   const { createApp } = await import('../../src/app');
   // The first app's worker was stopped above: a fresh app on the same database takes the job.
-  const app = createApp({ config: t.config, db: t.db, logger: t.ctx.logger, store: t.ctx.store });
+  // On a PostgreSQL run pg_dump needs the test database's URL (the harness hands the app an open pool).
+  const config = { ...t.config, database: { ...t.config.database, url: t.databaseUrl } };
+  const app = createApp({ config, db: t.db, logger: t.ctx.logger, store: t.ctx.store });
   const jobs = app.locals.context.jobs;
   await jobs.start({ work: true });
   try {
@@ -58,4 +60,4 @@ test('when the backup job runs, then a complete backup of the rows and files is 
   } finally {
     await jobs.stop(5000);
   }
-});
+}, 90_000);
