@@ -279,6 +279,22 @@ describe('PM2 ecosystem file', () => {
     expect(app.node_args).toEqual(serverNodeFlags);
   });
 
+  test('when PM2 reads it with DATABASE_URL, then the API runs with WORKER=off and a second app works the jobs (WORKER=only)', () => {
+    const file = JSON.stringify(path.join(root, 'ecosystem.config.cjs'));
+    const apps = JSON.parse(
+      execFileSync(process.execPath, ['-e', `process.stdout.write(JSON.stringify(require(${file}).apps))`], {
+        env: { PATH: process.env.PATH ?? '', ...postgres, WEB_CONCURRENCY: '', WORKER_INSTANCES: '2' },
+        encoding: 'utf8',
+      }),
+    );
+    expect(apps.map((a: { name: string }) => a.name)).toEqual(['colorbook-engine', 'colorbook-worker']);
+    expect(apps[0].env_production.WORKER).toBe('off');
+    expect(apps[1]).toMatchObject({ exec_mode: 'fork', instances: 2, script: pkg.main, wait_ready: true });
+    expect(apps[1].env_production).toMatchObject({ WORKER: 'only', NODE_ENV: 'production' });
+    // Without DATABASE_URL one process does both.
+    expect(load({}).env_production.WORKER).toBeUndefined();
+  });
+
   test('when WEB_CONCURRENCY is set with DATABASE_URL, then it is the number of workers', () => {
     expect(load({ ...postgres, WEB_CONCURRENCY: '3' }).instances).toBe(3);
     expect(load({ ...postgres, WEB_CONCURRENCY: 'lots' }).instances).toBe('max');
@@ -324,6 +340,14 @@ describe('docker-compose.yml', () => {
         .map((m) => [m[1], m[2].replace(/^(['"])(.*)\1$/, '$2')]),
     );
   })();
+
+  test('when it is read, then a worker service runs the job queue beside the API (WORKER=only, no published port)', () => {
+    expect(apiEnv.WORKER).toBe('off');
+    const worker = /\n {2}worker:\n((?: {4}.*\n|\s*\n)+)/.exec(compose)?.[1] ?? '';
+    expect(worker).toMatch(/extends: api/);
+    expect(worker).toMatch(/WORKER: only/);
+    expect(worker).toMatch(/ports: !reset \[\]/);
+  });
 
   test('when it is read, then it runs the API with PostgreSQL, Redis and MinIO, and a stop grace longer than the drain', () => {
     for (const service of ['api', 'postgres', 'redis', 'minio'])
