@@ -119,6 +119,9 @@ function deliveryError(error: unknown): MailDeliveryError {
   return new MailDeliveryError((error as Error).message, permanent, code, responseCode);
 }
 
+/** Mail jobs one worker process runs at once. */
+const MAIL_CONCURRENCY = 2;
+
 const associatedData = (kind: MailKind, mailId: string) => `mail:${kind}:${mailId}`;
 
 /** One way of getting a message out; returns what is worth a log line. */
@@ -224,7 +227,8 @@ class QueuedMailer implements Mailer {
         registers: [options.registry],
       });
     }
-    options.jobs.handle<MailJobData>('mail', (job) => this.run(job));
+    // Two deliveries at a time per worker process: a slow SMTP server does not hold every other mail.
+    options.jobs.handle<MailJobData>('mail', (job) => this.run(job), { concurrency: MAIL_CONCURRENCY });
     options.jobs.handle<MailJobData>('mail-dead', async (job) => {
       this.withRequest(job.data, () => this.giveUp(job.data, 'every retry failed'));
     });

@@ -74,7 +74,7 @@ const authRouteDefs = (ctx: AppContext, hooks: AuthHooks) => {
       tags,
       summary: 'Create an account and sign in',
       description:
-        'Answers the new user and a token pair, and queues an email-verification mail (in the same transaction). An email already ' +
+        'Answers the new user and a token pair, and queues an email-verification mail. An email already ' +
         'registered → 409 `EMAIL_TAKEN`; limited per client IP (429).',
       auth: 'none',
       privateAnswer: true,
