@@ -362,10 +362,13 @@ export class JobQueue {
     for (const queue of this.workerIds.keys()) await this.boss.offWork(queue).catch(() => undefined);
     const waitAll = Promise.allSettled([...this.running]);
     const abortAfter = setTimeout(() => this.stopping.abort(new Error('worker stopping')), timeoutMs / 2);
+    let timeLeft: NodeJS.Timeout | undefined;
     await Promise.race([
       waitAll,
-      new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()))),
+      new Promise((resolve) => (timeLeft = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
     ]);
+    // Neither timer may outlive the stop: a pending one keeps the process (and Jest) up to its end.
+    clearTimeout(timeLeft);
     clearTimeout(abortAfter);
     if (this.supervisor)
       await this.supervisor.stop({ graceful: false, close: false, wait: true }).catch(() => undefined);
