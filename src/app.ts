@@ -183,6 +183,14 @@ export function createApp(deps: AppDeps): App {
         ).deleted,
     },
   );
+  // Mail goes through the job queue: sealed payloads, retried deliveries, a dead letter (docs/mail.md).
+  ctx.mailer.attach({
+    jobs: ctx.jobs,
+    keys: config.encryptionKeys,
+    retryLimit: config.mail.retryLimit,
+    retryDelayS: config.mail.retryDelayS,
+    registry: ctx.metrics.registry,
+  });
   // Every maintenance task, once per MAINTENANCE_SCHEDULE across the worker processes (docs/jobs.md).
   ctx.jobs.handle('maintenance', async () => {
     await runMaintenance(ctx);

@@ -129,6 +129,10 @@ export interface Config {
     smtpUrl: string | undefined;
     from: string;
     requireVerifiedEmail: boolean;
+    /** Retries of a mail job whose delivery failed (MAIL_RETRY_LIMIT), then it is dead-lettered. */
+    retryLimit: number;
+    /** Seconds before the first retry, doubling each time with jitter (MAIL_RETRY_DELAY_S). */
+    retryDelayS: number;
   };
   appUrl: string;
   /** This API's own address as browsers reach it (no trailing slash): the origin of local file URLs. */
@@ -321,6 +325,9 @@ const schema = Joi.object({
     .uri({ scheme: ['http', 'https'] })
     .optional(),
   REQUIRE_VERIFIED_EMAIL: bool.default(false),
+  // A mail job whose delivery fails is retried with backoff: 15 s, 30 s, … (×1–2 jitter), 12 times ≈ a day.
+  MAIL_RETRY_LIMIT: Joi.number().integer().min(0).max(20).default(12),
+  MAIL_RETRY_DELAY_S: Joi.number().integer().min(1).max(3600).default(15),
 
   ANALYTICS_RETENTION_DAYS: Joi.number().integer().min(1).default(365),
   // Days the sync change log keeps its rows (docs/sync.md); an older cursor answers 410 CURSOR_EXPIRED.
@@ -554,6 +561,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smtpUrl: v.SMTP_URL,
       from: v.MAIL_FROM,
       requireVerifiedEmail: v.REQUIRE_VERIFIED_EMAIL,
+      retryLimit: v.MAIL_RETRY_LIMIT,
+      retryDelayS: v.MAIL_RETRY_DELAY_S,
     },
     appUrl: trimEndOf(String(v.APP_URL), '/'),
     publicUrl: trimEndOf(String(v.PUBLIC_URL ?? defaultPublicUrl(v.HOST, v.PORT)), '/'),

@@ -139,7 +139,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
   const shutdown = (signal: string) =>
     (closing ??= (async () => {
       logger.info('shutting down: draining requests', { signal });
-      // One budget for the whole drain (requests, then queued mail) so PM2's kill_timeout is never reached.
+      // One budget for the whole drain (requests, then running jobs) so PM2's kill_timeout is never reached.
       const deadline = Date.now() + config.http.shutdownTimeoutMs;
       lifecycle.draining = true;
       const force = setTimeout(() => {
@@ -169,8 +169,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Runni
       clearTimeout(force);
       // Running jobs get the rest of the budget to finish; one still running then is run again elsewhere.
       await jobs.stop(Math.max(1000, deadline - Date.now()));
-      // Mail queued by the last requests still needs the database: drain it first.
-      await mailer.close(Math.max(1000, deadline - Date.now()));
+      // Mail not sent yet waits in the job queue for the next worker: only the SMTP transport closes here.
+      await mailer.close();
       await db
         .close()
         .catch((error: Error) => logger.warn('closing the database failed', { error: error.message }));

@@ -148,6 +148,9 @@ export interface SendOptions {
   singletonKey?: string;
   /** The job's own id (a UUID), e.g. the id of the row it works on. */
   id?: string;
+  /** This job's retries and the delay before the first (seconds), instead of its queue's. */
+  retryLimit?: number;
+  retryDelay?: number;
 }
 
 /**
@@ -286,7 +289,9 @@ export class JobQueue {
   /** Enqueues a job; in `options.db`'s transaction when given. Answers the job's id. */
   async send(queue: QueueName, data: object, options: SendOptions = {}): Promise<string> {
     const { db, ...rest } = options;
-    // No start() needed to enqueue (and none here: inside a PGlite transaction it would wait for ever).
+    // In a transaction, never wait for the start: its schema check needs the pool, which on PGlite (one
+    // connection) the transaction holds until it ends, a deadlock. pg-boss sends without being started.
+    if (!db) await this.start({ work: false });
     const id = await this.boss.send(queue, data, { ...rest, ...(db ? { db: bossDb(db) } : {}) });
     if (!id) throw new Error(`job not queued on ${queue} (a singleton already waits)`);
     return id;
@@ -300,6 +305,43 @@ export class JobQueue {
   /** Looks again for jobs now, instead of at the next poll (after a send this process should pick up). */
   wake(queue: QueueName): void {
     for (const id of this.workerIds.get(queue) ?? []) this.boss.notifyWorker(id);
+  }
+
+  /**
+   * Runs this queue's due jobs here and now with its registered handler, one at a time, until none is due;
+   * answers how many ran. For a process that does not work the queue (tests, a one-off script) or that must
+   * not wait for the next poll: a failure is retried (or dead-lettered) exactly as a worker's would be.
+   */
+  async runDue(queue: QueueName): Promise<number> {
+    const registration = this.registrations.find((r) => r.queue === queue);
+    if (!registration) throw new Error(`no handler is registered for the ${queue} queue`);
+    await this.start({ work: false });
+    let ran = 0;
+    for (;;) {
+      const [job] = await this.boss.fetch<Record<string, unknown>>(queue, {
+        batchSize: 1,
+        includeMetadata: true,
+      });
+      if (!job) return ran;
+      ran++;
+      try {
+        await this.run(registration, job);
+        await this.boss.complete(queue, job.id);
+      } catch (error) {
+        await this.boss.fail(queue, job.id, { message: errorCause(error) });
+      }
+    }
+  }
+
+  /** This queue's jobs running now or due now (not those waiting for a later retry). */
+  async due(queue: QueueName): Promise<number> {
+    const { rows } = await this.options.db.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM ${JOB_SCHEMA}.job
+        WHERE name = $1
+          AND (state = 'active' OR (state IN ('created', 'retry') AND start_after <= now()))`,
+      [queue],
+    );
+    return rows[0].count;
   }
 
   /** Counts of this queue's jobs by state (for /metrics and tests). */
@@ -318,10 +360,13 @@ export class JobQueue {
     for (const queue of this.workerIds.keys()) await this.boss.offWork(queue).catch(() => undefined);
     const waitAll = Promise.allSettled([...this.running]);
     const abortAfter = setTimeout(() => this.stopping.abort(new Error('worker stopping')), timeoutMs / 2);
+    let timeLeft: NodeJS.Timeout | undefined;
     await Promise.race([
       waitAll,
-      new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()))),
+      new Promise((resolve) => (timeLeft = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
     ]);
+    // Neither timer may outlive the stop: a pending one keeps the process (and Jest) up to its end.
+    clearTimeout(timeLeft);
     clearTimeout(abortAfter);
     if (this.supervisor)
       await this.supervisor.stop({ graceful: false, close: false, wait: true }).catch(() => undefined);

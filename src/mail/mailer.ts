@@ -4,7 +4,11 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config';
 import type { Logger } from '../lib/logger';
-import { requestContext, type RequestContext } from '../lib/async-context';
+import { Counter, type Registry } from 'prom-client';
+import type { Database } from '../db/database';
+import type { JobQueue, JobRun } from '../jobs/queue';
+import { requestContext } from '../lib/async-context';
+import { open, seal, type MasterKey, type Sealed } from '../lib/crypto';
 
 /** `smtp`: SMTP_URL. `outbox`: `.eml` files under DATA_DIR/outbox (no SMTP_URL outside production). `off`: neither. */
 export type MailMode = 'smtp' | 'outbox' | 'off';
@@ -22,38 +26,103 @@ export interface OutgoingMail {
 }
 
 /**
- * Work that may produce a message: it runs after the response, so what it finds (an account or not) and
- * how long it takes never shows in the answer. Null means "nothing to send".
+ * Turns a mail job's payload into a message when the worker runs it, or null when there is nothing to send
+ * any more (the token was spent or replaced, the invitation revoked, the address has no account). Defined
+ * by the module that owns the kind (`mailer.define`). Throwing retries the job.
  */
-export type MailJob = () => Promise<OutgoingMail | null>;
+export type MailComposer<P> = (payload: P) => Promise<OutgoingMail | null>;
 
 export interface MailerStats {
-  /** Jobs accepted by `enqueue`. */
+  /** Mail jobs this process enqueued (`send`). */
   queued: number;
   sent: number;
-  /** Jobs that found nothing to send (unknown address, already verified). */
+  /** Jobs that found nothing to send (unknown address, token replaced, invitation revoked). */
   skipped: number;
-  /** Jobs or deliveries that failed (logged). */
+  /** Delivery attempts that failed (logged; retried unless the failure is permanent or the last). */
   failed: number;
-  /** Jobs refused: mail off, queue full or mailer closed (logged). */
+  /** Mail given up: refused for good by the server, or every retry failed (the `mail-dead` queue). */
+  undelivered: number;
+  /** Jobs dropped because mail is off (logged). */
   dropped: number;
 }
 
 /**
- * The in-process mail queue. `enqueue` returns at once and never throws; jobs run after the current
- * request in the request's logging context, a few at a time; failures are logged, never thrown.
+ * Outgoing mail through the durable job queue (docs/mail.md). `send` enqueues a job in the caller's
+ * transaction, its payload (tokens, addresses) sealed with the vault's master key; a worker process opens
+ * it, composes the message with the kind's composer and delivers it, and pg-boss retries a failed delivery
+ * with backoff until MAIL_RETRY_LIMIT, then moves the job to `mail-dead`, whose handler logs the loss.
  */
 export interface Mailer {
   readonly mode: MailMode;
   /** Where outbox mode writes `.eml` files. */
   readonly outboxDir: string | undefined;
-  enqueue(kind: MailKind, job: MailJob): void;
-  /** Resolves when every queued job has finished (tests await it instead of sleeping). */
+  /** Hooks the mailer to the app's job queue: registers the `mail` and `mail-dead` handlers (createApp). */
+  attach(options: MailQueueOptions): void;
+  /** How a kind's payload becomes a message; each kind's module defines its own while the app is built. */
+  define<P extends object>(kind: MailKind, compose: MailComposer<P>): void;
+  /** Enqueues a mail of `kind` in `db`'s transaction: it exists exactly when the caller's rows commit. */
+  send<P extends object>(db: Database, kind: MailKind, payload: P): Promise<void>;
+  /** After the commit: a worker of this process takes the new mail now instead of at its next poll. */
+  wake(): void;
+  /**
+   * Resolves when no mail job is due or running: the due ones are run here and now (tests await it, then
+   * read the outbox or the SMTP server, instead of sleeping). Jobs waiting for a later retry do not count.
+   */
   idle(): Promise<void>;
   stats(): MailerStats;
-  /** Stops taking jobs, waits up to `timeoutMs` for the queue to drain, then closes the transport. */
+  /** Closes the transport (mail not yet sent stays queued in the database for the next worker). */
   close(timeoutMs?: number): Promise<void>;
 }
+
+export interface MailQueueOptions {
+  jobs: JobQueue;
+  /** The vault's master keys (ENCRYPTION_KEYS): the first seals, any opens. */
+  keys: readonly MasterKey[];
+  retryLimit: number;
+  retryDelayS: number;
+  /** Where the mail counters go (/metrics). */
+  registry?: Registry;
+}
+
+/** A mail job's data: only the kind and ids are readable; the payload is sealed. */
+export interface MailJobData {
+  kind: MailKind;
+  /** The mail's own id: the sealed payload's associated data, so a payload copied elsewhere does not open. */
+  mailId: string;
+  /** The request that asked for it, for the log lines of its delivery. */
+  requestId?: string;
+  sealed: { keyId: string; nonce: string; ciphertext: string; tag: string };
+}
+
+/** A delivery that failed; `permanent` when retrying cannot help (the server refused the recipient for good). */
+export class MailDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly code?: string,
+    readonly responseCode?: number,
+  ) {
+    super(message);
+    this.name = 'MailDeliveryError';
+  }
+}
+
+/**
+ * SMTP's 5xx replies are permanent (unknown mailbox, rejected message), except an authentication failure
+ * (535, `EAUTH`): that is the operator's configuration, and retrying succeeds once it is fixed. Everything
+ * else (connection refused, timeouts, 4xx, a full disk in outbox mode) is worth retrying.
+ */
+function deliveryError(error: unknown): MailDeliveryError {
+  const { code, responseCode } = error as { code?: string; responseCode?: number };
+  const permanent =
+    typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600 && code !== 'EAUTH';
+  return new MailDeliveryError((error as Error).message, permanent, code, responseCode);
+}
+
+/** Mail jobs one worker process runs at once. */
+const MAIL_CONCURRENCY = 2;
+
+const associatedData = (kind: MailKind, mailId: string) => `mail:${kind}:${mailId}`;
 
 /** One way of getting a message out; returns what is worth a log line. */
 interface Delivery {
@@ -68,10 +137,6 @@ export interface MailerOptions {
   smtpUrl?: string;
   outboxDir?: string;
   logger: Logger;
-  /** Jobs running at once (default 4). */
-  concurrency?: number;
-  /** Jobs waiting at most; more are dropped and logged (default 1000). */
-  maxQueued?: number;
 }
 
 /** Slow or dead SMTP servers fail a job in seconds, not nodemailer's default minutes. */
@@ -124,19 +189,21 @@ class QueuedMailer implements Mailer {
   readonly outboxDir: string | undefined;
   private readonly delivery: Delivery | undefined;
   private readonly logger: Logger;
-  private readonly concurrency: number;
-  private readonly maxQueued: number;
-  private readonly queue: { kind: MailKind; job: MailJob; context: RequestContext | undefined }[] = [];
-  private active = 0;
-  private closed = false;
-  private waiters: (() => void)[] = [];
-  private readonly counts: MailerStats = { queued: 0, sent: 0, skipped: 0, failed: 0, dropped: 0 };
+  private queue: MailQueueOptions | undefined;
+  private readonly composers = new Map<MailKind, MailComposer<object>>();
+  private readonly counts: MailerStats = {
+    queued: 0,
+    sent: 0,
+    skipped: 0,
+    failed: 0,
+    undelivered: 0,
+    dropped: 0,
+  };
+  private counter: Counter<'kind' | 'outcome'> | undefined;
 
   constructor(options: MailerOptions) {
     this.mode = options.mode;
     this.logger = options.logger;
-    this.concurrency = options.concurrency ?? 4;
-    this.maxQueued = options.maxQueued ?? 1000;
     this.outboxDir = options.mode === 'outbox' ? options.outboxDir : undefined;
     if (options.mode === 'smtp') {
       if (!options.smtpUrl) throw new Error('smtp mode needs an SMTP URL');
@@ -147,94 +214,159 @@ class QueuedMailer implements Mailer {
     }
   }
 
-  enqueue(kind: MailKind, job: MailJob): void {
-    const refuse = (reason: string) => {
-      this.counts.dropped++;
-      this.logger.warn('mail not sent', { kind, reason });
+  attach(options: MailQueueOptions): void {
+    if (this.queue) throw new Error('the mailer is already attached to a job queue');
+    this.queue = options;
+    if (options.registry) {
+      this.counter = new Counter({
+        name: 'mail_jobs_total',
+        help:
+          'Mail jobs run by this process, by kind and outcome: sent, skipped (nothing left to send), failed ' +
+          '(an attempt; retried), undelivered (given up), dropped (mail off)',
+        labelNames: ['kind', 'outcome'] as const,
+        registers: [options.registry],
+      });
+    }
+    // Two deliveries at a time per worker process: a slow SMTP server does not hold every other mail.
+    options.jobs.handle<MailJobData>('mail', (job) => this.run(job), { concurrency: MAIL_CONCURRENCY });
+    options.jobs.handle<MailJobData>('mail-dead', async (job) => {
+      this.withRequest(job.data, () => this.giveUp(job.data, 'every retry failed'));
+    });
+  }
+
+  define<P extends object>(kind: MailKind, compose: MailComposer<P>): void {
+    this.composers.set(kind, compose as MailComposer<object>);
+  }
+
+  private attached(): MailQueueOptions {
+    if (!this.queue) throw new Error('the mailer is not attached to a job queue');
+    return this.queue;
+  }
+
+  async send<P extends object>(db: Database, kind: MailKind, payload: P): Promise<void> {
+    const { jobs, keys, retryLimit, retryDelayS } = this.attached();
+    const mailId = crypto.randomUUID();
+    const sealed = seal(JSON.stringify(payload), keys[0], associatedData(kind, mailId));
+    const data: MailJobData = {
+      kind,
+      mailId,
+      requestId: requestContext.getStore()?.requestId,
+      sealed: {
+        keyId: sealed.keyId,
+        nonce: sealed.nonce.toString('base64'),
+        ciphertext: sealed.ciphertext.toString('base64'),
+        tag: sealed.tag.toString('base64'),
+      },
     };
-    if (!this.delivery) return refuse('mail is off (no SMTP_URL)');
-    if (this.closed) return refuse('the mailer is shutting down');
-    if (this.queue.length >= this.maxQueued) return refuse('the mail queue is full');
+    await jobs.send('mail', data, { db, retryLimit, retryDelay: retryDelayS });
     this.counts.queued++;
-    this.queue.push({ kind, job, context: requestContext.getStore() });
-    // On the next turn of the event loop: the response goes out before any of the job's work starts.
-    setImmediate(() => this.pump());
   }
 
-  private pump(): void {
-    while (this.active < this.concurrency && this.queue.length > 0) {
-      const item = this.queue.shift()!;
-      this.active++;
-      const run = () => this.run(item.kind, item.job);
-      const running = item.context ? requestContext.run(item.context, run) : requestContext.exit(run);
-      void running.finally(() => {
-        this.active--;
-        this.pump();
-        if (this.active === 0 && this.queue.length === 0) {
-          const waiters = this.waiters;
-          this.waiters = [];
-          waiters.forEach((resolve) => resolve());
-        }
-      });
-    }
+  wake(): void {
+    this.queue?.jobs.wake('mail');
   }
 
-  private async run(kind: MailKind, job: MailJob): Promise<void> {
-    let mail: OutgoingMail | null;
-    try {
-      mail = await job();
-    } catch (error) {
-      this.counts.failed++;
-      this.logger.error('mail job failed', { kind, error: (error as Error).message });
-      return;
-    }
-    if (!mail) {
-      this.counts.skipped++;
-      return;
-    }
-    try {
-      const details = await this.delivery!.send(kind, mail);
-      this.counts.sent++;
-      if (this.delivery!.mode === 'outbox') {
-        this.logger.info('mail written to the outbox; open its link to continue', { kind, ...details });
-      } else {
-        this.logger.info('mail sent', { kind, ...details });
+  private count(kind: MailKind, outcome: Exclude<keyof MailerStats, 'queued'>): void {
+    this.counts[outcome]++;
+    this.counter?.inc({ kind, outcome });
+  }
+
+  /** Runs `fn` in the logging context of the request that queued the mail (its id on every line). */
+  private withRequest<T>(data: MailJobData, fn: () => T): T {
+    return data.requestId ? requestContext.run({ requestId: data.requestId }, fn) : requestContext.exit(fn);
+  }
+
+  /** Logs a mail that will never be delivered; an operator alerts on `mail_jobs_total{outcome="undelivered"}`. */
+  private giveUp(data: MailJobData, reason: string, error?: MailDeliveryError): void {
+    this.count(data.kind, 'undelivered');
+    this.logger.error('mail not delivered: giving up', {
+      kind: data.kind,
+      mailId: data.mailId,
+      reason,
+      ...(error ? { error: error.message, code: error.code, responseCode: error.responseCode } : {}),
+    });
+  }
+
+  /** The `mail` job: open, compose, deliver. Throws on a delivery failure worth retrying. */
+  private run(job: JobRun<MailJobData>): Promise<void> {
+    const data = job.data;
+    return this.withRequest(data, async () => {
+      const { keys } = this.attached();
+      if (!this.delivery) {
+        this.count(data.kind, 'dropped');
+        this.logger.warn('mail not sent', { kind: data.kind, reason: 'mail is off (no SMTP_URL)' });
+        return;
       }
-    } catch (error) {
-      this.counts.failed++;
-      // The address stays out of the line: it is enough to know which kind failed and why.
-      this.logger.error('mail delivery failed', {
-        kind,
-        mode: this.mode,
-        error: (error as Error).message,
-        code: (error as { code?: string }).code,
-      });
-    }
+      let payload: object;
+      try {
+        const sealed: Sealed = {
+          keyId: data.sealed.keyId,
+          nonce: Buffer.from(data.sealed.nonce, 'base64'),
+          ciphertext: Buffer.from(data.sealed.ciphertext, 'base64'),
+          tag: Buffer.from(data.sealed.tag, 'base64'),
+        };
+        payload = JSON.parse(open(sealed, keys, associatedData(data.kind, data.mailId))) as object;
+      } catch (error) {
+        // A key removed from ENCRYPTION_KEYS, or a tampered row: no retry can open it.
+        return this.giveUp(data, `its payload does not open: ${(error as Error).message}`);
+      }
+      const compose = this.composers.get(data.kind);
+      if (!compose) throw new Error(`no composer for ${data.kind} mail`);
+      const mail = await compose(payload);
+      if (!mail) {
+        this.count(data.kind, 'skipped');
+        return;
+      }
+      let details: Record<string, unknown>;
+      try {
+        details = await this.delivery.send(data.kind, mail);
+      } catch (cause) {
+        const error = deliveryError(cause);
+        this.count(data.kind, 'failed');
+        const final = error.permanent || job.lastAttempt;
+        // The address stays out of the line: it is enough to know which kind failed and why.
+        this.logger[final ? 'error' : 'warn']('mail delivery failed', {
+          kind: data.kind,
+          mailId: data.mailId,
+          mode: this.mode,
+          attempt: job.retryCount + 1,
+          of: job.retryLimit + 1,
+          willRetry: !final,
+          error: error.message,
+          code: error.code,
+          responseCode: error.responseCode,
+        });
+        if (error.permanent) return this.giveUp(data, 'the server refused it for good', error);
+        // pg-boss retries it with backoff, or moves it to mail-dead after the last attempt.
+        throw error;
+      }
+      this.count(data.kind, 'sent');
+      if (this.delivery.mode === 'outbox') {
+        this.logger.info('mail written to the outbox; open its link to continue', {
+          kind: data.kind,
+          ...details,
+        });
+      } else {
+        this.logger.info('mail sent', { kind: data.kind, mailId: data.mailId, ...details });
+      }
+    });
   }
 
-  idle(): Promise<void> {
-    if (this.active === 0 && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+  async idle(): Promise<void> {
+    const { jobs } = this.attached();
+    for (;;) {
+      const ran = (await jobs.runDue('mail')) + (await jobs.runDue('mail-dead'));
+      if ((await jobs.due('mail')) + (await jobs.due('mail-dead')) === 0) return;
+      // Running in a worker of this or another process: look again shortly.
+      if (ran === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   stats(): MailerStats {
     return { ...this.counts };
   }
 
-  async close(timeoutMs = 10_000): Promise<void> {
-    this.closed = true;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs).unref();
-    });
-    const outcome = await Promise.race([this.idle(), timedOut]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') {
-      this.logger.warn('mail queue not drained at shutdown', {
-        waiting: this.queue.length,
-        running: this.active,
-      });
-    }
+  async close(): Promise<void> {
     this.delivery?.close();
   }
 }

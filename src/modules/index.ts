@@ -50,7 +50,10 @@ setCoverImageCheck(imageIsProjectCover);
 
 /** Every feature module's routes, in mounting order. */
 export const featureModules: RouteModule[] = [
-  authRoutes({ afterRegister: queueVerificationMail }),
+  authRoutes({
+    inRegister: queueVerificationMail,
+    afterRegister: (ctx) => ctx.mailer.wake(),
+  }),
   accountEmailRoutes,
   docsRoutes,
   userRoutes,

@@ -81,6 +81,28 @@ describe('loadConfig', () => {
     expect(error!.problems.join('\n')).toMatch(/EXPORT_QUEUE_TIMEOUT_MS/);
   });
 
+  test('when the mail retries are unset, then 12 retries from 15 s; out of range, then named', () => {
+    const defaults = loadConfig({ DATA_DIR: tmp() }).mail;
+    expect({ retryLimit: defaults.retryLimit, retryDelayS: defaults.retryDelayS }).toEqual({
+      retryLimit: 12,
+      retryDelayS: 15,
+    });
+    const set = loadConfig({ DATA_DIR: tmp(), MAIL_RETRY_LIMIT: '0', MAIL_RETRY_DELAY_S: '1' }).mail;
+    expect({ retryLimit: set.retryLimit, retryDelayS: set.retryDelayS }).toEqual({
+      retryLimit: 0,
+      retryDelayS: 1,
+    });
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ DATA_DIR: tmp(), MAIL_RETRY_LIMIT: '-1', MAIL_RETRY_DELAY_S: '0' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.join('\n')).toMatch(/MAIL_RETRY_LIMIT/);
+    expect(error!.problems.join('\n')).toMatch(/MAIL_RETRY_DELAY_S/);
+  });
+
   test('when ENCRYPTION_KEYS is malformed, then the problem is named', () => {
     expect(() =>
       loadConfig({ DATA_DIR: tmp(), ENCRYPTION_KEYS: 'k1:dG9vLXNob3J0', JWT_SECRET: 'x'.repeat(40) }),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createApp } from '../../src/app';
 import { listBackups } from '../../src/ops/backup';
 import { openBackupTarget } from '../../src/ops/backup-target';
 import { useTestApp } from '../helpers/app';
@@ -31,7 +32,6 @@ test('when a worker starts, then the maintenance and backup schedules are in the
 });
 
 test('when the backup job runs, then a complete backup of the rows and files is in BACKUP_TARGET', async () => {
-  const { createApp } = await import('../../src/app');
   // The first app's worker was stopped above: a fresh app on the same database takes the job.
   // On a PostgreSQL run pg_dump needs the test database's URL (the harness hands the app an open pool).
   const config = { ...t.config, database: { ...t.config.database, url: t.databaseUrl } };

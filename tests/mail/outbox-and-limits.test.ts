@@ -6,7 +6,7 @@ import express from 'express';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import request from 'supertest';
 import winston from 'winston';
-import { createApp } from '../../src/app';
+import { createApp, type App } from '../../src/app';
 import type { AppContext } from '../../src/context';
 import { errorHandler } from '../../src/http/error-handler';
 import { requestContextMiddleware } from '../../src/http/request-context';
@@ -110,7 +110,10 @@ describe('the outbox (no SMTP_URL outside production)', () => {
 
   test('when production has no SMTP_URL, then mail is off, said so at start, and forgot still answers 202', async () => {
     const user = await register();
+    // The verification mail is `t`'s (the outbox): the mail-off app below shares the database and its queue.
+    await t.ctx.mailer.idle();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-mail-off-'));
+    let app: App | undefined;
     const lines: string[] = [];
     const logger = createLogger({
       level: 'info',
@@ -141,13 +144,21 @@ describe('the outbox (no SMTP_URL outside production)', () => {
       expect(mailer.mode).toBe('off');
       expect(lines.join('')).toContain('mail is off');
 
-      const app = createApp({ config, db: t.db, logger, mailer });
+      app = createApp({ config, db: t.db, logger, mailer });
       const res = await request(checked(app)).post('/api/auth/password/forgot').send({ email: user.email });
       expect(res.status).toBe(202);
       await mailer.idle();
-      expect(mailer.stats()).toMatchObject({ queued: 0, sent: 0, dropped: 1 });
+      // Queued like any mail; the worker drops it, says so, and mints no token.
+      expect(mailer.stats()).toMatchObject({ queued: 1, sent: 0, dropped: 1 });
+      expect(lines.join('')).toContain('"message":"mail not sent"');
       expect(fs.existsSync(path.join(dataDir, 'outbox'))).toBe(false);
+      const { rows } = await t.db.query(
+        `SELECT 1 FROM mail_tokens WHERE user_id = $1 AND purpose = 'password_reset'`,
+        [user.id],
+      );
+      expect(rows).toHaveLength(0);
     } finally {
+      await app?.locals.context.jobs.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -14,6 +14,10 @@ export interface TestSmtp {
   inbox: ReceivedMail[];
   /** Mail received for an address, oldest first. */
   mailTo(address: string): ReceivedMail[];
+  /** Stops listening (connections are refused: SMTP is down) until `start`. */
+  stop(): Promise<void>;
+  /** Listens again on the same port, so SMTP_URL still points at it. */
+  start(): Promise<void>;
 }
 
 const USER = 'colorbook';
@@ -25,14 +29,10 @@ const PASS = 'smtp-test-password';
  * `refuse` (a delivery failure). Call it before useTestApp so its beforeAll runs first.
  */
 export function useTestSmtp(options: { refuse?: RegExp } = {}): TestSmtp {
-  const handle: TestSmtp = {
-    env: {},
-    inbox: [],
-    mailTo: (address) => handle.inbox.filter((m) => m.to.includes(address.toLowerCase())),
-  };
   let server: SMTPServer | undefined;
+  let port = 0;
 
-  beforeAll(async () => {
+  const listen = async () => {
     server = new SMTPServer({
       // Plain SMTP on loopback: no STARTTLS offer (its self-signed certificate would be refused).
       disabledCommands: ['STARTTLS'],
@@ -60,14 +60,29 @@ export function useTestSmtp(options: { refuse?: RegExp } = {}): TestSmtp {
         );
       },
     });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const { port } = server.server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+    port = (server.server.address() as AddressInfo).port;
+  };
+  const close = async () => {
+    const closing = server;
+    server = undefined;
+    await new Promise<void>((resolve) => (closing ? closing.close(() => resolve()) : resolve()));
+  };
+
+  const handle: TestSmtp = {
+    env: {},
+    inbox: [],
+    mailTo: (address) => handle.inbox.filter((m) => m.to.includes(address.toLowerCase())),
+    stop: close,
+    start: listen,
+  };
+
+  beforeAll(async () => {
+    await listen();
     handle.env.SMTP_URL = `smtp://${USER}:${PASS}@127.0.0.1:${port}`;
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  afterAll(close);
 
   return handle;
 }

@@ -69,6 +69,24 @@ export async function consumeToken(
   return rows[0] ?? null;
 }
 
+/**
+ * The live token with this hash (unspent, unexpired, the account still at the address it is for) and that
+ * address; null otherwise.
+ */
+export async function findLiveToken(
+  db: Database,
+  hash: string,
+  purpose: MailTokenPurpose,
+): Promise<{ email: string } | null> {
+  const { rows } = await db.query<{ email: string }>(
+    `SELECT u.email
+       FROM mail_tokens t JOIN users u ON u.id = t.user_id AND lower(u.email) = lower(t.email)
+      WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL AND t.expires_at > now()`,
+    [hash, purpose],
+  );
+  return rows[0] ?? null;
+}
+
 /** A completed reset also proves the address: the link reached it. */
 export async function updatePasswordAfterReset(
   db: Database,

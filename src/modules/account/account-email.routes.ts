@@ -35,6 +35,7 @@ export const accountEmailRoutes: RouteModule = (ctx: AppContext) => {
     },
   });
   ctx.maintenance.push({ name: 'mail-tokens', run: () => mail.purgeStaleMailTokens(ctx) });
+  mail.defineAccountMail(ctx);
 
   return [
     defineRoute({
@@ -53,7 +54,7 @@ export const accountEmailRoutes: RouteModule = (ctx: AppContext) => {
       guards: [mailByAddress],
       response: { status: 202, description: 'Accepted; a reset link is mailed when the address is known' },
       handler: async ({ body }) => {
-        mail.requestPasswordReset(ctx, body.email);
+        await mail.requestPasswordReset(ctx, body.email);
         return { status: 202 };
       },
     }),
@@ -92,7 +93,7 @@ export const accountEmailRoutes: RouteModule = (ctx: AppContext) => {
       before: [mailByIp, mailByUser],
       response: { status: 202, description: 'Accepted; a verification link is mailed' },
       handler: async ({ userId }) => {
-        mail.queueVerificationMail(ctx, userId);
+        await mail.requestVerificationMail(ctx, userId);
         return { status: 202 };
       },
     }),

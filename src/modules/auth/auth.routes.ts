@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AppContext, RouteModule } from '../../context';
+import type { Database } from '../../db/database';
 import { ACCOUNT_FAILURES_FACTOR, clientKey } from '../../http/rate-limit';
 import { defineRoute } from '../../http/route';
 import { idParams, listOf, page, pageQuery } from '../../http/schemas';
@@ -14,12 +15,17 @@ function clientInfo(req: Request): auth.ClientInfo {
 }
 
 /**
- * What runs once a registration committed. The account module fills it (the verification mail) where the
- * modules are wired, in modules/index.ts: account sits above auth (it revokes sessions), so auth cannot
+ * What a registration does besides the account. The account module fills it (the verification mail) where
+ * the modules are wired, in modules/index.ts: account sits above auth (it revokes sessions), so auth cannot
  * import it.
  */
 export interface AuthHooks {
-  /** Must not throw: the account exists and the answer is 201 whatever happens here. */
+  /**
+   * Runs in register's transaction, once the user row exists: the verification token and its mail job
+   * commit with the account, or not at all.
+   */
+  inRegister(ctx: AppContext, tx: Database, userId: string): Promise<void>;
+  /** Runs after the commit; must not throw (the account exists and the answer is 201). */
   afterRegister(ctx: AppContext, userId: string): void;
 }
 
@@ -81,8 +87,9 @@ const authRouteDefs = (ctx: AppContext, hooks: AuthHooks) => {
       },
       errors: ['EMAIL_TAKEN'],
       handler: async ({ req, body }) => {
-        const result = await auth.register(ctx, body, clientInfo(req));
-        // After the commit: the verification mail goes out once the account exists (never throws).
+        const result = await auth.register(ctx, body, clientInfo(req), (tx, userId) =>
+          hooks.inRegister(ctx, tx, userId),
+        );
         hooks.afterRegister(ctx, result.user.id);
         return { status: 201, headers: { Location: '/api/auth/me' }, body: result };
       },

@@ -55,6 +55,8 @@ export async function register(
   ctx: AppContext,
   input: { email: string; password: string; displayName?: string },
   client: ClientInfo,
+  /** More work in the same transaction once the user exists (the verification mail). */
+  inTransaction?: (tx: Database, userId: string) => Promise<void>,
 ): Promise<AuthResult> {
   const passwordHash = await ctx.passwords.hash(input.password);
   return ctx.db.transaction(async (tx) => {
@@ -66,6 +68,7 @@ export async function register(
     if (!row) throw appError('EMAIL_TAKEN', 'An account with this email already exists');
     const session = await openSession(ctx, tx, row.id, client);
     await recordEvent(tx, { userId: row.id, type: 'user.registered' });
+    await inTransaction?.(tx, row.id);
     return pair(ctx, users.toUser(ctx.config, row), session.sessionId, session.refreshToken);
   });
 }

@@ -26,6 +26,7 @@ const VERIFIED =
   "is verified, invitations to the address are not known to be the caller's.";
 
 export const sharingRoutes: RouteModule = (ctx: AppContext) => {
+  sharing.defineInvitationMail(ctx);
   // Every invitation mails a link: the same limit per inviter as the other mails (MAIL_RATE_LIMIT a minute).
   const invitesByUser = ctx.limiters.create({
     name: 'mail-invite-user',

@@ -102,18 +102,34 @@ export async function invite(
       invitedBy: userId,
       ttlSeconds: INVITATION_TTL_S,
     });
+    // In the invitation's transaction: the mail exists exactly when the invitation does (docs/mail.md).
+    await ctx.mailer.send<InvitationMail>(tx, 'project_invitation', { token: token.token });
     return (await q.findInvitation(tx, id))!;
   });
-  // After the commit: a rolled-back invitation never mails a link.
-  ctx.mailer.enqueue('project_invitation', async () => {
-    const link = appLink(ctx.config.appUrl, INVITATION_PAGE, token.token);
+  ctx.mailer.wake();
+  return invitation;
+}
+
+/** An invitation mail job's sealed payload: the link's token (its hash finds the invitation). */
+interface InvitationMail {
+  token: string;
+}
+
+/**
+ * Composes an invitation mail when its job runs: nothing once the invitation is no longer pending (revoked,
+ * replaced by a newer one, accepted, expired), so a late retry never mails a dead link.
+ */
+export function defineInvitationMail(ctx: AppContext): void {
+  ctx.mailer.define<InvitationMail>('project_invitation', async ({ token }) => {
+    const invitation = await q.findInvitationRowByHash(ctx.db, hashToken(token));
+    if (!invitation || invitation.status !== 'pending' || invitation.expired) return null;
+    const link = appLink(ctx.config.appUrl, INVITATION_PAGE, token);
     return {
       to: invitation.email,
       link,
       ...projectInvitationMail({ link, ttlSeconds: INVITATION_TTL_S, role: invitation.role }),
     };
   });
-  return invitation;
 }
 
 export async function listProjectInvitations(
