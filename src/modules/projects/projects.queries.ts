@@ -137,11 +137,10 @@ export interface ProjectKey {
  * A page of the projects the caller may read, `limit` rows after `offset` rows or after the row `after`
  * (keyset pagination), with `total` (every project that matches the filters) and whether more follow.
  *
- * One statement: the page comes straight off the (user_id, <sort>, id) indexes of both branches of
- * READABLE_PROJECTS (a merge of two ordered index scans, `limit + 1` rows to know whether more follow),
- * `counts` are columns of the row (migration 0016), and `total` is one uncorrelated count over the same
- * filters, an index-only scan when unfiltered, computed once per statement. docs/benchmarks.md has the
- * measurements against the window count (`count(*) OVER ()`) it replaces.
+ * One statement: `limit + 1` rows (to know whether more follow), `counts` are columns of the row
+ * (migration 0016, no count per row), and `total` comes with the page — a window count in page mode, one
+ * uncorrelated count with a cursor; a second query only when the page is empty. docs/benchmarks.md has
+ * the measurements behind these choices (ADR 0019).
  */
 export async function findProjects(
   db: Database,
@@ -170,24 +169,35 @@ export async function findProjects(
     AND ($5::text IS NULL OR p.tags @> ARRAY[$5::text])`;
   const key = SORT_KEY[sort];
   let keyset = '';
+  // Page mode: the window count over the matches the page query reads anyway (measured as cheap as no total
+  // at all, docs/benchmarks.md). Keyset mode reads only the rows after the cursor, so it counts separately.
+  let total = 'count(*) OVER ()::int';
   if ('after' in start) {
     params.push(limit + 1, 0, start.after.key, start.after.id);
     keyset = `AND (${key.sql}, p.id) ${key.after} ($9::${key.type}, $10::uuid)`;
+    total = `(SELECT count(*)::int FROM ${READABLE_PROJECTS} WHERE ${where})`;
   } else {
     params.push(limit + 1, start.offset);
   }
+  // The page is chosen on narrow rows (id, role, key) and only its rows are read whole: sorting every
+  // match's whole row (settings included) cost 3× as much for a user with 2,000 projects.
   const { rows } = await db.query<ProjectRow & { role: ProjectRole; sortKey: string; total: number }>(
-    `SELECT ${projectColumns('p')}, p.role, ${key.sql}::text AS "sortKey",
-            (SELECT count(*)::int FROM ${READABLE_PROJECTS} WHERE ${where}) AS total
-       FROM ${READABLE_PROJECTS}
-      WHERE ${where} ${keyset}
-      ORDER BY ${ORDER_BY[sort]}
-      LIMIT $7 OFFSET $8`,
+    `WITH page AS (
+       SELECT p.id, p.role, ${key.sql}::text AS sort_key, ${total} AS total,
+              row_number() OVER (ORDER BY ${ORDER_BY[sort]}) AS n
+         FROM ${READABLE_PROJECTS}
+        WHERE ${where} ${keyset}
+        ORDER BY ${ORDER_BY[sort]}
+        LIMIT $7 OFFSET $8
+     )
+     SELECT ${projectColumns('p')}, page.role, page.sort_key AS "sortKey", page.total
+       FROM page JOIN projects p ON p.id = page.id
+      ORDER BY page.n`,
     params,
   );
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
-  const total =
+  const count =
     rows[0]?.total ??
     (
       await db.query<{ total: number }>(
@@ -198,7 +208,7 @@ export async function findProjects(
   const last = page[page.length - 1];
   return {
     rows: page.map(({ total: _total, sortKey: _sortKey, ...row }) => row),
-    total,
+    total: count,
     next: more && last ? { key: last.sortKey, id: last.id } : null,
   };
 }
