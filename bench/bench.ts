@@ -33,6 +33,7 @@ import {
   type Proc,
   type RequestSpec,
 } from './common';
+import { embeddedTable, measureEmbedded, type EmbeddedResults } from './list-embedded';
 import { catchupTable, measureCatchup, seedFeed, type CatchupResult, type SeededFeed } from './sync-catchup';
 
 /**
@@ -45,7 +46,8 @@ import { catchupTable, measureCatchup, seedFeed, type CatchupResult, type Seeded
  * BENCH_SECONDS (10 per measured run), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (3),
  * BENCH_ACCEPT_ENCODING (none; e.g. `gzip, br`: sent by every request of both sides), BENCH_COMPRESSION (the
  * server's COMPRESSION, default on), BENCH_SCENARIOS (list,get,create,list-warn,login-storm; also `sync`, not run by default: the change
- * feed's catch-up, bench/sync-catchup.ts, on a user of its own with BENCH_SYNC_CHANGES log rows, 50,000), BENCH_STORM_SECONDS (10),
+ * feed's catch-up, bench/sync-catchup.ts, on a user of its own with BENCH_SYNC_CHANGES log rows, 50,000; and
+ * `embedded`: the list and the get on PGlite against PostgreSQL, bench/list-embedded.ts, LIST_* settings), BENCH_STORM_SECONDS (10),
  * BENCH_STORM_LOGINS (16), BENCH_STORM_READ_CONNECTIONS (50), BENCH_WAIT_QUIET (60: before each round,
  * wait up to this many seconds for other load on the machine to stop; 0 = no wait),
  * BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS for the server under test only), BENCH_SERVER_NODE_ARGS and
@@ -701,8 +703,15 @@ async function main(): Promise<void> {
     const results: ScenarioResult[] = [];
     let storm: StormResult | undefined;
     let sync: { feed: SeededFeed; results: CatchupResult[] } | undefined;
+    let embedded: EmbeddedResults | undefined;
     for (const name of settings.scenarios) {
-      if (name === 'login-storm') {
+      if (name === 'embedded') {
+        // The list and the get on PGlite against PostgreSQL, in this process (bench/list-embedded.ts).
+        console.log(
+          '\nembedded: the list and the get through the query functions, PGlite against PostgreSQL',
+        );
+        embedded = await measureEmbedded();
+      } else if (name === 'login-storm') {
         storm = await loginStorm(ours, fixture);
       } else if (name === 'sync') {
         sync = await syncCatchup(db, ours);
@@ -733,7 +742,8 @@ async function main(): Promise<void> {
             .join(
               ', ',
             )}), pulled until hasMore is false, ${settings.rounds} round(s).\n\n${catchupTable(sync.results)}`
-        : '');
+        : '') +
+      (embedded ? `\n\nEmbedded database: ${embeddedTable(embedded)}` : '');
     console.log(`\n${output}\n`);
     console.log(`(the server at LOG_LEVEL=info wrote ${logLines} log lines)`);
     for (const r of [...results, ...(storm ? [storm] : [])]) {
@@ -763,6 +773,7 @@ async function main(): Promise<void> {
       results,
       storm,
       sync,
+      embedded,
       table: output,
     };
     if (settings.writeFiles) {
