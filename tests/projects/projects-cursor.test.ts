@@ -136,6 +136,8 @@ describe('GET /api/projects?cursor', () => {
     ['a fractional offset', encode({ s: '-updatedAt', k: '2024-03-01 10:00:00+00', i: id, o: 1.5 })],
     ['a key that is not a timestamp', encode({ s: '-updatedAt', k: "x'; DROP TABLE projects", i: id, o: 2 })],
     ['an unknown sort', encode({ s: 'price', k: 'x', i: id, o: 2 })],
+    ['a day that does not exist', encode({ s: '-updatedAt', k: '2024-02-30 10:00:00+00', i: id, o: 2 })],
+    ['a month that does not exist', encode({ s: '-updatedAt', k: '2024-13-01 10:00:00+00', i: id, o: 2 })],
   ])('when the cursor is tampered with (%s), then it answers 400 VALIDATION_ERROR', async (_what, cursor) => {
     const res = await list({ limit: 2, cursor });
     expectProblem(res, 400, 'VALIDATION_ERROR');

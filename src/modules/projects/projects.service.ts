@@ -6,7 +6,7 @@ import { recordEvent } from '../analytics/analytics.service';
 import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as q from './projects.queries';
 import type { CreateProjectInput, ListProjectsInput, ProjectInclude, ProjectSort } from './projects.schemas';
-import { LIMITS } from './projects.schemas';
+import { LIMITS, PROJECT_SORTS } from './projects.schemas';
 import {
   lockProjectAccess,
   requireProjectAccess,
@@ -146,6 +146,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A timestamptz as PostgreSQL writes it (`updated_at::text`), which casts back to the same instant. */
 const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
 
+/** SQLSTATEs of a timestamp PostgreSQL cannot read: invalid_datetime_format, datetime_field_overflow. */
+const INVALID_TIMESTAMP = new Set(['22007', '22008']);
+
 export function encodeListCursor(cursor: ListCursor): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
@@ -173,6 +176,7 @@ export function decodeListCursor(text: string, sort: ProjectSort): ListCursor {
   if (typeof s !== 'string' || typeof k !== 'string' || typeof i !== 'string' || typeof o !== 'number') {
     throw badCursor('not a cursor this server made');
   }
+  if (!(PROJECT_SORTS as readonly string[]).includes(s)) throw badCursor('not a cursor this server made');
   if (s !== sort) throw badCursor(`it was made for sort=${s}; pass the same sort`);
   if (!UUID.test(i) || !Number.isSafeInteger(o) || o < 0) throw badCursor('not a cursor this server made');
   if (q.sortKeyType(sort) === 'timestamptz' ? !TIMESTAMP_TEXT.test(k) : k.length > LIMITS.titleChars * 2) {
@@ -184,14 +188,22 @@ export function decodeListCursor(text: string, sort: ProjectSort): ListCursor {
 export async function listProjects(ctx: AppContext, userId: string, input: ListProjectsInput) {
   const cursor = input.cursor === undefined ? undefined : decodeListCursor(input.cursor, input.sort);
   const skipped = cursor ? cursor.o : ((input.page ?? 1) - 1) * input.limit;
-  const { rows, total, next } = await q.findProjects(
-    ctx.db,
-    userId,
-    { q: input.q, status: input.status, category: input.category, tag: input.tag, role: input.role },
-    input.sort,
-    input.limit,
-    cursor ? { after: { key: cursor.k, id: cursor.i } } : { offset: skipped },
-  );
+  const { rows, total, next } = await q
+    .findProjects(
+      ctx.db,
+      userId,
+      { q: input.q, status: input.status, category: input.category, tag: input.tag, role: input.role },
+      input.sort,
+      input.limit,
+      cursor ? { after: { key: cursor.k, id: cursor.i } } : { offset: skipped },
+    )
+    .catch((error: unknown) => {
+      // A key shaped like a timestamp that is none (2024-02-30): PostgreSQL refuses the cast.
+      if (cursor && INVALID_TIMESTAMP.has((error as { code?: unknown }).code as string)) {
+        throw badCursor('not a cursor this server made');
+      }
+      throw error;
+    });
   const nextCursor = next
     ? encodeListCursor({ s: input.sort, k: next.key, i: next.id, o: skipped + rows.length })
     : null;
