@@ -27,15 +27,6 @@ ALTER TABLE projects
   ADD COLUMN images_count integer NOT NULL DEFAULT 0,
   ADD COLUMN drawings_count integer NOT NULL DEFAULT 0;
 
--- What is stored now is counted once.
-UPDATE projects p
-   SET stories_count = (SELECT count(*) FROM stories c WHERE c.project_id = p.id),
-       images_count = (SELECT count(*) FROM images c WHERE c.project_id = p.id),
-       drawings_count = (SELECT count(*) FROM drawings c WHERE c.project_id = p.id)
- WHERE EXISTS (SELECT 1 FROM stories c WHERE c.project_id = p.id)
-    OR EXISTS (SELECT 1 FROM images c WHERE c.project_id = p.id)
-    OR EXISTS (SELECT 1 FROM drawings c WHERE c.project_id = p.id);
-
 -- One function for the three tables (TG_TABLE_NAME picks the column), inserts and deletes; static SQL, so
 -- PL/pgSQL keeps its plans. Transition tables: new_rows (INSERT), old_rows (DELETE).
 CREATE FUNCTION project_child_count() RETURNS trigger
@@ -162,3 +153,15 @@ BEGIN
   RETURN NULL;
 END
 $$;
+
+-- What is stored now is counted once, last, as a counting UPDATE (the flag above): it logs no change and
+-- moves no bytes — clients already had these counts.
+SELECT set_config('colorbook.counting', 'on', true);
+UPDATE projects p
+   SET stories_count = (SELECT count(*) FROM stories c WHERE c.project_id = p.id),
+       images_count = (SELECT count(*) FROM images c WHERE c.project_id = p.id),
+       drawings_count = (SELECT count(*) FROM drawings c WHERE c.project_id = p.id)
+ WHERE EXISTS (SELECT 1 FROM stories c WHERE c.project_id = p.id)
+    OR EXISTS (SELECT 1 FROM images c WHERE c.project_id = p.id)
+    OR EXISTS (SELECT 1 FROM drawings c WHERE c.project_id = p.id);
+SELECT set_config('colorbook.counting', '', true);
