@@ -9,11 +9,13 @@ import type { Database } from './database';
  *   triggers clamp at 0 (`greatest(…, 0)`), which would hide an accounting bug that subtracts too much:
  *   this check is what shows it.
  * - Sharing: a project's owner is never also a row of project_members.
+ * - Counts: each project's stored `stories_count`, `images_count` and `drawings_count` (migration 0016,
+ *   moved by triggers) equal the rows its children tables hold for it.
  *
  * Each check is one query over all users, so the command stays cheap on a large database.
  */
 export interface ConsistencyProblem {
-  check: 'storage' | 'owner-member';
+  check: 'storage' | 'owner-member' | 'counts';
   detail: string;
 }
 
@@ -38,6 +40,31 @@ const OWNER_MEMBERS = `
     JOIN projects p ON p.id = m.project_id AND p.user_id = m.user_id
    ORDER BY m.project_id`;
 
+const COUNT_DRIFT = `
+  WITH real AS (
+    SELECT project_id, sum(s)::int AS stories, sum(i)::int AS images, sum(d)::int AS drawings FROM (
+      SELECT project_id, 1 AS s, 0 AS i, 0 AS d FROM stories
+      UNION ALL SELECT project_id, 0, 1, 0 FROM images
+      UNION ALL SELECT project_id, 0, 0, 1 FROM drawings
+    ) AS rows GROUP BY project_id
+  )
+  SELECT p.id, p.stories_count, p.images_count, p.drawings_count,
+         coalesce(r.stories, 0) AS stories, coalesce(r.images, 0) AS images, coalesce(r.drawings, 0) AS drawings
+    FROM projects p LEFT JOIN real r ON r.project_id = p.id
+   WHERE (p.stories_count, p.images_count, p.drawings_count)
+         <> (coalesce(r.stories, 0), coalesce(r.images, 0), coalesce(r.drawings, 0))
+   ORDER BY p.id`;
+
+interface CountDriftRow {
+  id: string;
+  stories_count: number;
+  images_count: number;
+  drawings_count: number;
+  stories: number;
+  images: number;
+  drawings: number;
+}
+
 export async function consistencyProblems(db: Database): Promise<ConsistencyProblem[]> {
   const problems: ConsistencyProblem[] = [];
   const drift = await db.query<{ id: string; used: string; stored: string }>(STORAGE_DRIFT);
@@ -52,6 +79,15 @@ export async function consistencyProblems(db: Database): Promise<ConsistencyProb
     problems.push({
       check: 'owner-member',
       detail: `project ${row.project_id}: its owner ${row.user_id} is also listed as a member`,
+    });
+  }
+  const counts = await db.query<CountDriftRow>(COUNT_DRIFT);
+  for (const row of counts.rows) {
+    problems.push({
+      check: 'counts',
+      detail:
+        `project ${row.id}: stored counts are ${row.stories_count} stories, ${row.images_count} images, ` +
+        `${row.drawings_count} drawings; its rows are ${row.stories}, ${row.images}, ${row.drawings}`,
     });
   }
   return problems;

@@ -86,6 +86,8 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
           scenario: string;
           ours: { requests: number; statuses: Record<string, number>; loadGeneratorCpuUsPerRequest: number };
           baseline: { requests: number; statuses: Record<string, number>; postgresCpuUsPerRequest: number };
+          minimal: { requests: number; statuses: Record<string, number> };
+          minimalRatio: number;
         }[];
         sync: { feed: { logRows: number }; results: { mode: string; complete: boolean }[] };
         logLines: number;
@@ -101,6 +103,10 @@ describeIf(postgresReachable(), `needs PostgreSQL at ${postgresAddress.host}:${p
       expect(get.baseline.requests).toBeGreaterThan(0);
       expect(Object.keys(get.ours.statuses)).toEqual(['200']);
       expect(Object.keys(get.baseline.statuses)).toEqual(['200']);
+      // The second baseline, the minimal hand-written endpoint, answered too, and the ratio to it is there.
+      expect(get.minimal.requests).toBeGreaterThan(0);
+      expect(Object.keys(get.minimal.statuses)).toEqual(['200']);
+      expect(get.minimalRatio).toBeGreaterThan(0);
       // autocannon runs in the harness's process, so its CPU time is always measured.
       expect(get.ours.loadGeneratorCpuUsPerRequest).toBeGreaterThan(0);
       expect(get.baseline.postgresCpuUsPerRequest).toBeGreaterThanOrEqual(0);

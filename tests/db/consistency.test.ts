@@ -64,3 +64,18 @@ test('when a project’s owner is also listed as its member, then the check name
     },
   ]);
 });
+
+test('when a project’s stored count drifts from its rows, then the check names the project and both figures', async () => {
+  const { project } = await accountWithEverything();
+  await t.db.query('UPDATE projects SET images_count = images_count + 2 WHERE id = $1', [project.id]);
+  // (The test above leaves its owner-member drift behind: only the counts are looked at here.)
+  const counts = async () => (await consistencyProblems(t.db)).filter((p) => p.check === 'counts');
+  expect(await counts()).toEqual([
+    {
+      check: 'counts',
+      detail: `project ${project.id}: stored counts are 1 stories, 3 images, 1 drawings; its rows are 1, 1, 1`,
+    },
+  ]);
+  await t.db.query('UPDATE projects SET images_count = images_count - 2 WHERE id = $1', [project.id]);
+  expect(await counts()).toEqual([]);
+});

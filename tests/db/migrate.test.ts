@@ -176,6 +176,51 @@ describe('migrations', () => {
     expect(await used(alice)).toBe(1000 + 8 + 6 + 6 + 11);
   });
 
+  test('when 0016 applies to a database that already holds children, then each project’s counts are filled, silently', async () => {
+    // The real migrations before 0016, some rows, then the rest.
+    const real = readMigrations(realMigrationsDir);
+    const dir = migrationsDir(
+      Object.fromEntries(real.filter((m) => m.version < 16).map((m) => [m.file, m.sql])),
+    );
+    const db = await database.open();
+    await migrate(db, logger, dir);
+    const { rows: users } = await db.query<{ id: string }>(
+      `INSERT INTO users (email, password_hash) VALUES ('counts@example.com', 'x') RETURNING id`,
+    );
+    const owner = users[0].id;
+    const { rows: projects } = await db.query<{ id: string }>(
+      `INSERT INTO projects (user_id, title) VALUES ($1, 'Full'), ($1, 'Empty') RETURNING id`,
+      [owner],
+    );
+    const [full, empty] = projects.map((p) => p.id);
+    await db.query(
+      `INSERT INTO stories (user_id, project_id, title, content) VALUES ($1, $2, 'S', ''), ($1, $2, 'T', '')`,
+      [owner, full],
+    );
+    await db.query(
+      `INSERT INTO drawings (user_id, project_id, data, width, height) VALUES ($1, $2, '[]', 1, 1)`,
+      [owner, full],
+    );
+    const logged = async () =>
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_changes')).rows[0].n;
+    const before = await logged();
+    for (const m of real.filter((m) => m.version >= 16)) fs.writeFileSync(path.join(dir, m.file), m.sql);
+    expect(await migrate(db, logger, dir)).toContain('0016_project_counts.sql');
+    const counts = async (id: string) =>
+      (await db.query('SELECT stories_count, images_count, drawings_count FROM projects WHERE id = $1', [id]))
+        .rows[0];
+    expect(await counts(full)).toEqual({ stories_count: 2, images_count: 0, drawings_count: 1 });
+    expect(await counts(empty)).toEqual({ stories_count: 0, images_count: 0, drawings_count: 0 });
+    // The fill is a counting UPDATE: no change-log rows (clients had these counts already).
+    expect(await logged()).toBe(before);
+    // From then on the triggers keep them.
+    await db.query(`INSERT INTO stories (user_id, project_id, title, content) VALUES ($1, $2, 'U', '')`, [
+      owner,
+      empty,
+    ]);
+    expect(await counts(empty)).toEqual({ stories_count: 1, images_count: 0, drawings_count: 0 });
+  });
+
   test('when several processes migrate at once, then each migration is applied exactly once', async () => {
     const dir = migrationsDir(FILES);
     const handles = await Promise.all([database.open(), database.open(), database.open()]);

@@ -143,25 +143,37 @@ describe('GET /api/projects: pagination', () => {
   test('when limit is 2, then the first page has 2 rows and says 3 pages', async () => {
     const res = await list({ limit: 2, sort: 'createdAt' });
     expect(names(res)).toEqual(['P1', 'P2']);
-    expect(res.body.pagination).toEqual({ page: 1, limit: 2, total: 5, totalPages: 3 });
+    expect(res.body.pagination).toEqual({
+      page: 1,
+      limit: 2,
+      total: 5,
+      totalPages: 3,
+      nextCursor: expect.any(String),
+    });
   });
 
   test('when the page is the last one, then it holds the remainder', async () => {
     const res = await list({ limit: 2, page: 3, sort: 'createdAt' });
     expect(names(res)).toEqual(['P5']);
-    expect(res.body.pagination).toEqual({ page: 3, limit: 2, total: 5, totalPages: 3 });
+    expect(res.body.pagination).toEqual({ page: 3, limit: 2, total: 5, totalPages: 3, nextCursor: null });
   });
 
   test('when the page is past the end, then data is empty and the total still counts', async () => {
     const res = await list({ limit: 2, page: 4 });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ data: [], pagination: { page: 4, limit: 2, total: 5, totalPages: 3 } });
+    expect(res.body).toEqual({
+      data: [],
+      pagination: { page: 4, limit: 2, total: 5, totalPages: 3, nextCursor: null },
+    });
   });
 
   test('when the user has no projects, then total and totalPages are 0', async () => {
     const empty = await createUser(t);
     const res = await t.http().get('/api/projects').set(empty.auth);
-    expect(res.body).toEqual({ data: [], pagination: { page: 1, limit: 20, total: 0, totalPages: 0 } });
+    expect(res.body).toEqual({
+      data: [],
+      pagination: { page: 1, limit: 20, total: 0, totalPages: 0, nextCursor: null },
+    });
   });
 
   test.each([

@@ -67,7 +67,10 @@ describe('GET /api/projects with shared projects', () => {
     expect(await ids('editor')).toEqual([shared.id]);
     expect(await ids('viewer')).toEqual([other.id]);
     const paged = await list(editor, '?role=viewer&page=2&limit=1');
-    expect(paged.body).toEqual({ data: [], pagination: { page: 2, limit: 1, total: 1, totalPages: 1 } });
+    expect(paged.body).toEqual({
+      data: [],
+      pagination: { page: 2, limit: 1, total: 1, totalPages: 1, nextCursor: null },
+    });
     const bad = await list(editor, '?role=admin');
     expectProblem(bad, 400, 'VALIDATION_ERROR');
   });

@@ -44,19 +44,13 @@ const COLUMN_OF: Record<ProjectField, string> = {
 
 export const PROJECT_FIELDS = Object.keys(COLUMN_OF) as ProjectField[];
 
-/** Child tables counted in `counts` (each has an index led by its `project_id` column). */
-const COUNTED_CHILDREN: Record<keyof ProjectCounts, string> = {
-  stories: 'stories',
-  images: 'images',
-  drawings: 'drawings',
-};
-
-/** `counts` for the project aliased `alias`: one indexed count per child table, per returned row. */
+/**
+ * `counts` for the project aliased `alias`: the three columns migration 0016 keeps on the row (its triggers
+ * move them in the transaction of every write that adds, removes or moves a child; `npm run db:check`
+ * compares them with the rows). No count(*) per read (ADR 0019).
+ */
 function countsSql(alias: string): string {
-  const members = Object.entries(COUNTED_CHILDREN).map(
-    ([key, table]) => `'${key}', (SELECT count(*) FROM ${table} c WHERE c.project_id = ${alias}.id)`,
-  );
-  return `json_build_object(${members.join(', ')})`;
+  return `json_build_object('stories', ${alias}.stories_count, 'images', ${alias}.images_count, 'drawings', ${alias}.drawings_count)`;
 }
 
 function fieldColumns(alias: string): string {
@@ -117,15 +111,51 @@ const READABLE_PROJECTS = `(
         WHERE m.user_id = $1 AND ($6::text IS NULL OR m.role = $6::text)
      ) p`;
 
+/**
+ * Each sort's key, as keyset pagination compares it: the expression (with `p.id` after it, the ORDER BY
+ * above) and its type. A cursor carries the last row's key in the text form PostgreSQL gives it
+ * (`key::text`), which casts back to exactly the same value (timestamps keep their microseconds).
+ */
+const SORT_KEY: Record<ProjectSort, { sql: string; type: 'timestamptz' | 'text'; after: '>' | '<' }> = {
+  updatedAt: { sql: 'p.updated_at', type: 'timestamptz', after: '>' },
+  '-updatedAt': { sql: 'p.updated_at', type: 'timestamptz', after: '<' },
+  createdAt: { sql: 'p.created_at', type: 'timestamptz', after: '>' },
+  '-createdAt': { sql: 'p.created_at', type: 'timestamptz', after: '<' },
+  title: { sql: 'lower(p.title)', type: 'text', after: '>' },
+  '-title': { sql: 'lower(p.title)', type: 'text', after: '<' },
+};
+
+export const sortKeyType = (sort: ProjectSort) => SORT_KEY[sort].type;
+
+/** Where a keyset page starts: after the row with this sort key (text form) and id. */
+export interface ProjectKey {
+  key: string;
+  id: string;
+}
+
+/**
+ * A page of the projects the caller may read, `limit` rows after `offset` rows or after the row `after`
+ * (keyset pagination), with `total` (every project that matches the filters) and whether more follow.
+ *
+ * One statement: `limit + 1` rows (to know whether more follow), `counts` are columns of the row
+ * (migration 0016, no count per row), and `total` comes with the page — a window count in page mode, one
+ * uncorrelated count with a cursor; a second query only when the page is empty. docs/benchmarks.md has
+ * the measurements behind these choices (ADR 0019).
+ */
 export async function findProjects(
   db: Database,
   userId: string,
   filters: ProjectFilters,
   sort: ProjectSort,
   limit: number,
-  offset: number,
-): Promise<{ rows: Array<ProjectRow & { role: ProjectRole }>; total: number }> {
-  const params = [
+  start: { offset: number } | { after: ProjectKey },
+): Promise<{
+  rows: Array<ProjectRow & { role: ProjectRole }>;
+  total: number;
+  /** The last row's sort key when more rows follow it; else null. */
+  next: ProjectKey | null;
+}> {
+  const params: unknown[] = [
     userId,
     filters.q === undefined ? null : containsPattern(filters.q),
     filters.status ?? null,
@@ -137,25 +167,50 @@ export async function findProjects(
     AND ($3::text IS NULL OR p.status = $3)
     AND ($4::text IS NULL OR p.category = $4)
     AND ($5::text IS NULL OR p.tags @> ARRAY[$5::text])`;
-  // The page is chosen first and only its rows are counted: counts cost one index probe per child
-  // table per row of the page, never per matching project.
-  return pageWithTotal<ProjectRow & { role: ProjectRole }>(
-    db,
+  const key = SORT_KEY[sort];
+  let keyset = '';
+  // Page mode: the window count over the matches the page query reads anyway (measured as cheap as no total
+  // at all, docs/benchmarks.md). Keyset mode reads only the rows after the cursor, so it counts separately.
+  let total = 'count(*) OVER ()::int';
+  if ('after' in start) {
+    params.push(limit + 1, 0, start.after.key, start.after.id);
+    keyset = `AND (${key.sql}, p.id) ${key.after} ($9::${key.type}, $10::uuid)`;
+    total = `(SELECT count(*)::int FROM ${READABLE_PROJECTS} WHERE ${where})`;
+  } else {
+    params.push(limit + 1, start.offset);
+  }
+  // The page is chosen on narrow rows (id, role, key) and only its rows are read whole: sorting every
+  // match's whole row (settings included) cost 3× as much for a user with 2,000 projects.
+  const { rows } = await db.query<ProjectRow & { role: ProjectRole; sortKey: string; total: number }>(
     `WITH page AS (
-       SELECT p.id, p.role, count(*) OVER ()::int AS total,
+       SELECT p.id, p.role, ${key.sql}::text AS sort_key, ${total} AS total,
               row_number() OVER (ORDER BY ${ORDER_BY[sort]}) AS n
          FROM ${READABLE_PROJECTS}
-        WHERE ${where}
+        WHERE ${where} ${keyset}
         ORDER BY ${ORDER_BY[sort]}
         LIMIT $7 OFFSET $8
      )
-     SELECT ${projectColumns('p')}, page.role, page.total
+     SELECT ${projectColumns('p')}, page.role, page.sort_key AS "sortKey", page.total
        FROM page JOIN projects p ON p.id = page.id
       ORDER BY page.n`,
-    [...params, limit, offset],
-    `SELECT count(*)::int AS total FROM ${READABLE_PROJECTS} WHERE ${where}`,
     params,
   );
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const count =
+    rows[0]?.total ??
+    (
+      await db.query<{ total: number }>(
+        `SELECT count(*)::int AS total FROM ${READABLE_PROJECTS} WHERE ${where}`,
+        params.slice(0, 6),
+      )
+    ).rows[0].total;
+  const last = page[page.length - 1];
+  return {
+    rows: page.map(({ total: _total, sortKey: _sortKey, ...row }) => row),
+    total: count,
+    next: more && last ? { key: last.sortKey, id: last.id } : null,
+  };
 }
 
 /** The caller is parameter $2 in the project reads below. */

@@ -55,13 +55,16 @@ const projectRouteDefs = (
       "Own and shared projects, each with `ownerId` and the caller's `role` (`owner`, `editor`, `viewer`); " +
       '`role=…` keeps the projects where the caller has that role. ' +
       '`q` matches title or description case-insensitively; `status`, `category` and `tag` are exact. ' +
-      "`counts` are numbers of the project's stories, images and drawings.",
+      "`counts` are numbers of the project's stories, images and drawings (kept on the project, not counted " +
+      'per read). Page with `page`, or with `cursor` (the `nextCursor` of the page before: keyset ' +
+      'pagination, as cheap on page 500 as on page 1); `page` and `cursor` together → 400.',
     auth: 'required',
     query: ListProjectsQuery,
     response: { status: 200, schema: ProjectListSchema },
     handler: async ({ userId, query }) => {
-      const { rows, total } = await projects.listProjects(ctx, userId, query);
-      return { body: page(rows, total, query.page, query.limit) };
+      const list = await projects.listProjects(ctx, userId, query);
+      const body = page(list.rows, list.total, list.page, query.limit);
+      return { body: { ...body, pagination: { ...body.pagination, nextCursor: list.nextCursor } } };
     },
   }),
   defineRoute({

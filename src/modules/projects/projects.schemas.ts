@@ -1,14 +1,5 @@
 import Joi from 'joi';
-import {
-  component,
-  inputObject,
-  jsonObject,
-  listOf,
-  pagination,
-  type PageQuery,
-  timestamp,
-  uuid,
-} from '../../http/schemas';
+import { component, inputObject, jsonObject, listOf, pagination, timestamp, uuid } from '../../http/schemas';
 
 export const PROJECT_STATUSES = ['draft', 'in_progress', 'completed', 'archived'] as const;
 export const PROJECT_SORTS = [
@@ -74,7 +65,12 @@ export interface DuplicateProjectInput {
   title?: string;
 }
 
-export interface ListProjectsInput extends PageQuery {
+export interface ListProjectsInput {
+  /** Absent with `cursor`; the service reads it as 1 when neither is given. */
+  page?: number;
+  limit: number;
+  /** The `nextCursor` of an earlier page (keyset pagination); opaque, decoded by the service. */
+  cursor?: string;
   q?: string;
   status?: ProjectStatus;
   category?: string;
@@ -133,8 +129,26 @@ export const DuplicateProjectBody = Joi.object<DuplicateProjectInput, true>({
   title: title.description('The copy\'s title; default "<title> (copy)"'),
 });
 
+/** Longest `cursor` accepted: a sort key (a title of 200 characters at most), an id and a few numbers. */
+export const CURSOR_MAX_CHARS = 1200;
+
 export const ListProjectsQuery = Joi.object<ListProjectsInput, true>({
   ...pagination,
+  // No default here: `page` and `cursor` exclude each other, so an absent page must stay absent.
+  page: Joi.number()
+    .integer()
+    .min(1)
+    .max(1_000_000)
+    .description('Page number (default 1). Not with `cursor`'),
+  cursor: Joi.string()
+    .max(CURSOR_MAX_CHARS)
+    .pattern(/^[A-Za-z0-9_-]+$/)
+    .description(
+      "Keyset pagination: the `nextCursor` of the page before. The page starts right after that page's " +
+        'last project in this `sort` (no rows are skipped or repeated when projects are added or removed ' +
+        'meanwhile), and costs the same however far the client has scrolled. Opaque; pass it back ' +
+        'unchanged with the same `sort` and filters. Not with `page` (400)',
+    ),
   q: Joi.string()
     .trim()
     .min(1)
@@ -152,7 +166,9 @@ export const ListProjectsQuery = Joi.object<ListProjectsInput, true>({
   sort: Joi.string()
     .valid(...PROJECT_SORTS)
     .default('-updatedAt'),
-});
+})
+  .oxor('page', 'cursor')
+  .messages({ 'object.oxor': '`page` and `cursor` cannot be used together' });
 
 export const IncludeQuery = inputObject<IncludeInput>({
   // Bounded like any input: the three names, commas and spaces fit many times over.
@@ -233,7 +249,28 @@ export function projectWithChildrenSchema(children: readonly ProjectChildRespons
   );
 }
 
-export const ProjectListSchema = listOf(ProjectSchema);
+/** The list's pagination: the usual fields and `nextCursor`. */
+export const ProjectPagination = component(
+  'ProjectPagination',
+  Joi.object({
+    page: Joi.number().integer().required(),
+    limit: Joi.number().integer().required(),
+    total: Joi.number().integer().required(),
+    totalPages: Joi.number().integer().required(),
+    nextCursor: Joi.string()
+      .allow(null)
+      .required()
+      .description(
+        'Pass as `cursor` for the page after this one; null when this is the last page. With `cursor`, ' +
+          '`page` is the page this would be at this `limit`, counted when the first cursor was made',
+      ),
+  }),
+);
+
+export const ProjectListSchema = Joi.object({
+  data: Joi.array().items(ProjectSchema).required(),
+  pagination: ProjectPagination.required(),
+});
 
 const snapshot = Joi.object({
   title: Joi.string().required(),

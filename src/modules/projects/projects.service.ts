@@ -5,8 +5,8 @@ import type { IfMatch } from '../../http/route';
 import { recordEvent } from '../analytics/analytics.service';
 import { withinStorageLimit } from '../storage-usage/storage-usage.service';
 import * as q from './projects.queries';
-import type { CreateProjectInput, ListProjectsInput, ProjectInclude } from './projects.schemas';
-import { LIMITS } from './projects.schemas';
+import type { CreateProjectInput, ListProjectsInput, ProjectInclude, ProjectSort } from './projects.schemas';
+import { LIMITS, PROJECT_SORTS } from './projects.schemas';
 import {
   lockProjectAccess,
   requireProjectAccess,
@@ -134,15 +134,80 @@ async function missOrConflict(db: Database, userId: string, id: string): Promise
 
 export type { CreateProjectInput, ListProjectsInput };
 
+/** What a list `cursor` holds (base64url JSON): the sort, the last row's key and id, the rows before it. */
+interface ListCursor {
+  s: ProjectSort;
+  k: string;
+  i: string;
+  o: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A timestamptz as PostgreSQL writes it (`updated_at::text`), which casts back to the same instant. */
+const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+
+/** SQLSTATEs of a timestamp PostgreSQL cannot read: invalid_datetime_format, datetime_field_overflow. */
+const INVALID_TIMESTAMP = new Set(['22007', '22008']);
+
+export function encodeListCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+const badCursor = (why: string) =>
+  validationError(`Invalid cursor: ${why}`, [{ path: 'cursor', message: why }]);
+
+/**
+ * The cursor of an earlier page, checked field by field: anything that is not what this server wrote
+ * (bad base64 or JSON, a missing or mistyped field, a key that is not a timestamp for a date sort) is a
+ * 400 VALIDATION_ERROR, as is a cursor made for another `sort`. A cursor only positions the caller in
+ * their own list, so one that is well-formed but edited grants nothing.
+ */
+export function decodeListCursor(text: string, sort: ProjectSort): ListCursor {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor('not a cursor this server made');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badCursor('not a cursor this server made');
+  }
+  const { s, k, i, o } = value as Record<string, unknown>;
+  if (typeof s !== 'string' || typeof k !== 'string' || typeof i !== 'string' || typeof o !== 'number') {
+    throw badCursor('not a cursor this server made');
+  }
+  if (!(PROJECT_SORTS as readonly string[]).includes(s)) throw badCursor('not a cursor this server made');
+  if (s !== sort) throw badCursor(`it was made for sort=${s}; pass the same sort`);
+  if (!UUID.test(i) || !Number.isSafeInteger(o) || o < 0) throw badCursor('not a cursor this server made');
+  if (q.sortKeyType(sort) === 'timestamptz' ? !TIMESTAMP_TEXT.test(k) : k.length > LIMITS.titleChars * 2) {
+    throw badCursor('not a cursor this server made');
+  }
+  return { s, k, i, o };
+}
+
 export async function listProjects(ctx: AppContext, userId: string, input: ListProjectsInput) {
-  return q.findProjects(
-    ctx.db,
-    userId,
-    { q: input.q, status: input.status, category: input.category, tag: input.tag, role: input.role },
-    input.sort,
-    input.limit,
-    (input.page - 1) * input.limit,
-  );
+  const cursor = input.cursor === undefined ? undefined : decodeListCursor(input.cursor, input.sort);
+  const skipped = cursor ? cursor.o : ((input.page ?? 1) - 1) * input.limit;
+  const { rows, total, next } = await q
+    .findProjects(
+      ctx.db,
+      userId,
+      { q: input.q, status: input.status, category: input.category, tag: input.tag, role: input.role },
+      input.sort,
+      input.limit,
+      cursor ? { after: { key: cursor.k, id: cursor.i } } : { offset: skipped },
+    )
+    .catch((error: unknown) => {
+      // A key shaped like a timestamp that is none (2024-02-30): PostgreSQL refuses the cast.
+      if (cursor && INVALID_TIMESTAMP.has((error as { code?: unknown }).code as string)) {
+        throw badCursor('not a cursor this server made');
+      }
+      throw error;
+    });
+  const nextCursor = next
+    ? encodeListCursor({ s: input.sort, k: next.key, i: next.id, o: skipped + rows.length })
+    : null;
+  return { rows, total, nextCursor, page: Math.floor(skipped / input.limit) + 1 };
 }
 
 /**
