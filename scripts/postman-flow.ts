@@ -271,6 +271,38 @@ export const FLOW: FlowFolder[] = [
     ],
   },
   {
+    name: 'Exports',
+    description:
+      'A durable export job: start it (202 with its Location), list the caller’s jobs, follow one, and cancel ' +
+      'it (or remove it with its file when it has already finished).',
+    steps: [
+      signUp(),
+      createProject('Exported book'),
+      uploadImage(),
+      {
+        op: 'POST /api/projects/{id}/exports',
+        expect: 202,
+        params: byId('projectId'),
+        body: { format: 'pdf', trimSize: 'letter' },
+        save: { exportId: 'body.id' },
+        check: `pm.test('queued, with its Location', () => { pm.expect(body.status).to.eql('queued'); pm.expect(pm.response.headers.get('Location')).to.eql('/api/exports/' + body.id); });`,
+      },
+      {
+        op: 'GET /api/exports',
+        expect: 200,
+        query: { projectId: '{{projectId}}' },
+        check: `pm.test('the job is listed', () => pm.expect(body.data.map((j) => j.id)).to.include(pm.collectionVariables.get('exportId')));`,
+      },
+      {
+        op: 'GET /api/exports/{id}',
+        expect: 200,
+        params: byId('exportId'),
+        check: `pm.test('a state', () => pm.expect(['queued', 'running', 'succeeded']).to.include(body.status));`,
+      },
+      { op: 'DELETE /api/exports/{id}', expect: 204, params: byId('exportId') },
+    ],
+  },
+  {
     name: 'Sharing',
     description:
       'The owner invites an address (the mailed link never reaches the run), revokes and invites again, ' +

@@ -500,7 +500,7 @@ export interface paths {
         };
         /**
          * List the caller's projects, own and shared
-         * @description Own and shared projects, each with `ownerId` and the caller's `role` (`owner`, `editor`, `viewer`); `role=…` keeps the projects where the caller has that role. `q` matches title or description case-insensitively; `status`, `category` and `tag` are exact. `counts` are numbers of the project's stories, images and drawings.
+         * @description Own and shared projects, each with `ownerId` and the caller's `role` (`owner`, `editor`, `viewer`); `role=…` keeps the projects where the caller has that role. `q` matches title or description case-insensitively; `status`, `category` and `tag` are exact. `counts` are numbers of the project's stories, images and drawings (kept on the project, not counted per read). Page with `page`, or with `cursor` (the `nextCursor` of the page before: keyset pagination, as cheap on page 500 as on page 1); `page` and `cursor` together → 400.
          */
         get: operations["getProjects"];
         put?: never;
@@ -1639,6 +1639,18 @@ export interface components {
              * @description ISO 8601 UTC
              */
             updatedAt: string;
+        };
+        ProjectPagination: {
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            totalPages: number;
+            /** @description Pass as `cursor` for the page after this one; null when this is the last page. With `cursor`, `page` is the page this would be at this `limit`, counted when the first cursor was made */
+            nextCursor: string | null;
         };
         Story: {
             /** Format: uuid */
@@ -4052,8 +4064,11 @@ export interface operations {
     getProjects: {
         parameters: {
             query?: {
+                /** @description Page number (default 1). Not with `cursor` */
                 page?: number;
                 limit?: number;
+                /** @description Keyset pagination: the `nextCursor` of the page before. The page starts right after that page's last project in this `sort` (no rows are skipped or repeated when projects are added or removed meanwhile), and costs the same however far the client has scrolled. Opaque; pass it back unchanged with the same `sort` and filters. Not with `page` (400) */
+                cursor?: string;
                 /** @description Case-insensitive text found in the title or description */
                 q?: string;
                 status?: "draft" | "in_progress" | "completed" | "archived";
@@ -4087,7 +4102,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["Project"][];
-                        pagination: components["schemas"]["Pagination"];
+                        pagination: components["schemas"]["ProjectPagination"];
                     };
                 };
             };

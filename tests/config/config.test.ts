@@ -68,7 +68,12 @@ describe('loadConfig', () => {
 
   test('when the export bounds are unset, then one render at once and a 30 s wait; out of range, then named', () => {
     const defaults = loadConfig({ DATA_DIR: tmp() });
-    expect(defaults.export).toEqual({ concurrency: 1, queueTimeoutMs: 30_000 });
+    expect(defaults.export).toEqual({
+      concurrency: 1,
+      queueTimeoutMs: 30_000,
+      retentionH: 24,
+      jobTimeoutS: 900,
+    });
     expect(loadConfig({ DATA_DIR: tmp(), EXPORT_CONCURRENCY: '3' }).export.concurrency).toBe(3);
     let error: ConfigError | undefined;
     try {
@@ -79,6 +84,38 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error!.problems.join('\n')).toMatch(/EXPORT_CONCURRENCY/);
     expect(error!.problems.join('\n')).toMatch(/EXPORT_QUEUE_TIMEOUT_MS/);
+  });
+
+  test('when the job settings are unset, then API and worker in one process, hourly maintenance, no backup schedule; a bad value is named', () => {
+    const defaults = loadConfig({ DATA_DIR: tmp() });
+    expect(defaults.jobs).toEqual({
+      worker: 'on',
+      healthPort: 3001,
+      pollIntervalS: 1,
+      superviseIntervalS: 60,
+      maintenanceSchedule: '7 * * * *',
+    });
+    expect(defaults.backup.schedule).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: tmp(), WORKER: 'only', BACKUP_SCHEDULE: '0 3 * * *' })).toMatchObject({
+      jobs: { worker: 'only' },
+      backup: { schedule: '0 3 * * *' },
+    });
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        DATA_DIR: tmp(),
+        WORKER: 'sometimes',
+        MAINTENANCE_SCHEDULE: 'every hour',
+        BACKUP_SCHEDULE: '61 * * * *',
+        JOB_POLL_INTERVAL_S: '0.1',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    const problems = error!.problems.join('\n');
+    for (const name of ['WORKER', 'MAINTENANCE_SCHEDULE', 'BACKUP_SCHEDULE', 'JOB_POLL_INTERVAL_S']) {
+      expect(problems).toMatch(new RegExp(`"${name}"`));
+    }
   });
 
   test('when the mail retries are unset, then 12 retries from 15 s; out of range, then named', () => {

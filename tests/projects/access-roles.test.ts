@@ -98,6 +98,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
     ok: 200,
     send: (w, a) => http().post(`/api/projects/${w.projectId}/export`).set(a).send({ format: 'pdf' }),
   },
+  'POST /api/projects/:id/exports': {
+    need: 'read',
+    ok: 202,
+    send: (w, a) => http().post(`/api/projects/${w.projectId}/exports`).set(a).send({ format: 'pdf' }),
+  },
   'GET /api/projects/:id/export/preflight': {
     need: 'read',
     ok: 200,
