@@ -138,6 +138,24 @@ describe('export jobs, queued (no worker yet)', () => {
     expect((await t.http().get(`/api/exports/${job.id}`).set(user.auth)).status).toBe(404);
   });
 
+  test('when a project is deleted while exports of it are being started, then none of its jobs is left queued', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { user, projectId } = await userWithBook();
+      const [a, b, removed] = await Promise.all([
+        start(user, projectId),
+        start(user, projectId),
+        t.http().delete(`/api/projects/${projectId}`).set(user.auth),
+      ]);
+      expect(removed.status).toBe(204);
+      for (const res of [a, b]) expect([202, 404]).toContain(res.status);
+      const { rows } = await t.db.query<{ status: string }>(
+        'SELECT status FROM export_jobs WHERE project_id = $1',
+        [projectId],
+      );
+      expect(rows.filter((row) => row.status !== 'canceled')).toEqual([]);
+    }
+  });
+
   test('when the project is deleted, then its queued jobs are canceled', async () => {
     const { user, projectId } = await userWithBook();
     const job = (await start(user, projectId)).body;

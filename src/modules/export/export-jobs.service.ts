@@ -8,7 +8,7 @@ import { AppError, appError, notFound } from '../../http/errors';
 import type { JobRun } from '../../jobs/queue';
 import { SlotUnavailableError } from '../../lib/semaphore';
 import { fileKey } from '../../storage/file-store';
-import { requireProjectAccess } from '../projects/project-access';
+import { lockProjectAccess } from '../projects/project-access';
 import { ClientGoneError } from './export.render';
 import * as exporter from './export.service';
 import type { ExportOptions } from './export.service';
@@ -73,8 +73,10 @@ export async function startExportJob(
 ): Promise<ExportJob> {
   await exporter.prepareExport(ctx, userId, projectId, options);
   const row = await ctx.db.transaction(async (tx) => {
+    // The user's row, then the project's (the access seam's order): starts of one user queue behind each other
+    // so the cap holds, and a delete of the project waits for this commit, so its trigger cancels this job too.
     await q.lockUser(tx, userId);
-    await requireProjectAccess(tx, userId, projectId, 'read');
+    await lockProjectAccess(tx, userId, projectId, 'read');
     if ((await q.countActive(tx, userId)) >= ACTIVE_JOBS_PER_USER) {
       throw appError(
         'RATE_LIMITED',
