@@ -37,6 +37,7 @@ const databaseIndependent = [
   'tests/http/route.test.ts',
   'tests/http/route-types.test.ts',
   'tests/jobs/export-faults.test.ts',
+  'tests/jobs/settle-outage.test.ts',
   'tests/lib/',
   'tests/ops/admin-commands.test.ts',
   'tests/ops/database-failure.test.ts',
@@ -61,7 +62,11 @@ const skipDatabaseIndependent = Boolean(process.env.DATABASE_URL) && process.env
  * database side of a race only shows on PostgreSQL. The races on the local store run in both passes. The
  * export retries wait out the queue's real backoff (about 30 s): the queue is the same on both databases.
  */
-const postgresOnly = ['tests/http/hostile-input-s3.test.ts', 'tests/jobs/export-retries.test.ts'];
+const postgresOnly = [
+  'tests/http/hostile-input-s3.test.ts',
+  'tests/jobs/export-retries.test.ts',
+  'tests/sync/stream-export-poll.test.ts',
+];
 const skipPostgresOnly = !process.env.DATABASE_URL && process.env.TEST_ALL_SUITES !== '1';
 
 /** @type {import('jest').Config} */

@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Database, DatabasePool } from '../db/database';
-import { errorCause } from '../db/database';
+import { errorCause, isUnavailableError } from '../db/database';
 import { PgliteDatabase } from '../db/pglite-database';
 import type { Logger } from '../lib/logger';
 
@@ -70,22 +70,63 @@ interface Registration {
   concurrency: number;
 }
 
+// pg-boss's own statement texts (its `plans` module has no typings): the adapter recognises the two a
+// worker runs after a handler returns.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const plans = require('pg-boss/src/plans') as Record<
+  'completeJobs' | 'failJobsById',
+  (schema: string) => string
+>;
+
+/**
+ * The statements pg-boss 10's worker loop runs to settle a job (complete, fail) without awaiting them
+ * (upstream timgit/pg-boss#577): a refused connection there is an unhandled rejection, not an `error` event.
+ */
+const SETTLE_STATEMENTS = new Set([plans.completeJobs(JOB_SCHEMA), plans.failJobsById(JOB_SCHEMA)]);
+
+/** How a settle statement is tried again while the database is unavailable: after 0.5, 1, 2 and 4 s. */
+export const SETTLE_RETRY_DELAYS_MS = [500, 1000, 2000, 4000];
+
 /**
  * pg-boss's database adapter over ours: parameterised statements through `query` (the pool's prepared
  * statements on PostgreSQL), and its multi-statement scripts without parameters (schema creation) through
  * PGlite's `exec`, which is the only way PGlite runs several statements at once.
+ *
+ * A job's complete or fail that meets an unavailable database is tried again with backoff, and if it is
+ * still refused it is logged and answered as "nothing settled" instead of rejecting: the job stays active,
+ * its lease runs out and the supervisor retries it, so nothing is lost and the process does not see an
+ * unhandled rejection. Both statements only touch jobs not yet settled, so a second try is harmless.
  */
-export function bossDb(db: Database): PgBoss.Db {
+export function bossDb(db: Database, logger?: Logger): PgBoss.Db {
+  const run = async (text: string, values?: unknown[]) => {
+    if (values && values.length > 0) return db.query(text, values);
+    if (db instanceof PgliteDatabase) {
+      const results = await db.pglite.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
+    }
+    const result = await db.query(text);
+    // A multi-statement script on `pg` answers one result per statement and no `rows`.
+    return { rows: result.rows ?? [] };
+  };
   return {
     async executeSql(text: string, values?: unknown[]) {
-      if (values && values.length > 0) return db.query(text, values);
-      if (db instanceof PgliteDatabase) {
-        const results = await db.pglite.exec(text);
-        return { rows: results.at(-1)?.rows ?? [] };
+      if (!SETTLE_STATEMENTS.has(text)) return run(text, values);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await run(text, values);
+        } catch (error) {
+          if (!isUnavailableError(error)) throw error;
+          const delay = SETTLE_RETRY_DELAYS_MS[attempt];
+          if (delay === undefined) {
+            logger?.warn('job not settled: the database stayed unavailable; its lease will bring it back', {
+              job: Array.isArray(values?.[1]) ? (values[1] as unknown[]).join(',') : undefined,
+              error: errorCause(error),
+            });
+            return { rows: [{ count: '0' }] };
+          }
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
       }
-      const result = await db.query(text);
-      // A multi-statement script on `pg` answers one result per statement and no `rows`.
-      return { rows: result.rows ?? [] };
     },
   };
 }
@@ -97,7 +138,7 @@ export function bossDb(db: Database): PgBoss.Db {
  * another process meanwhile is fine.
  */
 export async function installJobQueue(db: Database, logger?: Logger): Promise<void> {
-  const boss = new PgBoss({ db: bossDb(db), supervise: false, schedule: false, migrate: true });
+  const boss = new PgBoss({ db: bossDb(db, logger), supervise: false, schedule: false, migrate: true });
   boss.on('error', (error) => logger?.warn('job queue error', { error: errorCause(error) }));
   await boss.start();
   try {
@@ -169,7 +210,7 @@ export class JobQueue {
 
   constructor(private readonly options: JobQueueOptions) {
     this.boss = new PgBoss({
-      db: bossDb(options.db),
+      db: bossDb(options.db, options.logger),
       // Our migrate() installs the schema: a start only checks it is current.
       migrate: false,
       supervise: false,
@@ -219,7 +260,7 @@ export class JobQueue {
     // on the same database handle: pg-boss keeps each to one process at a time through its own tables, so
     // every worker process may run them.
     const supervisor = new PgBoss({
-      db: bossDb(this.options.db),
+      db: bossDb(this.options.db, this.options.logger),
       migrate: false,
       supervise: true,
       schedule: true,

@@ -327,7 +327,12 @@ describe('GET /api/sync/changes', () => {
       ['image', image.id],
       ['drawing', drawing.id],
     ] as const) {
-      expect(find(changes, kind, id)).toEqual([expect.objectContaining({ op: 'upsert' })]);
+      // At least once, and only as upserts. Once per page, not once in all: a transaction open elsewhere on
+      // the cluster (another test's) can hold the newcomer's cursor below the project's earlier writes, which
+      // then come in a page before the join's own rows.
+      const found = find(changes, kind, id);
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.every((change) => change.op === 'upsert')).toBe(true);
     }
     expect(client.state.get(keyOf('project', project.id))).toMatchObject({
       role: 'viewer',
