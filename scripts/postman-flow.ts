@@ -303,6 +303,53 @@ export const FLOW: FlowFolder[] = [
     ],
   },
   {
+    name: 'Your data',
+    description:
+      'The caller’s archive (one ZIP of everything they own, made by a job) and an import: start, list, ' +
+      'follow and cancel each. The import here uploads a PNG, not an archive: it is accepted (202) and its job ' +
+      'ends `failed` with `NOT_A_ZIP` once a worker looks at it.',
+    steps: [
+      signUp(),
+      {
+        op: 'POST /api/users/me/archives',
+        expect: 202,
+        save: { archiveId: 'body.id' },
+        check: `pm.test('queued, with its Location', () => { pm.expect(body.status).to.eql('queued'); pm.expect(pm.response.headers.get('Location')).to.eql('/api/users/me/archives/' + body.id); });`,
+      },
+      {
+        op: 'GET /api/users/me/archives',
+        expect: 200,
+        check: `pm.test('the job is listed', () => pm.expect(body.data.map((j) => j.id)).to.include(pm.collectionVariables.get('archiveId')));`,
+      },
+      {
+        op: 'GET /api/users/me/archives/{id}',
+        expect: 200,
+        params: byId('archiveId'),
+        check: `pm.test('a state', () => pm.expect(['queued', 'running', 'succeeded']).to.include(body.status));`,
+      },
+      { op: 'DELETE /api/users/me/archives/{id}', expect: 204, params: byId('archiveId') },
+      {
+        op: 'POST /api/users/me/imports',
+        expect: 202,
+        formdata: [{ key: 'file', value: FIXTURE_IMAGE, type: 'file' }],
+        save: { importId: 'body.id' },
+        check: `pm.test('queued, with its Location', () => pm.expect(pm.response.headers.get('Location')).to.eql('/api/users/me/imports/' + body.id));`,
+      },
+      {
+        op: 'GET /api/users/me/imports',
+        expect: 200,
+        check: `pm.test('the job is listed', () => pm.expect(body.data.map((j) => j.id)).to.include(pm.collectionVariables.get('importId')));`,
+      },
+      {
+        op: 'GET /api/users/me/imports/{id}',
+        expect: 200,
+        params: byId('importId'),
+        check: `pm.test('a state', () => pm.expect(['queued', 'running', 'failed']).to.include(body.status));`,
+      },
+      { op: 'DELETE /api/users/me/imports/{id}', expect: 204, params: byId('importId') },
+    ],
+  },
+  {
     name: 'Sharing',
     description:
       'The owner invites an address (the mailed link never reaches the run), revokes and invites again, ' +

@@ -96,6 +96,8 @@ export interface Config {
   storage: {
     driver: 'local' | 's3';
     maxUploadBytes: number;
+    /** The largest archive `POST /api/users/me/imports` takes (IMPORT_MAX_BYTES); it unpacks to at most 20×. */
+    importMaxBytes: number;
     signedUrlTtlS: number;
     s3: {
       bucket: string | undefined;
@@ -277,6 +279,10 @@ const schema = Joi.object({
     .integer()
     .min(1024)
     .default(10 * MB),
+  IMPORT_MAX_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(512 * MB),
   SIGNED_URL_TTL: Joi.number().integer().min(1).max(604800).default(900),
   S3_BUCKET: Joi.string().when('STORAGE_DRIVER', { is: 's3', then: Joi.required() }),
   S3_REGION: Joi.string().default('us-east-1'),
@@ -527,6 +533,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storage: {
       driver: v.STORAGE_DRIVER,
       maxUploadBytes: v.MAX_UPLOAD_BYTES,
+      importMaxBytes: v.IMPORT_MAX_BYTES,
       signedUrlTtlS: v.SIGNED_URL_TTL,
       s3: {
         bucket: v.S3_BUCKET,

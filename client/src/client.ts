@@ -49,9 +49,14 @@ export interface DownloadOptions {
 /** An export job (`POST /api/projects/{id}/exports`, `GET /api/exports/{id}`). */
 export type ExportJob = components['schemas']['ExportJob'];
 
-export interface WaitOptions {
+/** The caller's archive job (`POST /api/users/me/archives`): a ZIP of everything they own. */
+export type ArchiveJob = components['schemas']['ArchiveJob'];
+/** An import job (`POST /api/users/me/imports`): an archive's projects added as new ones. */
+export type ImportJob = components['schemas']['ImportJob'];
+
+export interface WaitOptions<J = ExportJob> {
   /** Called with the job each time its state or progress changes (including the first look). */
-  onProgress?: (job: ExportJob) => void;
+  onProgress?: (job: J) => void;
   /** How often to look while the job is queued or running, in ms (default 1000). */
   intervalMs?: number;
   /** Stops waiting (the job goes on on the server; `exports.cancel(id)` stops it). */
@@ -59,6 +64,24 @@ export interface WaitOptions {
 }
 
 const FINISHED: ReadonlySet<ExportJob['status']> = new Set(['succeeded', 'failed', 'canceled']);
+
+/** Polls `get` until the job has finished, telling `onProgress` of every change on the way. */
+async function waitForJob<J extends { status: ExportJob['status']; progress: number }>(
+  get: () => Promise<J>,
+  waitOptions: WaitOptions<J>,
+): Promise<J> {
+  let last = '';
+  for (;;) {
+    const job = await get();
+    const seen = `${job.status}/${job.progress}`;
+    if (seen !== last) {
+      last = seen;
+      waitOptions.onProgress?.(job);
+    }
+    if (FINISHED.has(job.status)) return job;
+    await sleep(waitOptions.intervalMs ?? 1000, waitOptions.signal);
+  }
+}
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -197,7 +220,7 @@ export function createColorBookClient(options: ColorBookClientOptions = {}) {
     return result.data.user;
   }
 
-  return {
+  const client = {
     /** The API's origin as given (no trailing slash; '' = same origin): `createSync(cb)` reads it. */
     baseUrl,
     /** The typed API: `api.GET`, `api.POST`, … with auth and refresh built in. */
@@ -305,22 +328,76 @@ export function createColorBookClient(options: ColorBookClientOptions = {}) {
        * (`createSync`) also gets `event: export` with each state and can call `get` on those instead.
        */
       async wait(jobId: string, waitOptions: WaitOptions = {}): Promise<ExportJob> {
-        let last = '';
-        for (;;) {
-          const job = await this.get(jobId);
-          const seen = `${job.status}/${job.progress}`;
-          if (seen !== last) {
-            last = seen;
-            waitOptions.onProgress?.(job);
-          }
-          if (FINISHED.has(job.status)) return job;
-          await sleep(waitOptions.intervalMs ?? 1000, waitOptions.signal);
-        }
+        return waitForJob(() => this.get(jobId), waitOptions);
       },
 
       /** Cancels a queued or running job, or removes a finished one and its file. */
       async cancel(jobId: string): Promise<void> {
         const { error, response } = await api.DELETE('/api/exports/{id}', {
+          params: { path: { id: jobId } },
+        });
+        if (!response.ok) throw apiErrorOf(response.status, error, response.headers);
+      },
+    },
+
+    /** The caller's own archive: one ZIP of everything they own, made by a job (docs/archive.md). */
+    archives: {
+      /** Starts an archive; answers the queued job. ApiError `RATE_LIMITED` when one is already under way. */
+      async start(): Promise<ArchiveJob> {
+        const { data, error, response } = await api.POST('/api/users/me/archives', {});
+        if (!data) throw apiErrorOf(response.status, error, response.headers);
+        return data;
+      },
+      /** The job's current state (a fresh signed `url` of the ZIP once it succeeded). */
+      async get(jobId: string): Promise<ArchiveJob> {
+        const { data, error, response } = await api.GET('/api/users/me/archives/{id}', {
+          params: { path: { id: jobId } },
+        });
+        if (!data) throw apiErrorOf(response.status, error, response.headers);
+        return data;
+      },
+      /** Waits until the archive has finished and answers it (polling `get`). */
+      async wait(jobId: string, waitOptions: WaitOptions<ArchiveJob> = {}): Promise<ArchiveJob> {
+        return waitForJob(() => this.get(jobId), waitOptions);
+      },
+      /** Cancels a queued or running archive, or removes a finished one and its ZIP. */
+      async cancel(jobId: string): Promise<void> {
+        const { error, response } = await api.DELETE('/api/users/me/archives/{id}', {
+          params: { path: { id: jobId } },
+        });
+        if (!response.ok) throw apiErrorOf(response.status, error, response.headers);
+      },
+    },
+
+    /** Imports of archives: each archived project becomes a new project of the caller. */
+    imports: {
+      /**
+       * Uploads an archive (a ZIP made by `archives`) and answers the queued import job. ApiError when the
+       * upload is refused (413 past IMPORT_MAX_BYTES, `RATE_LIMITED` when an import is already under way);
+       * an archive that is not right ends the job `failed` with `error`.
+       */
+      async start(
+        file: Blob,
+        uploadOptions: Pick<UploadOptions, 'onProgress' | 'signal'> = {},
+      ): Promise<ImportJob> {
+        const result = await client.upload<ImportJob>('/api/users/me/imports', { file }, uploadOptions);
+        if (!result.ok || !result.data) throw result.error!;
+        return result.data;
+      },
+      async get(jobId: string): Promise<ImportJob> {
+        const { data, error, response } = await api.GET('/api/users/me/imports/{id}', {
+          params: { path: { id: jobId } },
+        });
+        if (!data) throw apiErrorOf(response.status, error, response.headers);
+        return data;
+      },
+      /** Waits until the import has finished and answers it (polling `get`). */
+      async wait(jobId: string, waitOptions: WaitOptions<ImportJob> = {}): Promise<ImportJob> {
+        return waitForJob(() => this.get(jobId), waitOptions);
+      },
+      /** Cancels a queued or running import (projects finished before stay), or removes a finished one. */
+      async cancel(jobId: string): Promise<void> {
+        const { error, response } = await api.DELETE('/api/users/me/imports/{id}', {
           params: { path: { id: jobId } },
         });
         if (!response.ok) throw apiErrorOf(response.status, error, response.headers);
@@ -374,6 +451,7 @@ export function createColorBookClient(options: ColorBookClientOptions = {}) {
       };
     },
   };
+  return client;
 }
 
 export type ColorBookClient = ReturnType<typeof createColorBookClient>;

@@ -1,11 +1,13 @@
 export {
   createColorBookClient,
+  type ArchiveJob,
   type AuthResult,
   type ColorBookClient,
   type ColorBookClientOptions,
   type DownloadOptions,
   type ExportJob,
   type ExportOptions,
+  type ImportJob,
   type Problem,
   type SignOutReason,
   type UploadOptions,

@@ -1291,6 +1291,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/me/archives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's archive jobs, newest first
+         * @description Kept until `expiresAt`. The archive is written by a worker process (docs/jobs.md): `GET /api/users/me/archives/{id}` shows its `status` and `progress`; once `succeeded`, `url` downloads the ZIP until `expiresAt` (`EXPORT_RETENTION_H`, default 24 h). What the ZIP holds: docs/archive.md.
+         */
+        get: operations["getUsersMeArchives"];
+        put?: never;
+        /**
+         * Start an archive of everything the caller owns (one ZIP, made in the background)
+         * @description Answers at once with the queued job and `Location: /api/users/me/archives/{id}`. The ZIP holds `account.json`, one folder per owned project (`project.json` with its fields, versions, stories and drawings; image originals and drawing PNGs by id), the caller’s templates and ratings, and `manifest.json` (format version, counts, each entry’s SHA-256). Never a password hash, a token or an AI key. At most 1 archive queued or running per user; the next → 429 `RATE_LIMITED` with `Retry-After`. The archive is written by a worker process (docs/jobs.md): `GET /api/users/me/archives/{id}` shows its `status` and `progress`; once `succeeded`, `url` downloads the ZIP until `expiresAt` (`EXPORT_RETENTION_H`, default 24 h). What the ZIP holds: docs/archive.md.
+         */
+        post: operations["postUsersMeArchives"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/me/archives/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One archive job: its status, progress and download URL
+         * @description Only the caller's own; anyone else's: 404. The archive is written by a worker process (docs/jobs.md): `GET /api/users/me/archives/{id}` shows its `status` and `progress`; once `succeeded`, `url` downloads the ZIP until `expiresAt` (`EXPORT_RETENTION_H`, default 24 h). What the ZIP holds: docs/archive.md.
+         */
+        get: operations["getUsersMeArchivesById"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel an archive job, or remove a finished one and its ZIP
+         * @description Only the caller’s own; anyone else’s: 404. A `queued` or `running` archive is canceled: nothing is stored, and the job stays, `canceled`, until `expiresAt`. A finished one is removed with its ZIP: a later GET is 404.
+         */
+        delete: operations["deleteUsersMeArchivesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/me/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's import jobs, newest first
+         * @description Kept until `expiresAt`. The import runs on a worker process: `GET /api/users/me/imports/{id}` shows its `status`, `progress` and `projectsImported`. An archive that is refused ends the job `failed` with `error` = `CODE: message` (`NOT_A_ZIP`, `UNSUPPORTED_FORMAT_VERSION`, `UNSAFE_PATH`, `ZIP_BOMB`, `MANIFEST_MISMATCH`, `INVALID_ARCHIVE`, `FILE_TYPE_MISMATCH`, `STORAGE_QUOTA_EXCEEDED`) and nothing of it is kept; the whole archive is checked before the first project is written.
+         */
+        get: operations["getUsersMeImports"];
+        put?: never;
+        /**
+         * Import an archive (a ZIP made by POST /api/users/me/archives) as new projects
+         * @description A `multipart/form-data` body with the ZIP in `file`, at most `IMPORT_MAX_BYTES` (default 512 MB; past it → 413). Answers at once with the queued job and `Location: /api/users/me/imports/{id}`. Each archived project becomes a new project of the caller (new ids, references re-pointed, versions and times kept), all or nothing per project, within the caller’s storage limit; the account’s own settings, templates and ratings are not changed. The archive may unpack to at most 20× `IMPORT_MAX_BYTES` and hold at most 10,000 entries. At most 1 import queued or running per user; the next → 429 `RATE_LIMITED` (nothing is kept of its upload). The import runs on a worker process: `GET /api/users/me/imports/{id}` shows its `status`, `progress` and `projectsImported`. An archive that is refused ends the job `failed` with `error` = `CODE: message` (`NOT_A_ZIP`, `UNSUPPORTED_FORMAT_VERSION`, `UNSAFE_PATH`, `ZIP_BOMB`, `MANIFEST_MISMATCH`, `INVALID_ARCHIVE`, `FILE_TYPE_MISMATCH`, `STORAGE_QUOTA_EXCEEDED`) and nothing of it is kept; the whole archive is checked before the first project is written.
+         */
+        post: operations["postUsersMeImports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/me/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One import job: its status, progress and the projects imported
+         * @description Only the caller's own; anyone else's: 404. The import runs on a worker process: `GET /api/users/me/imports/{id}` shows its `status`, `progress` and `projectsImported`. An archive that is refused ends the job `failed` with `error` = `CODE: message` (`NOT_A_ZIP`, `UNSUPPORTED_FORMAT_VERSION`, `UNSAFE_PATH`, `ZIP_BOMB`, `MANIFEST_MISMATCH`, `INVALID_ARCHIVE`, `FILE_TYPE_MISMATCH`, `STORAGE_QUOTA_EXCEEDED`) and nothing of it is kept; the whole archive is checked before the first project is written.
+         */
+        get: operations["getUsersMeImportsById"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel an import job, or remove a finished one
+         * @description Only the caller’s own; anyone else’s: 404. A `queued` or `running` import is canceled: it stops before its next project (the project being written is rolled back; those finished before stay) and its uploaded ZIP is deleted. A finished one is removed: a later GET is 404.
+         */
+        delete: operations["deleteUsersMeImportsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sync/changes": {
         parameters: {
             query?: never;
@@ -2186,6 +2282,119 @@ export interface components {
         };
         ExportJobList: {
             data: components["schemas"]["ExportJob"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        ArchiveJob: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `queued` → `running` → `succeeded`, `failed` (with `error`) or `canceled` (DELETE). A running job whose process died is run again by another process (after its lease), up to 3 attempts.
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            /** @description 0..1 by the bytes written or read; 1 once ended */
+            progress: number;
+            /** @description Why it failed or was canceled (while retrying: the last attempt’s error) */
+            error: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            finishedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When this job (and its file) is removed: `EXPORT_RETENTION_H` after it ended
+             */
+            expiresAt: string | null;
+            /**
+             * Format: uri
+             * @description A signed download URL of the ZIP once `succeeded` (fresh on every GET), until `expiresAt`
+             */
+            url: string | null;
+            /**
+             * Format: int64
+             * @description The ZIP’s size
+             */
+            sizeBytes: number | null;
+            /** @description Hex SHA-256 of the whole ZIP */
+            sha256: string | null;
+            /** @description What the archive holds, once `succeeded` */
+            counts: {
+                /** Format: int64 */
+                projects: number;
+                /** Format: int64 */
+                versions: number;
+                /** Format: int64 */
+                stories: number;
+                /** Format: int64 */
+                images: number;
+                /** Format: int64 */
+                drawings: number;
+                /** Format: int64 */
+                templates: number;
+                /** Format: int64 */
+                ratings: number;
+            } | null;
+        };
+        ArchiveJobList: {
+            data: components["schemas"]["ArchiveJob"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        ImportJob: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `queued` → `running` → `succeeded`, `failed` (with `error`) or `canceled` (DELETE). A running job whose process died is run again by another process (after its lease), up to 3 attempts.
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            /** @description 0..1 by the bytes written or read; 1 once ended */
+            progress: number;
+            /** @description Why it failed or was canceled (while retrying: the last attempt’s error) */
+            error: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC
+             */
+            finishedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When this job (and its file) is removed: `EXPORT_RETENTION_H` after it ended
+             */
+            expiresAt: string | null;
+            /**
+             * Format: int64
+             * @description Projects added to the account so far (each one all or nothing)
+             */
+            projectsImported: number;
+            /**
+             * Format: int64
+             * @description The uploaded ZIP’s size
+             */
+            sizeBytes: number;
+        };
+        ImportJobList: {
+            data: components["schemas"]["ImportJob"][];
             pagination: components["schemas"]["Pagination"];
         };
         Change: {
@@ -6994,6 +7203,322 @@ export interface operations {
         };
     };
     deleteExportsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    getUsersMeArchives: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveJobList"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    postUsersMeArchives: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description `/api/users/me/archives/{id}` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveJob"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    getUsersMeArchivesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveJob"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    deleteUsersMeArchivesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    getUsersMeImports: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobList"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    postUsersMeImports: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: a repeat with the same key (same user, method and path, within 24 h) answers the first response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A ColorBook archive (ZIP), at most IMPORT_MAX_BYTES (default 512 MB)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description `/api/users/me/imports/{id}` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            409: components["responses"]["E409.IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["E413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["E415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["E422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    getUsersMeImportsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id (also in every log line) */
+                    "X-Request-Id"?: string;
+                    /** @description IETF draft 8: the remaining quota of each limit that counted the request, e.g. `"api"; r=599; t=60` */
+                    RateLimit?: string;
+                    /** @description IETF draft 8: the policy of each of those limits, e.g. `"api"; q=600; w=60; pk=:…:` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Always `private, no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            400: components["responses"]["E400.VALIDATION_ERROR"];
+            401: components["responses"]["E401.UNAUTHENTICATED"];
+            404: components["responses"]["E404.NOT_FOUND"];
+            405: components["responses"]["E405.METHOD_NOT_ALLOWED"];
+            429: components["responses"]["E429.RATE_LIMITED"];
+            500: components["responses"]["E500.INTERNAL"];
+            503: components["responses"]["E503.SERVICE_UNAVAILABLE"];
+        };
+    };
+    deleteUsersMeImportsById: {
         parameters: {
             query?: never;
             header?: never;

@@ -348,9 +348,54 @@ export async function inspectImageFile(
  * Temp files go when the response is sent or the connection closes, whatever the outcome.
  */
 export function imageUpload(ctx: { config: Config }, options: ImageUploadOptions = {}): RequestHandler {
+  const types = options.types ?? IMAGE_TYPES;
+  const dir = storagePaths(ctx.config).uploads;
+  return receiveUpload(ctx, options, async (file, res) => {
+    res.locals.upload = await inspectImage(file, types, dir, res);
+  });
+}
+
+/** A file received by `fileUpload`, in a temp file removed when the response goes out. */
+export interface UploadedFile {
+  path: string;
+  originalFilename: string | null;
+  sizeBytes: number;
+  /** Hex SHA-256 of the bytes, computed while they arrived. */
+  sha256: string;
+}
+
+/** The file `fileUpload` received for this request. */
+export function uploadedFile(res: Response): UploadedFile | undefined {
+  return res.locals.upload as UploadedFile | undefined;
+}
+
+/**
+ * One file of any type in a multipart field (`file` by default), streamed to a temp file, hashed and
+ * counted: what `imageUpload` does before it judges an image (the same 413, 400 and 415 answers), for a
+ * route whose file is judged later (an archive to import, by its job).
+ */
+export function fileUpload(
+  ctx: { config: Config },
+  options: Pick<ImageUploadOptions, 'field' | 'maxFileBytes' | 'maxFields' | 'body'> = {},
+): RequestHandler {
+  return receiveUpload(ctx, { ...options, required: true }, async (file, res) => {
+    const uploaded: UploadedFile = {
+      path: file.path,
+      originalFilename: sanitizeFilename(file.originalname),
+      sizeBytes: file.size,
+      sha256: file.sha256,
+    };
+    res.locals.upload = uploaded;
+  });
+}
+
+function receiveUpload(
+  ctx: { config: Config },
+  options: ImageUploadOptions,
+  accept: (file: ReceivedFile, res: Response) => Promise<void>,
+): RequestHandler {
   const field = options.field ?? 'file';
   const required = options.required ?? true;
-  const types = options.types ?? IMAGE_TYPES;
   const limits = {
     file: options.maxFileBytes ?? ctx.config.storage.maxUploadBytes,
     field: options.maxFieldBytes ?? 64 * 1024,
@@ -399,7 +444,7 @@ export function imageUpload(ctx: { config: Config }, options: ImageUploadOptions
           return;
         }
         res.locals.uploadDigest = file.sha256;
-        res.locals.upload = await inspectImage(file, types, dir, res);
+        await accept(file, res);
       })().then(() => next(), next);
     });
   };

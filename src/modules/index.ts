@@ -5,6 +5,7 @@ import { queueVerificationMail } from './account/account-email.service';
 import { accountRoutes } from './account/account.routes';
 import { analyticsRoutes } from './analytics/analytics.routes';
 import { apiKeyRoutes } from './api-keys/api-keys.routes';
+import { archiveJobRoutes } from './archive/archive-jobs.routes';
 import { authRoutes } from './auth/auth.routes';
 import { billingRoutes } from './billing/billing.routes';
 import { docsRoutes } from './docs/docs.routes';
@@ -77,6 +78,7 @@ export const featureModules: RouteModule[] = [
   templateRoutes,
   exportRoutes,
   exportJobRoutes,
+  archiveJobRoutes,
   syncRoutes,
   syncStreamRoutes,
 ];

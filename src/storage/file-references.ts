@@ -18,6 +18,8 @@ export const FILE_KEY_COLUMNS: readonly [FileKeyColumn, ...FileKeyColumn[]] = [
   { table: 'images', column: 'thumbnail_key' },
   { table: 'drawings', column: 'png_key' },
   { table: 'export_jobs', column: 'file_key' },
+  { table: 'archive_jobs', column: 'file_key' },
+  { table: 'import_jobs', column: 'upload_key' },
 ];
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;

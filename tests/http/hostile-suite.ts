@@ -182,8 +182,25 @@ async function resourcesFor(route: RouteDef): Promise<Resources> {
     await markEmailVerified(t, user.id);
     ids.ownInvitation = (await invite(t, inviter, project.id, user.email)).invitation.id;
   }
+  // The user's own archive and import jobs (queued: the suites run no worker).
+  if (needs('/api/users/me/archives/')) {
+    ids.archive = (await t.http().post('/api/users/me/archives').set(user.auth).expect(202)).body.id;
+  }
+  if (needs('/api/users/me/imports/')) {
+    ids.import = (
+      await t
+        .http()
+        .post('/api/users/me/imports')
+        .set(user.auth)
+        .attach('file', Buffer.from('PK'), 'a.zip')
+        .expect(202)
+    ).body.id;
+  }
   return { user, ids };
 }
+
+/** Jobs under /api/users/me: the collection → the kind of resource its `:id` names. */
+const OWN_JOBS: Record<string, string> = { archives: 'archive', imports: 'import' };
 
 /** A path's first segment → the kind of resource its `:id` names. */
 const COLLECTIONS: Record<string, string> = {
@@ -208,6 +225,8 @@ function fillPath(route: RouteDef, r: Resources, override?: { name: string; valu
     if (name === 'file') return 'no-such-asset.js';
     const named = PARAMETER_RESOURCES[name];
     if (named) return r.ids[named] ?? '00000000-0000-4000-8000-000000000000';
+    const ownJob = OWN_JOBS[/^\/api\/users\/me\/(\w+)\//.exec(route.path)?.[1] ?? ''];
+    if (ownJob) return r.ids[ownJob] ?? '00000000-0000-4000-8000-000000000000';
     const collection = COLLECTIONS[/^\/api\/(\w+)\//.exec(route.path)?.[1] ?? ''];
     return (collection && r.ids[collection]) ?? '00000000-0000-4000-8000-000000000000';
   });

@@ -6,7 +6,9 @@ import type { AppContext } from '../../context';
 import type { Database } from '../../db/database';
 import { appError, unauthenticated } from '../../http/errors';
 import { revokeAllSessionsExcept } from '../auth/auth.service';
+import { archiveFileKeysOfUser } from '../archive/archive-jobs.service';
 import { drawingFileKeysOfUser } from '../drawings/drawings.service';
+import { exportFileKeysOfUser } from '../export/export-jobs.service';
 import { imageFileKeysOfUser } from '../images/images.service';
 import * as q from './account.queries';
 
@@ -40,11 +42,17 @@ export async function changePassword(
 }
 
 /**
- * The storage keys of every file the user owns (image originals and thumbnails, drawing PNGs), read
+ * The storage keys of every file the user owns (image originals and thumbnails, drawing PNGs, their
+ * exports, archives and uploaded imports), read
  * inside the deletion's transaction after the user's row is locked, so no upload can add one meanwhile.
  */
 export async function collectUserFileKeys(tx: Database, userId: string): Promise<string[]> {
-  return [...(await imageFileKeysOfUser(tx, userId)), ...(await drawingFileKeysOfUser(tx, userId))];
+  return [
+    ...(await imageFileKeysOfUser(tx, userId)),
+    ...(await drawingFileKeysOfUser(tx, userId)),
+    ...(await exportFileKeysOfUser(tx, userId)),
+    ...(await archiveFileKeysOfUser(tx, userId)),
+  ];
 }
 
 /** Files deleted at once while an account goes. */

@@ -54,6 +54,16 @@ export interface ImportArchiveOptions {
   signal?: AbortSignal;
   /** The upload limit (MAX_UPLOAD_BYTES): the archive may unpack to at most 20× this. */
   maxUploadBytes: number;
+  /**
+   * Archived project ids already imported by an earlier attempt of the same import: skipped (and counted as
+   * imported), so a retried import job never imports a project twice.
+   */
+  skip?: ReadonlySet<string>;
+  /**
+   * Called inside each project's transaction, after its rows are written: whatever it writes commits (or
+   * rolls back) with the project, e.g. the job's record of the archived ids done.
+   */
+  onProjectImported?(tx: Database, archivedId: string, projectId: string): Promise<void>;
 }
 
 export interface ImportResult {
@@ -551,6 +561,7 @@ async function importProject(
   archivedId: string,
   tempDir: string,
   signal: AbortSignal | undefined,
+  onImported: ImportArchiveOptions['onProjectImported'],
 ): Promise<void> {
   const jsonPath = projectJsonPath(archivedId);
   const doc = parseProject(
@@ -611,9 +622,10 @@ async function importProject(
     aborted();
 
     await ctx.db.transaction((tx) =>
-      withinStorageLimit(ctx, tx, userId, () =>
-        insertProjectRows(ctx, tx, zip, checked, userId, doc, images, pngs, aborted),
-      ),
+      withinStorageLimit(ctx, tx, userId, async () => {
+        const projectId = await insertProjectRows(ctx, tx, zip, checked, userId, doc, images, pngs, aborted);
+        await onImported?.(tx, archivedId, projectId);
+      }),
     );
   } catch (error) {
     await deleteStoredFiles(ctx.store, stored, ctx.logger);
@@ -633,7 +645,7 @@ async function insertProjectRows(
   images: Map<string, StoredImage>,
   pngs: Map<string, string>,
   aborted: () => void,
-): Promise<void> {
+): Promise<string> {
   const ids = new Map<string, string>();
   const p = doc.project;
   const projectId = await q.insertImportedProject(tx, userId, p);
@@ -690,6 +702,7 @@ async function insertProjectRows(
     projectId,
     properties: { imported: true },
   });
+  return projectId;
 }
 
 // --- The import ----------------------------------------------------------------------------------------------
@@ -736,7 +749,18 @@ export async function importArchive(
     await fsp.mkdir(tempDir, { recursive: true });
     for (const archivedId of checked.projectIds) {
       if (signal?.aborted) throw fail('ABORTED', 'The import was cancelled');
-      await importProject(ctx, zip, checked, userId, archivedId, tempDir, signal);
+      if (!options.skip?.has(archivedId)) {
+        await importProject(
+          ctx,
+          zip,
+          checked,
+          userId,
+          archivedId,
+          tempDir,
+          signal,
+          options.onProjectImported,
+        );
+      }
       imported += 1;
     }
     progress(1);

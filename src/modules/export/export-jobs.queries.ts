@@ -216,3 +216,12 @@ export async function removeExpired(db: Database, limit: number): Promise<string
   );
   return rows.flatMap((row) => (row.file_key ? [row.file_key] : []));
 }
+
+/** The stored files of the user's export jobs (read by the account's deletion, in its transaction). */
+export async function fileKeysOfUser(db: Database, userId: string): Promise<string[]> {
+  const { rows } = await db.query<{ key: string }>(
+    'SELECT file_key AS key FROM export_jobs WHERE user_id = $1 AND file_key IS NOT NULL',
+    [userId],
+  );
+  return rows.map((row) => row.key);
+}

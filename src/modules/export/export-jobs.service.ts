@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppContext } from '../../context';
-import { errorCause } from '../../db/database';
+import { errorCause, type Database } from '../../db/database';
 import { AppError, appError, notFound } from '../../http/errors';
 import type { JobRun } from '../../jobs/queue';
 import { SlotUnavailableError } from '../../lib/semaphore';
@@ -248,3 +248,6 @@ export async function purgeExpiredExports(ctx: AppContext): Promise<number> {
 export async function recentExportJobs(ctx: AppContext, userIds: string[]): Promise<ExportJobRow[]> {
   return userIds.length === 0 ? [] : q.recentJobsOf(ctx.db, userIds);
 }
+
+/** The keys of the user's stored export files: the account's deletion removes them with the rows. */
+export const exportFileKeysOfUser = (db: Database, userId: string) => q.fileKeysOfUser(db, userId);
