@@ -175,7 +175,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: {
     status: 429,
     title: 'Rate limited',
-    when: 'Too many requests (or exports in progress); see `Retry-After` and `RateLimit`',
+    when: 'Too many requests (or exports, archives or imports in progress); see `Retry-After` and `RateLimit`',
   },
   HEADERS_TOO_LARGE: {
     status: 431,
