@@ -112,7 +112,8 @@ async function main(): Promise<void> {
     for (;;) {
       const job = await api('GET', `/api/users/me/archives/${started.id}`, token);
       if (job.status === 'succeeded') return job;
-      if (job.status !== 'queued' && job.status !== 'running') throw new Error(`archive ${job.status}: ${job.error}`);
+      if (job.status !== 'queued' && job.status !== 'running')
+        throw new Error(`archive ${job.status}: ${job.error}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

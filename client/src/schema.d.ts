@@ -1494,7 +1494,7 @@ export interface components {
          *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | Unsupported media type | A wrong `Content-Type` or `Content-Encoding`, or file bytes of a type that is not accepted |
          *     | `RANGE_NOT_SATISFIABLE` | 416 | Range not satisfiable | A `Range` outside a static asset of the docs page |
          *     | `IDEMPOTENCY_KEY_REUSED` | 422 | Idempotency key reused | This `Idempotency-Key` was used with a different request body |
-         *     | `RATE_LIMITED` | 429 | Rate limited | Too many requests (or exports in progress); see `Retry-After` and `RateLimit` |
+         *     | `RATE_LIMITED` | 429 | Rate limited | Too many requests (or exports, archives or imports in progress); see `Retry-After` and `RateLimit` |
          *     | `HEADERS_TOO_LARGE` | 431 | Headers too large | The request headers are over the server limit (the connection is closed) |
          *     | `INTERNAL` | 500 | Internal error | An unexpected error on our side (logged with the request id) |
          *     | `SERVICE_UNAVAILABLE` | 503 | Service unavailable | A dependency (database, rate-limit store, payment provider, export slots) is away or busy; see `Retry-After` |
@@ -3087,7 +3087,7 @@ export interface components {
                 };
             };
         };
-        /** @description `RATE_LIMITED`: Too many requests (or exports in progress); see `Retry-After` and `RateLimit` */
+        /** @description `RATE_LIMITED`: Too many requests (or exports, archives or imports in progress); see `Retry-After` and `RateLimit` */
         "E429.RATE_LIMITED": {
             headers: {
                 /** @description The request id, also `requestId` in the body */
