@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { AppContext } from '../../context';
 import { errorCause, type Database } from '../../db/database';
-import { appError, notFound } from '../../http/errors';
+import { appError, notFound, unauthenticated } from '../../http/errors';
 import type { UploadedFile } from '../../http/uploads';
 import type { JobRun } from '../../jobs/queue';
 import { SlotUnavailableError } from '../../lib/semaphore';
@@ -50,6 +50,9 @@ export interface ImportJob {
   finishedAt: string | null;
   expiresAt: string | null;
 }
+
+/** The token's account was deleted meanwhile: 401, as on every other route. */
+const accountGone = () => unauthenticated('The account for this token no longer exists');
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 const rounded = (progress: number) => Math.round(progress * 1000) / 1000;
@@ -99,7 +102,7 @@ const busy = (what: string, cap: number, list: string) =>
 /** POST /api/users/me/archives: the row and its queue job commit together; at most one active per user. */
 export async function startArchiveJob(ctx: AppContext, userId: string): Promise<ArchiveJob> {
   const row = await ctx.db.transaction(async (tx) => {
-    if (!(await q.lockUser(tx, userId))) throw notFound('User');
+    if (!(await q.lockUser(tx, userId))) throw accountGone();
     if ((await q.countActive(tx, 'archive_jobs', userId)) >= ACTIVE_ARCHIVES_PER_USER) {
       throw busy('archive', ACTIVE_ARCHIVES_PER_USER, '/api/users/me/archives');
     }
@@ -129,7 +132,7 @@ export async function startImportJob(
   await ctx.store.put(key, { path: upload.path }, { contentType: 'application/zip' });
   try {
     const row = await ctx.db.transaction(async (tx) => {
-      if (!(await q.lockUser(tx, userId))) throw notFound('User');
+      if (!(await q.lockUser(tx, userId))) throw accountGone();
       if ((await q.countActive(tx, 'import_jobs', userId)) >= ACTIVE_IMPORTS_PER_USER) {
         throw busy('import', ACTIVE_IMPORTS_PER_USER, '/api/users/me/imports');
       }
