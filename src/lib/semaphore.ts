@@ -14,6 +14,12 @@ export interface AcquireOptions {
   timeoutMs?: number;
   /** Give up when this aborts (SlotUnavailableError 'aborted'), e.g. the client went away. */
   signal?: AbortSignal;
+  /**
+   * Wait in line however long the line is (no 'queue-full'): for background jobs, which hold a lease and
+   * have no client waiting. `maxWaiting` bounds what requests wait for; a job refused a place would only
+   * be retried later, spending an attempt.
+   */
+  ignoreMaxWaiting?: boolean;
 }
 
 interface Waiter {
@@ -60,7 +66,11 @@ export class Semaphore {
     if (options.signal?.aborted) {
       return Promise.reject(new SlotUnavailableError('aborted', 'Gave up waiting for a slot'));
     }
-    if (this.options.maxWaiting !== undefined && this.queue.length >= this.options.maxWaiting) {
+    if (
+      !options.ignoreMaxWaiting &&
+      this.options.maxWaiting !== undefined &&
+      this.queue.length >= this.options.maxWaiting
+    ) {
       return Promise.reject(new SlotUnavailableError('queue-full', 'Too many are waiting for a slot'));
     }
     return new Promise((resolve, reject) => {

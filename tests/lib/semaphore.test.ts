@@ -51,4 +51,27 @@ describe('Semaphore: acquire, the bounded wait and its state', () => {
     (await queued)();
     expect([gate.active, gate.waiting]).toEqual([0, 0]);
   });
+
+  it('when a job waits with ignoreMaxWaiting, then it queues behind a full line and gets its slot in turn', async () => {
+    const gate = new Semaphore(1, { maxWaiting: 1 });
+    const held = await gate.acquire();
+    const request = gate.acquire();
+    const job = gate.acquire({ ignoreMaxWaiting: true });
+    expect(gate.waiting).toBe(2);
+    // The line is still full for requests.
+    await expect(gate.acquire()).rejects.toMatchObject({ reason: 'queue-full' });
+    const order: string[] = [];
+    void request.then((release) => {
+      order.push('request');
+      release();
+    });
+    void job.then((release) => {
+      order.push('job');
+      release();
+    });
+    held();
+    await job;
+    expect(order).toEqual(['request', 'job']);
+    expect([gate.active, gate.waiting]).toEqual([0, 0]);
+  });
 });

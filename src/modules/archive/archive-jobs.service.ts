@@ -315,10 +315,12 @@ export async function runImportJob(ctx: AppContext, job: JobRun<{ importId: stri
     }
     await fsp.mkdir(path.dirname(local), { recursive: true });
     await pipeline(stored.stream, fs.createWriteStream(local, { flags: 'wx' }));
-    const release = await ctx.renderSlots.acquire({ signal }).catch((error: unknown) => {
-      if (error instanceof SlotUnavailableError) throw new ImportError('ABORTED', 'stopped while waiting');
-      throw error;
-    });
+    const release = await ctx.renderSlots
+      .acquire({ signal, ignoreMaxWaiting: true })
+      .catch((error: unknown) => {
+        if (error instanceof SlotUnavailableError) throw new ImportError('ABORTED', 'stopped while waiting');
+        throw error;
+      });
     try {
       await importArchive(ctx, claimed.user_id, local, {
         maxUploadBytes: ctx.config.storage.importMaxBytes,

@@ -157,10 +157,12 @@ export async function runExportJob(ctx: AppContext, job: JobRun<{ exportId: stri
       ...preflight.warnings,
       ...preflight.pages.flatMap((p) => p.warnings.map((w) => ({ ...w, pageNumber: p.pageNumber }))),
     ];
-    const release = await ctx.renderSlots.acquire({ signal: job.signal }).catch((error: unknown) => {
-      if (error instanceof SlotUnavailableError) throw new JobStopped('stopped while waiting for a slot');
-      throw error;
-    });
+    const release = await ctx.renderSlots
+      .acquire({ signal: job.signal, ignoreMaxWaiting: true })
+      .catch((error: unknown) => {
+        if (error instanceof SlotUnavailableError) throw new JobStopped('stopped while waiting for a slot');
+        throw error;
+      });
     try {
       await q.setProgress(ctx.db, claimed.id, 0, book.layout.pageCount);
       const out = fs.createWriteStream(tmp);
