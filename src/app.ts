@@ -3,6 +3,7 @@ import path from 'node:path';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
+import sharp from 'sharp';
 import type { AppContext, AppDeps, MaintenanceTask } from './context';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { responseCompression } from './http/compression';
@@ -122,6 +123,10 @@ export async function runScheduledBackup(ctx: AppContext): Promise<string> {
 /** Builds the whole HTTP application on the given dependencies. It does not listen. */
 export function createApp(deps: AppDeps): App {
   const { config, logger } = deps;
+  // One libvips thread per image operation (sharp's own default on glibc, not on musl): parallelism comes
+  // from the render slots (EXPORT_CONCURRENCY) and the decode gate, so a render holds at most one core and
+  // one libuv thread, and the event loop, bcrypt and the file system keep the rest (docs/export.md).
+  sharp.concurrency(1);
   const ctx: AppContext = {
     ...deps,
     stripe: deps.stripe ?? createStripeClient(config),
