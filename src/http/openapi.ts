@@ -61,6 +61,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Images: 'Page, cover and reference images (multipart uploads) with signed URLs',
   Drawings: "The user's colorings: vector strokes and an optional rendered PNG",
   Sync: 'What changed in everything the caller can see: the change feed and its stream',
+  Exports: 'Durable export jobs: a PDF rendered in the background, with progress and a signed download URL',
+  'Your data': "The caller's own archive (one ZIP of everything they own) and its import, as durable jobs",
   Templates: 'The template marketplace and its ratings',
   'API keys': "The user's own AI-provider keys, encrypted at rest",
   Analytics: 'Usage events and summaries',
