@@ -95,7 +95,9 @@ export const SETTLE_RETRY_DELAYS_MS = [500, 1000, 2000, 4000];
  * A job's complete or fail that meets an unavailable database is tried again with backoff, and if it is
  * still refused it is logged and answered as "nothing settled" instead of rejecting: the job stays active,
  * its lease runs out and the supervisor retries it, so nothing is lost and the process does not see an
- * unhandled rejection. Both statements only touch jobs not yet settled, so a second try is harmless.
+ * unhandled rejection. A complete only touches active jobs, so a second try is harmless; a fail whose first
+ * try committed unseen (the connection dropped after the commit) counts that attempt twice: the job gets one
+ * retry fewer, and is never lost.
  */
 export function bossDb(db: Database, logger?: Logger): PgBoss.Db {
   const run = async (text: string, values?: unknown[]) => {
