@@ -60,10 +60,12 @@ const skipDatabaseIndependent = Boolean(process.env.DATABASE_URL) && process.env
  * Suites run only with DATABASE_URL (or with TEST_ALL_SUITES=1), to keep CI's time down: the races on the S3
  * store look for lock-order deadlocks and orphaned objects, and PGlite runs one statement at a time, so the
  * database side of a race only shows on PostgreSQL. The races on the local store run in both passes. The
- * export retries wait out the queue's real backoff (about 30 s): the queue is the same on both databases.
+ * export and archive retries wait out the queue's real backoff (about 30 s each): the queue is the same on both
+ * databases.
  */
 const postgresOnly = [
   'tests/http/hostile-input-s3.test.ts',
+  'tests/jobs/archive-retries.test.ts',
   'tests/jobs/export-retries.test.ts',
   'tests/sync/stream-export-poll.test.ts',
 ];

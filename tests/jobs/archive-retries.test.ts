@@ -1,0 +1,54 @@
+import { useTestApp } from '../helpers/app';
+import { createImage, createProject, createUser } from '../helpers/factories';
+import { useS3rver } from '../helpers/s3rver';
+import { waitFor } from '../helpers/spawn-server';
+
+/**
+ * An archive job that keeps failing for a reason retrying might fix (the file store unreachable) is tried 3
+ * times, with backoff, and then ends as failed with the last error; no ZIP is left in the store. The same
+ * policy as exports (export-retries.test.ts); PostgreSQL pass only, as it waits out the real backoff.
+ */
+const env: Record<string, string | undefined> = {};
+const s3 = useS3rver(env, 'archive-retries');
+const t = useTestApp({ env });
+
+afterAll(async () => {
+  await t.ctx.store.close();
+  await s3.stop().catch(() => undefined);
+});
+
+test('when the store stays unreachable, then the archive job is attempted 3 times and ends failed with the error', async () => {
+  const user = await createUser(t);
+  const project = await createProject(t, user);
+  await createImage(t, user, project.id);
+  const started = await t.http().post('/api/users/me/archives').set(user.auth);
+  expect(started.status).toBe(202);
+  // The store goes away before any worker takes the job.
+  await s3.stop();
+  await t.ctx.jobs.start({ work: true });
+
+  const states = new Set<string>();
+  const failed = await waitFor(
+    'the archive to fail for good',
+    async () => {
+      const res = await t.http().get(`/api/users/me/archives/${started.body.id}`).set(user.auth);
+      states.add(res.body.status);
+      return res.body.status === 'failed' ? res.body : null;
+    },
+    100_000,
+    200,
+  );
+  expect(failed.error).toMatch(/^The archive failed: /);
+  expect(failed).toMatchObject({ url: null, sizeBytes: null });
+  const { rows } = await t.db.query<{ attempts: number; file_key: string | null }>(
+    'SELECT attempts, file_key FROM archive_jobs WHERE id = $1',
+    [started.body.id],
+  );
+  expect(rows[0]).toEqual({ attempts: 3, file_key: null });
+  expect(states.has('queued') || states.has('running')).toBe(true);
+  const boss = await t.db.query<{ state: string; retry_count: number }>(
+    'SELECT state, retry_count FROM pgboss.job WHERE id = $1',
+    [started.body.id],
+  );
+  expect(boss.rows[0]).toMatchObject({ state: 'failed', retry_count: 2 });
+}, 120_000);
