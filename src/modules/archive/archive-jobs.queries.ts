@@ -1,31 +1,18 @@
 import type { Database } from '../../db/database';
 import { pageWithTotal } from '../../db/database';
+import { JobRows, type JobRowBase, type JobRowStatus } from '../../jobs/job-rows';
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+export type JobStatus = JobRowStatus;
 export type JobTable = 'archive_jobs' | 'import_jobs';
 
-interface CommonRow {
-  id: string;
-  user_id: string;
-  status: JobStatus;
-  progress: number;
-  error: string | null;
-  attempts: number;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-  updated_at: Date;
-  expires_at: Date | null;
-}
-
-export interface ArchiveJobRow extends CommonRow {
+export interface ArchiveJobRow extends JobRowBase {
   file_key: string | null;
   size_bytes: string | null;
   sha256: string | null;
   counts: Record<string, number> | null;
 }
 
-export interface ImportJobRow extends CommonRow {
+export interface ImportJobRow extends JobRowBase {
   projects_imported: number;
   done_project_ids: string[];
   upload_key: string | null;
@@ -39,23 +26,65 @@ const COLUMNS: Record<JobTable, string> = {
   archive_jobs: `${COMMON}, file_key, size_bytes, sha256, counts`,
   import_jobs: `${COMMON}, projects_imported, done_project_ids, upload_key, upload_bytes, upload_sha256`,
 };
-/** The column holding the job's stored file (the archive, or the uploaded ZIP). */
-const FILE_COLUMN: Record<JobTable, string> = { archive_jobs: 'file_key', import_jobs: 'upload_key' };
 
 type RowOf<T extends JobTable> = T extends 'archive_jobs' ? ArchiveJobRow : ImportJobRow;
 
-/** Locks the user's row: starts of one user's jobs queue behind each other, so the cap holds under races. */
-export async function lockUser(db: Database, userId: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [userId]);
-  return rowCount > 0;
-}
+/**
+ * The rows' life shared with export_jobs (src/jobs/job-rows.ts). A retried attempt keeps its progress (an
+ * import skips the projects it has done). An archive records its ZIP only when it succeeds; an import's
+ * upload is dropped when it is canceled (the caller deletes the file).
+ */
+const TABLES = {
+  archive_jobs: new JobRows<ArchiveJobRow>({
+    table: 'archive_jobs',
+    columns: COLUMNS.archive_jobs,
+    fileColumn: 'file_key',
+  }),
+  import_jobs: new JobRows<ImportJobRow>({
+    table: 'import_jobs',
+    columns: COLUMNS.import_jobs,
+    fileColumn: 'upload_key',
+    dropFileOnCancel: true,
+  }),
+};
+const tableOf = <T extends JobTable>(table: T) => TABLES[table] as unknown as JobRows<RowOf<T>>;
 
-export async function countActive(db: Database, table: JobTable, userId: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ${table} WHERE user_id = $1 AND status IN ('queued', 'running')`,
-    [userId],
-  );
-  return rows[0].n;
+export const lockUser = (db: Database, userId: string) => TABLES.archive_jobs.lockUser(db, userId);
+export const countActive = (db: Database, table: JobTable, userId: string) =>
+  tableOf(table).countActive(db, userId);
+export const findJob = <T extends JobTable>(db: Database, table: T, userId: string, id: string) =>
+  tableOf(table).find(db, userId, id);
+export const findJobById = <T extends JobTable>(db: Database, table: T, id: string) =>
+  tableOf(table).findById(db, id);
+/** A worker takes the job: running, one more attempt. None when it was canceled or removed meanwhile. */
+export const claimJob = <T extends JobTable>(db: Database, table: T, id: string) =>
+  tableOf(table).claim(db, id);
+export const isRunning = (db: Database, table: JobTable, id: string) => tableOf(table).isRunning(db, id);
+/** An archive attempt failed: failed for good (`final`) or back to queued, with this attempt's message. */
+export const failArchive = (db: Database, id: string, message: string, final: boolean, retentionH: number) =>
+  TABLES.archive_jobs.fail(db, id, message, final, retentionH);
+/** An import attempt failed and will be retried: back to queued, with this attempt's message. */
+export const requeueImport = (db: Database, id: string, message: string) =>
+  TABLES.import_jobs.fail(db, id, message, false, 0);
+/**
+ * Cancels a queued or running job; answers the stored file to delete in `fileKey` (an import's upload), or
+ * undefined when there was no such job to cancel.
+ */
+export const cancel = (db: Database, table: JobTable, userId: string, id: string, retentionH: number) =>
+  tableOf(table).cancel(db, userId, id, retentionH);
+/** Removes a finished job's row; answers its file key (to delete) when it had one. */
+export const removeFinished = (db: Database, table: JobTable, userId: string, id: string) =>
+  tableOf(table).removeFinished(db, userId, id);
+/** Expired finished jobs (at most `limit`): their rows go, and the caller deletes their files. */
+export const removeExpired = (db: Database, table: JobTable, limit: number) =>
+  tableOf(table).removeExpired(db, limit);
+
+/** The stored files of the user's archive and import jobs (read by the account's deletion, in its transaction). */
+export async function fileKeysOfUser(db: Database, userId: string): Promise<string[]> {
+  return [
+    ...(await TABLES.archive_jobs.fileKeysOfUser(db, userId)),
+    ...(await TABLES.import_jobs.fileKeysOfUser(db, userId)),
+  ];
 }
 
 export async function insertArchiveJob(db: Database, userId: string): Promise<ArchiveJobRow> {
@@ -78,28 +107,6 @@ export async function insertImportJob(
   return rows[0];
 }
 
-export async function findJob<T extends JobTable>(
-  db: Database,
-  table: T,
-  userId: string,
-  id: string,
-): Promise<RowOf<T> | undefined> {
-  const { rows } = await db.query<RowOf<T>>(
-    `SELECT ${COLUMNS[table]} FROM ${table} WHERE id = $1 AND user_id = $2`,
-    [id, userId],
-  );
-  return rows[0];
-}
-
-export async function findJobById<T extends JobTable>(
-  db: Database,
-  table: T,
-  id: string,
-): Promise<RowOf<T> | undefined> {
-  const { rows } = await db.query<RowOf<T>>(`SELECT ${COLUMNS[table]} FROM ${table} WHERE id = $1`, [id]);
-  return rows[0];
-}
-
 export async function listJobs<T extends JobTable>(
   db: Database,
   table: T,
@@ -117,23 +124,6 @@ export async function listJobs<T extends JobTable>(
   );
 }
 
-/** A worker takes the job: running, one more attempt. None when it was canceled or removed meanwhile. */
-export async function claimJob<T extends JobTable>(
-  db: Database,
-  table: T,
-  id: string,
-): Promise<RowOf<T> | undefined> {
-  const { rows } = await db.query<RowOf<T>>(
-    `UPDATE ${table}
-        SET status = 'running', attempts = attempts + 1, error = NULL,
-            started_at = coalesce(started_at, now()), updated_at = now()
-      WHERE id = $1 AND status IN ('queued', 'running')
-      RETURNING ${COLUMNS[table]}`,
-    [id],
-  );
-  return rows[0];
-}
-
 /** Records progress; false when the job is no longer running (canceled): the work stops. */
 export async function setProgress(
   db: Database,
@@ -146,11 +136,6 @@ export async function setProgress(
     [id, progress],
   );
   return rowCount > 0;
-}
-
-export async function isRunning(db: Database, table: JobTable, id: string): Promise<boolean> {
-  const { rows } = await db.query<{ status: string }>(`SELECT status FROM ${table} WHERE id = $1`, [id]);
-  return rows[0]?.status === 'running';
 }
 
 export async function succeedArchive(
@@ -202,101 +187,4 @@ export async function finishImport(
     [id, result.status, result.error, result.retentionH],
   );
   return rows[0] ? { uploadKey: rows[0].upload_key } : undefined;
-}
-
-/**
- * The attempt failed: the job ends as failed (`final`) or goes back to queued to be retried, with the
- * message of this attempt. Only a job still queued or running changes (never a canceled one).
- */
-export async function failArchive(
-  db: Database,
-  id: string,
-  message: string,
-  final: boolean,
-  retentionH: number,
-): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE archive_jobs
-        SET status = CASE WHEN $3 THEN 'failed' ELSE 'queued' END, error = $2,
-            finished_at = CASE WHEN $3 THEN now() END,
-            expires_at = CASE WHEN $3 THEN now() + make_interval(hours => $4) END, updated_at = now()
-      WHERE id = $1 AND status IN ('queued', 'running')`,
-    [id, message, final, retentionH],
-  );
-  return rowCount > 0;
-}
-
-/** An import attempt failed and will be retried: back to queued, with this attempt's message. */
-export async function requeueImport(db: Database, id: string, message: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE import_jobs SET status = 'queued', error = $2, updated_at = now()
-      WHERE id = $1 AND status IN ('queued', 'running')`,
-    [id, message],
-  );
-  return rowCount > 0;
-}
-
-/**
- * Cancels a queued or running job; answers its stored file's key (an import's upload, to delete) in
- * `fileKey`, or undefined when there was no such job to cancel. An archive keeps nothing: its ZIP is only
- * recorded when it succeeds.
- */
-export async function cancel(
-  db: Database,
-  table: JobTable,
-  userId: string,
-  id: string,
-  retentionH: number,
-): Promise<{ fileKey: string | null } | undefined> {
-  // An import's upload is no longer needed once it is canceled: its key is cleared here and its file deleted.
-  const clearUpload = table === 'import_jobs' ? ', upload_key = NULL' : '';
-  const { rows } = await db.query<{ key: string | null }>(
-    `UPDATE ${table} j
-        SET status = 'canceled', error = 'Canceled', finished_at = now(),
-            expires_at = now() + make_interval(hours => $3), updated_at = now()${clearUpload}
-       FROM (SELECT ${FILE_COLUMN[table]} AS key FROM ${table} WHERE id = $1 FOR UPDATE) old
-      WHERE j.id = $1 AND j.user_id = $2 AND j.status IN ('queued', 'running')
-      RETURNING old.key`,
-    [id, userId, retentionH],
-  );
-  return rows[0] ? { fileKey: table === 'import_jobs' ? rows[0].key : null } : undefined;
-}
-
-/** Removes a finished job's row; answers its file key (to delete) when it had one. */
-export async function removeFinished(
-  db: Database,
-  table: JobTable,
-  userId: string,
-  id: string,
-): Promise<{ removed: boolean; fileKey: string | null }> {
-  const { rows } = await db.query<{ key: string | null }>(
-    `DELETE FROM ${table} WHERE id = $1 AND user_id = $2 AND status IN ('succeeded', 'failed', 'canceled')
-      RETURNING ${FILE_COLUMN[table]} AS key`,
-    [id, userId],
-  );
-  return { removed: rows.length > 0, fileKey: rows[0]?.key ?? null };
-}
-
-/** Expired finished jobs (at most `limit`): their rows go, and the caller deletes their files. */
-export async function removeExpired(db: Database, table: JobTable, limit: number): Promise<string[]> {
-  const { rows } = await db.query<{ key: string | null }>(
-    `DELETE FROM ${table} WHERE id IN (
-       SELECT id FROM ${table}
-        WHERE expires_at <= now() AND status IN ('succeeded', 'failed', 'canceled')
-        ORDER BY expires_at LIMIT $1)
-     RETURNING ${FILE_COLUMN[table]} AS key`,
-    [limit],
-  );
-  return rows.flatMap((row) => (row.key ? [row.key] : []));
-}
-
-/** The stored files of the user's archive and import jobs (read by the account's deletion, in its transaction). */
-export async function fileKeysOfUser(db: Database, userId: string): Promise<string[]> {
-  const { rows } = await db.query<{ key: string }>(
-    `SELECT file_key AS key FROM archive_jobs WHERE user_id = $1 AND file_key IS NOT NULL
-     UNION ALL
-     SELECT upload_key FROM import_jobs WHERE user_id = $1 AND upload_key IS NOT NULL`,
-    [userId],
-  );
-  return rows.map((row) => row.key);
 }
