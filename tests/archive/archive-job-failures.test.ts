@@ -2,6 +2,7 @@ import { useTestApp } from '../helpers/app';
 import { createUser, type TestUser } from '../helpers/factories';
 import { fileKey } from '../../src/storage/file-store';
 import { waitFor } from '../helpers/spawn-server';
+import { archiveJobHelpers } from './job-helpers';
 import { seedAccount } from './round-trip';
 import { sha256 } from './zips';
 
@@ -13,30 +14,7 @@ import { sha256 } from './zips';
  */
 const t = useTestApp({ worker: true });
 
-type Job = Record<string, any> & { id: string; status: string; error: string | null };
-
-const getJob = async (user: TestUser, kind: 'archives' | 'imports', id: string): Promise<Job> => {
-  const res = await t.http().get(`/api/users/me/${kind}/${id}`).set(user.auth);
-  expect(res.status).toBe(200);
-  return res.body as Job;
-};
-
-const settled = (user: TestUser, kind: 'archives' | 'imports', id: string) =>
-  waitFor(
-    `${kind} ${id} to end`,
-    async () => {
-      const job = await getJob(user, kind, id);
-      return ['succeeded', 'failed', 'canceled'].includes(job.status) ? job : null;
-    },
-    30_000,
-    100,
-  );
-
-const storedUnder = async (prefix: string) => {
-  const keys: string[] = [];
-  for await (const file of t.ctx.store.list(prefix)) keys.push(file.key);
-  return keys;
-};
+const { getJob, settled, storedUnder } = archiveJobHelpers(t);
 
 const ownedProjectCount = async (user: TestUser) =>
   (await t.http().get('/api/projects?role=owner&limit=1').set(user.auth).expect(200)).body.pagination

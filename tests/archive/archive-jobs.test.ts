@@ -4,6 +4,7 @@ import { useTestApp } from '../helpers/app';
 import { createProject, createUser, type TestUser } from '../helpers/factories';
 import { fileKey } from '../../src/storage/file-store';
 import { waitFor } from '../helpers/spawn-server';
+import { archiveJobHelpers, type Job } from './job-helpers';
 import { seedAccount, snapshotProjects } from './round-trip';
 import { sha256, unzip, zipScratch } from './zips';
 
@@ -16,8 +17,6 @@ import { sha256, unzip, zipScratch } from './zips';
 const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 const t = useTestApp({ env: { EXPORT_RETENTION_H: '2', IMPORT_MAX_BYTES: String(IMPORT_MAX_BYTES) } });
 
-type Job = Record<string, any> & { id: string; status: string; progress: number; error: string | null };
-
 let scratch: string;
 beforeAll(() => {
   scratch = zipScratch();
@@ -28,28 +27,7 @@ const startArchive = (user: TestUser) => t.http().post('/api/users/me/archives')
 const upload = (user: TestUser, bytes: Buffer, name = 'archive.zip') =>
   t.http().post('/api/users/me/imports').set(user.auth).attach('file', bytes, name);
 
-const getJob = async (user: TestUser, kind: 'archives' | 'imports', id: string): Promise<Job> => {
-  const res = await t.http().get(`/api/users/me/${kind}/${id}`).set(user.auth);
-  expect(res.status).toBe(200);
-  return res.body as Job;
-};
-
-const settled = (user: TestUser, kind: 'archives' | 'imports', id: string) =>
-  waitFor(
-    `${kind} ${id} to end`,
-    async () => {
-      const job = await getJob(user, kind, id);
-      return ['succeeded', 'failed', 'canceled'].includes(job.status) ? job : null;
-    },
-    30_000,
-    100,
-  );
-
-const storedUnder = async (prefix: string) => {
-  const keys: string[] = [];
-  for await (const file of t.ctx.store.list(prefix)) keys.push(file.key);
-  return keys;
-};
+const { getJob, settled, storedUnder } = archiveJobHelpers(t);
 
 const ownedProjects = async (user: TestUser) =>
   (

@@ -2,6 +2,7 @@ import { useTestApp } from '../helpers/app';
 import { createImage, createProject, createUser } from '../helpers/factories';
 import { useS3rver } from '../helpers/s3rver';
 import { waitFor } from '../helpers/spawn-server';
+import { bossJobSettled } from '../helpers/boss-jobs';
 
 /**
  * An archive job that keeps failing for a reason retrying might fix (the file store unreachable) is tried 3
@@ -46,19 +47,6 @@ test('when the store stays unreachable, then the archive job is attempted 3 time
   );
   expect(rows[0]).toEqual({ attempts: 3, file_key: null });
   expect(states.has('queued') || states.has('running')).toBe(true);
-  // Our row ends failed inside the last attempt's handler; pg-boss records the job's failure when the
-  // handler has thrown, a moment later (longer on a busy machine).
-  const boss = await waitFor(
-    "pg-boss to record the job's failure",
-    async () => {
-      const { rows: jobs } = await t.db.query<{ state: string; retry_count: number }>(
-        'SELECT state, retry_count FROM pgboss.job WHERE id = $1',
-        [started.body.id],
-      );
-      return jobs[0]?.state === 'active' ? null : jobs[0];
-    },
-    10_000,
-    100,
-  );
+  const boss = await bossJobSettled(t, started.body.id);
   expect(boss).toMatchObject({ state: 'failed', retry_count: 2 });
 }, 120_000);
