@@ -1,6 +1,7 @@
 import { useTestApp } from '../helpers/app';
 import { usingPostgres } from '../helpers/db';
 import { bearer, createProject, createStory, createUser, type TestUser } from '../helpers/factories';
+import { waitFor } from '../helpers/spawn-server';
 import { listen, openSse, type SseStream } from './sse-client';
 
 /**
@@ -59,8 +60,24 @@ describe('GET /api/sync/stream', () => {
     await s1.next(changeOf(first.id));
     // Every event carries a cursor; the last one read is where a client resumes.
     await isOpen(s1);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const cursor = s1.blocks.filter((b) => b.event === 'change').at(-1)!.id!;
+    // The cursor a client resumes from: the last event's. The full state's events carry the horizon taken when
+    // the stream opened, which a write transaction open elsewhere on the cluster (another test file's) can hold
+    // below `first`'s own log row; the stream then sends `first` again from the log once the horizon passes
+    // (docs/sync.md). Resume only from a cursor the feed says is past `first`, as a client that has applied
+    // everything up to it would.
+    const cursor = await waitFor(
+      'a cursor past the first project',
+      async () => {
+        const last = s1.blocks.filter((b) => b.event === 'change').at(-1)!.id!;
+        const after = await t.http().get('/api/sync/changes').query({ since: last }).set(user.auth);
+        expect(after.status).toBe(200);
+        const ids = (after.body.changes as Array<{ id: string }>).map((c) => c.id);
+        // hasMore: the feed's horizon is still held below something of this user's (not yet readable).
+        return ids.includes(first.id) || after.body.hasMore ? null : last;
+      },
+      10_000,
+      100,
+    );
     s1.close();
     const second = await createProject(t, user);
 
