@@ -8,7 +8,7 @@
 import { usingPostgres } from '../helpers/db';
 import { useTestApp } from '../helpers/app';
 import { createProject, createUser, type TestUser } from '../helpers/factories';
-import type { ChangesPage } from './helpers';
+import { holdOpen, type ChangesPage } from './helpers';
 
 const t = useTestApp();
 
@@ -31,24 +31,12 @@ async function cursorNow(user: TestUser): Promise<string> {
   }
 }
 
-/** A transaction with a transaction id, open for `ms` (another client's slow write, on its own connection). */
-function holdOpen(ms: number): { started: Promise<void>; ended: Promise<void> } {
-  let started!: () => void;
-  const startedP = new Promise<void>((resolve) => (started = resolve));
-  const ended = t.db.transaction(async (tx) => {
-    await tx.query('SELECT pg_current_xact_id()');
-    started();
-    await new Promise((resolve) => setTimeout(resolve, ms));
-  });
-  return { started: startedP, ended };
-}
-
 (usingPostgres() ? describe : describe.skip)('a change held back by an earlier open transaction', () => {
   test('when the hold ends within the wait, then the pull waits and answers the change with hasMore false', async () => {
     const user = await createUser(t);
     await createProject(t, user);
     const since = await cursorNow(user);
-    const hold = holdOpen(400);
+    const hold = holdOpen(t.db, 400);
     await hold.started;
     const project = await createProject(t, user, { title: 'Written while another transaction was open' });
     const res = await pull(user, since);
@@ -61,7 +49,7 @@ function holdOpen(ms: number): { started: Promise<void>; ended: Promise<void> } 
   test('when the hold outlasts the wait, then the pull answers hasMore true, and reading on after it ends brings the change', async () => {
     const user = await createUser(t);
     const since = await cursorNow(user);
-    const hold = holdOpen(3500);
+    const hold = holdOpen(t.db, 3500);
     await hold.started;
     const project = await createProject(t, user, { title: 'Held for long' });
     const first = await pull(user, since);

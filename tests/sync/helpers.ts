@@ -3,6 +3,8 @@
  * does, checking on the way that no page holds a resource twice; and the state the GETs answer, to compare.
  */
 
+import type { DatabasePool } from '../../src/db/database';
+
 export interface Change {
   kind: 'user' | 'project' | 'story' | 'image' | 'drawing';
   id: string;
@@ -146,4 +148,19 @@ export function versions(state: LocalState): Record<string, unknown> {
     out[key] = data.version ?? data.updatedAt;
   }
   return out;
+}
+
+/**
+ * A transaction with a transaction id, open for `ms` on its own connection (another client's slow write): a
+ * change committed meanwhile sits above the feed's horizon until it ends (docs/sync.md, "The horizon").
+ */
+export function holdOpen(db: DatabasePool, ms: number): { started: Promise<void>; ended: Promise<void> } {
+  let started!: () => void;
+  const startedP = new Promise<void>((resolve) => (started = resolve));
+  const ended = db.transaction(async (tx) => {
+    await tx.query('SELECT pg_current_xact_id()');
+    started();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  });
+  return { started: startedP, ended };
 }
