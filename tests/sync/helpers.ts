@@ -151,16 +151,23 @@ export function versions(state: LocalState): Record<string, unknown> {
 }
 
 /**
- * A transaction with a transaction id, open for `ms` on its own connection (another client's slow write): a
- * change committed meanwhile sits above the feed's horizon until it ends (docs/sync.md, "The horizon").
+ * A transaction with a transaction id, open on its own connection until `release` settles (another client's
+ * slow write): a change committed meanwhile sits above the feed's horizon until it ends (docs/sync.md, "The
+ * horizon"). `holdOpen` holds it for `ms`.
  */
-export function holdOpen(db: DatabasePool, ms: number): { started: Promise<void>; ended: Promise<void> } {
+export function holdUntil(
+  db: DatabasePool,
+  release: Promise<unknown>,
+): { started: Promise<void>; ended: Promise<void> } {
   let started!: () => void;
   const startedP = new Promise<void>((resolve) => (started = resolve));
   const ended = db.transaction(async (tx) => {
     await tx.query('SELECT pg_current_xact_id()');
     started();
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await release;
   });
   return { started: startedP, ended };
 }
+
+export const holdOpen = (db: DatabasePool, ms: number) =>
+  holdUntil(db, new Promise((resolve) => setTimeout(resolve, ms)));
