@@ -20,26 +20,20 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { start } from '../src/server';
+import { embeddedBenchEnv } from './embedded-env';
 
 const TARGET_P99_MS = 50;
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 
 async function serve(dataDir: string): Promise<void> {
-  const running = await start({
-    ...process.env,
-    NODE_ENV: 'development',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    API_RATE_LIMIT: '1000000',
-    AUTH_RATE_LIMIT: '1000000',
-    MAX_UPLOAD_BYTES: String(64 * 1024 * 1024),
-    PLAN_FREE_STORAGE_BYTES: String(100 * 1024 ** 3),
-    EXPORT_JOB_TIMEOUT_S: '3600',
-    JOB_POLL_INTERVAL_S: '0.5',
-  });
+  const running = await start(
+    embeddedBenchEnv(dataDir, {
+      MAX_UPLOAD_BYTES: String(64 * 1024 * 1024),
+      EXPORT_JOB_TIMEOUT_S: '3600',
+      JOB_POLL_INTERVAL_S: '0.5',
+    }),
+  );
   process.send!({ port: (running.server.address() as AddressInfo).port });
   process.on('disconnect', () => {
     void running.shutdown('bench').finally(() => process.exit(0));

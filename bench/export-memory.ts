@@ -24,6 +24,7 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { start } from '../src/server';
+import { embeddedBenchEnv } from './embedded-env';
 
 const MB = 1024 * 1024;
 const TARGET_GROWTH_MB = 150;
@@ -75,19 +76,8 @@ type FromChild =
     };
 
 async function serve(dataDir: string): Promise<void> {
-  const running = await start({
-    ...process.env,
-    NODE_ENV: 'development',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    API_RATE_LIMIT: '100000',
-    AUTH_RATE_LIMIT: '100000',
-    // 100 pages of up to ~9 MB: more than the free plan's 100 MB.
-    PLAN_FREE_STORAGE_BYTES: String(100 * 1024 ** 3),
-    DATABASE_URL: '',
-  });
+  // 100 pages of up to ~9 MB: more than the free plan's 100 MB, hence the bench's storage allowance.
+  const running = await start(embeddedBenchEnv(dataDir));
   const port = (running.server.address() as AddressInfo).port;
   const maxRss = () => process.resourceUsage().maxRSS * 1024;
 

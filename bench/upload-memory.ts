@@ -25,6 +25,7 @@ import { openDatabase } from '../src/db';
 import { migrate } from '../src/db/migrate';
 import { createLogger } from '../src/lib/logger';
 import { start } from '../src/server';
+import { embeddedBenchEnv } from './embedded-env';
 import { createRouteApp, uploadTestRoute } from '../tests/storage/upload-app';
 
 type Target = 'pipeline' | 'images';
@@ -61,27 +62,17 @@ type FromChild =
 
 async function serve(target: Target): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colorbook-bench-'));
-  const env = {
-    NODE_ENV: 'development',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    API_RATE_LIMIT: '100000',
-    AUTH_RATE_LIMIT: '100000',
-    // --target=images keeps every upload (21 of ~10 MB): more than the free plan's 100 MB.
-    PLAN_FREE_STORAGE_BYTES: String(100 * 1024 ** 3),
-    // No DATABASE_URL: the embedded database, so the benchmark needs nothing running.
-    DATABASE_URL: '',
-  };
+  // --target=images keeps every upload (21 of ~10 MB): more than the free plan's 100 MB, hence the bench's
+  // storage allowance.
+  const env = embeddedBenchEnv(dataDir);
   let port: number;
   let shutdown: () => Promise<void>;
   if (target === 'images') {
-    const running = await start({ ...process.env, ...env });
+    const running = await start(env);
     port = (running.server.address() as AddressInfo).port;
     shutdown = () => running.shutdown('bench');
   } else {
-    const config = loadConfig({ ...process.env, ...env });
+    const config = loadConfig(env);
     const logger = createLogger({ level: 'warn', json: false });
     const db = await openDatabase(config, logger);
     await migrate(db, logger);
